@@ -1,0 +1,1 @@
+"""From facts to examples: ingestion of study data, and one module per kind of example."""

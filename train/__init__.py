@@ -1,0 +1,1 @@
+"""Fitting the QLoRA adapter on a dataset version, and evaluating it honestly."""
