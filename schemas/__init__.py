@@ -1,5 +1,6 @@
 """Pydantic models: the one contract every part of curate speaks."""
 
+from schemas.evaluation import EVAL_SCHEMA, EvalItem, EvalReport, Finding
 from schemas.examples import CROSS_TISSUE, EXAMPLE_KINDS, SPLITS, Example, ExampleKind, Split, content_id
 from schemas.facts import (
     FACT_KINDS,
@@ -22,6 +23,7 @@ from schemas.manifest import MANIFEST_SCHEMA, DatasetManifest
 
 __all__ = [
     "CROSS_TISSUE",
+    "EVAL_SCHEMA",
     "EXAMPLE_KINDS",
     "FACT_KINDS",
     "INTERACTION_TERMS",
@@ -33,10 +35,13 @@ __all__ = [
     "STRESSOR_CONTRASTS",
     "DatasetManifest",
     "DegCountFact",
+    "EvalItem",
+    "EvalReport",
     "Example",
     "ExampleKind",
     "Fact",
     "FactSheet",
+    "Finding",
     "HubGeneFact",
     "InteractionFact",
     "KmpEffectFact",

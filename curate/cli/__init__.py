@@ -1,0 +1,56 @@
+"""The `curate` command. This module only assembles one sub-module per noun.
+
+Start-up matters (`curate --help` must be instant): command modules import only typer and the
+standard library at module level; everything heavy is imported inside the command functions.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from curate.cli import facts, generate, schema, versions
+
+app = typer.Typer(
+    name="curate",
+    help="Turn spaceflight transcriptomics into checked, versioned fine-tuning data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+generate.register(app)
+facts.register(app)
+versions.register(app)
+schema.register(app)
+
+
+def main() -> None:
+    """Console entry point: CurateError becomes one line and its exit code."""
+    from curate.errors import CurateError
+
+    try:
+        app(standalone_mode=False)
+    except CurateError as exc:
+        _fail(str(exc), exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _fail("aborted", 130)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:  # click's usage errors, and anything unexpected
+        from curate.cli._output import click_error_exit
+
+        click_error_exit(exc)
+
+
+def _fail(message: str, code: int) -> None:
+    if os.environ.get("CURATE_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exc()
+    sys.stderr.write(f"error: {message}\n")
+    sys.exit(code)

@@ -1,0 +1,19 @@
+"""Options shared by every command, defined once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+Home = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--home",
+        envvar="CURATE_HOME",
+        help="Registry folder. Default: $CURATE_HOME, else $XDG_DATA_HOME/curate (~/.local/share/curate).",
+        show_default=False,
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]

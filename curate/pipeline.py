@@ -1,0 +1,104 @@
+"""Orchestration of `curate generate`: resolve the inputs, generate, gate, and write a version."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from curate.errors import BadInputError
+
+if TYPE_CHECKING:
+    from curate.registry import Registry
+    from schemas import DatasetManifest, Example, FactSheet
+
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    tissue: str = ALL
+    kinds: str = ALL
+    seed: int = 0
+    per_fact: int = 3
+    facts: str | None = None
+    from_path: Path | None = None
+    allow_failing: bool = False
+
+
+@dataclass
+class GenerateResult:
+    manifest: DatasetManifest
+    path: Path
+    examples: list[Example] = field(repr=False)
+    gate_report: dict[str, Any] | None = None
+
+
+def load_factsheet(registry: Registry, facts: str | None, from_path: Path | None) -> FactSheet:
+    """The embedded default, a registered sheet (`--facts NAME`), or a factsheet.json (`--from PATH`)."""
+    from generators.embedded import DEFAULT_FACTS_NAME, load_default_factsheet
+
+    if facts and from_path:
+        raise BadInputError("give --facts NAME or --from PATH, not both")
+    if from_path is not None:
+        return read_factsheet_file(from_path)
+    if facts and facts != DEFAULT_FACTS_NAME:
+        return registry.load_factsheet(facts)
+    return load_default_factsheet()
+
+
+def read_factsheet_file(path: Path) -> FactSheet:
+    from pydantic import ValidationError
+
+    from schemas import FactSheet
+
+    try:
+        return FactSheet.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        raise BadInputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        candidate = path / "factsheet.json"
+        if candidate.is_file():
+            return read_factsheet_file(candidate)
+        raise BadInputError(f"{path}: a folder without factsheet.json") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "<root>"
+        raise BadInputError(f"{path}: not a fact sheet: {where}: {first['msg']}") from None
+
+
+def parse_choice(value: str, allowed: Sequence[str], what: str) -> list[str]:
+    """'all', one value, or a comma list; every value must be allowed. Order follows `allowed`."""
+    if value.strip().lower() == ALL:
+        return list(allowed)
+    chosen = [part.strip() for part in value.split(",") if part.strip()]
+    if not chosen:
+        raise BadInputError(f"--{what} is empty: choose from {', '.join(allowed)} or all")
+    for item in chosen:
+        if item not in allowed:
+            raise BadInputError(f"unknown {what} {item!r}: choose from {', '.join(allowed)} or all")
+    return [item for item in allowed if item in chosen]
+
+
+def generate(registry: Registry, request: GenerateRequest) -> GenerateResult:
+    from generators import generate_examples, generator_versions
+    from schemas import EXAMPLE_KINDS
+
+    if request.per_fact < 1:
+        raise BadInputError(f"--per-fact {request.per_fact} is not allowed: give a whole number of at least 1")
+    sheet = load_factsheet(registry, request.facts, request.from_path)
+    tissues = parse_choice(request.tissue, sheet.tissues, "tissue")
+    kinds = parse_choice(request.kinds, EXAMPLE_KINDS, "kind")
+    registry.ensure_writable()
+    registry.manifests()  # a corrupt registry is refused before anything is written
+
+    examples = generate_examples(sheet, tissues=tissues, kinds=kinds, seed=request.seed, per_fact=request.per_fact)
+    config = {
+        "tissues": tissues,
+        "kinds": kinds,
+        "per_fact": request.per_fact,
+        "generator_versions": {kind: version for kind, version in generator_versions().items() if kind in kinds},
+    }
+    manifest = registry.write_version(examples, facts=sheet, generator_config=config, seed=request.seed)
+    return GenerateResult(manifest=manifest, path=registry.versions_dir / manifest.version, examples=examples)

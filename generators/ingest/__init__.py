@@ -1,0 +1,1 @@
+"""Ingestion (placeholder during development)."""

@@ -1,0 +1,105 @@
+"""Counterfactuals: what the data say would differ had the experiment been run another way."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from generators import text as t
+from generators.engine import KindGenerator, Rendered, Subject, templates
+from schemas import FactSheet
+
+KIND = "counterfactual"
+FAMILY = "what_if"
+
+
+def subjects(sheet: FactSheet, tissues: Sequence[str]) -> list[Subject]:
+    ids = sheet.by_id()
+    made = []
+    for tissue in tissues:
+        needed = {
+            "hu": f"deg_count:{tissue}:HU",
+            "ir": f"deg_count:{tissue}:IR",
+            "both": f"deg_count:{tissue}:HU_IR",
+            "kmp_base": f"kmp_effect:{tissue}:baseline",
+            "kmp_both": f"kmp_effect:{tissue}:HU_IR",
+        }
+        if all(fact_id in ids for fact_id in needed.values()):
+            facts = {name: ids[fact_id] for name, fact_id in needed.items()}
+            made.append(Subject(f"whatif:{tissue}", FAMILY, tissue, tuple(needed.values()), facts))
+    return made
+
+
+def _ids(s: Subject, *names: str) -> tuple[str, ...]:
+    return tuple(s.values[name].id for name in names)
+
+
+def _n(s: Subject, name: str) -> int:
+    return int(s.values[name].n_degs)
+
+
+def _additive(s: Subject) -> Rendered:
+    expected = _n(s, "hu") + _n(s, "ir")
+    observed = _n(s, "both")
+    relation = "more" if observed > expected else "fewer" if observed < expected else "exactly as many"
+    return Rendered(
+        f"If HU and IR acted independently and their effects simply added up in {s.tissue}, how many DEGs would "
+        "the combined exposure give, and what was observed?",
+        f"Simple addition predicts {t.count(_n(s, 'hu'))} + {t.count(_n(s, 'ir'))} = {t.count(expected)} DEGs. "
+        f"The combined exposure changed {t.genes(observed)}, {t.count(abs(observed - expected))} {relation} than "
+        "that. Overlapping gene sets alone would push the count below the sum, so a count above it points to "
+        "genuine interaction." if observed != expected else
+        f"Simple addition predicts {t.count(expected)} DEGs, exactly the number observed.",
+        fact_ids=_ids(s, "hu", "ir", "both"),
+    )
+
+
+def _baseline_only(s: Subject) -> Rendered:
+    base, both = _n(s, "kmp_base"), _n(s, "kmp_both")
+    missed = ("would have missed most of KMP's action, which appears under stress"
+              if both > base else "would have overstated what KMP does in stressed animals")
+    return Rendered(
+        f"Suppose the study had tested KMP only in unstressed mice. What would it have concluded about {s.tissue}, "
+        "and what would it have missed?",
+        f"It would have seen KMP change {t.genes(base)} in {s.tissue}. Under combined HU+IR the KMP effect is "
+        f"{t.genes(both)}, so a baseline-only study {missed}.",
+        fact_ids=_ids(s, "kmp_base", "kmp_both"),
+    )
+
+
+def _drop_ir(s: Subject) -> Rendered:
+    diff = _n(s, "both") - _n(s, "hu")
+    change = f"{t.count(abs(diff))} {'fewer' if diff > 0 else 'more'} DEGs" if diff else "the same number of DEGs"
+    return Rendered(
+        f"If the irradiation were left out of the combined exposure, how would the {s.tissue} DEG count change?",
+        f"Without IR the mice would be unloaded only: {t.genes(_n(s, 'hu'))} instead of {t.count(_n(s, 'both'))} "
+        f"under HU+IR, that is {change}.",
+        fact_ids=_ids(s, "hu", "both"),
+    )
+
+
+def _drop_hu(s: Subject) -> Rendered:
+    diff = _n(s, "both") - _n(s, "ir")
+    change = f"{t.count(abs(diff))} {'fewer' if diff > 0 else 'more'} DEGs" if diff else "the same number of DEGs"
+    return Rendered(
+        f"Had the mice been irradiated but not unloaded, how many DEGs would {s.tissue} show compared with the "
+        "combined exposure?",
+        f"Radiation alone changes {t.genes(_n(s, 'ir'))} in {s.tissue}, against {t.count(_n(s, 'both'))} under "
+        f"HU+IR: {change}.",
+        fact_ids=_ids(s, "ir", "both"),
+    )
+
+
+def _no_kmp(s: Subject) -> Rendered:
+    return Rendered(
+        f"Imagine the unloaded, irradiated mice had received only vehicle. Which part of the {s.tissue} "
+        "transcriptome picture would vanish?",
+        f"The KMP-dependent part: under combined HU+IR, KMP changes {t.genes(_n(s, 'kmp_both'))} in {s.tissue} "
+        f"relative to vehicle. The stress response itself ({t.genes(_n(s, 'both'))} against control) would "
+        "remain.",
+        fact_ids=_ids(s, "kmp_both", "both"),
+    )
+
+
+TEMPLATES = templates(KIND, FAMILY, train=[_additive, _baseline_only, _drop_ir, _drop_hu], test=[_no_kmp])
+
+GENERATOR = KindGenerator(kind=KIND, version="1", subjects=subjects, templates=TEMPLATES)

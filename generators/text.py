@@ -1,0 +1,129 @@
+"""How facts are said in words: number formats, names of contrasts, one careful sentence per fact."""
+
+from __future__ import annotations
+
+from schemas import (
+    DegCountFact,
+    Fact,
+    HubGeneFact,
+    InteractionFact,
+    KmpEffectFact,
+    PathwayShiftFact,
+    TissueClassFact,
+)
+
+STRESSOR_PHRASE = {
+    "HU": "hindlimb unloading (HU)",
+    "IR": "ionizing radiation (IR)",
+    "HU_IR": "combined HU+IR",
+}
+STRESSOR_SHORT = {"HU": "HU", "IR": "IR", "HU_IR": "HU+IR"}
+CONDITION_PHRASE = {
+    "baseline": "at baseline (no stressor)",
+    "HU": "under hindlimb unloading",
+    "IR": "under irradiation",
+    "HU_IR": "under combined HU+IR",
+}
+CONDITION_SHORT = {"baseline": "baseline", "HU": "HU", "IR": "IR", "HU_IR": "HU+IR"}
+TERM_PHRASE = {
+    "HU_x_IR": "HU×IR interaction",
+    "KMP_x_HU": "KMP×HU interaction",
+    "KMP_x_IR": "KMP×IR interaction",
+}
+TERM_MEANING = {
+    "HU_x_IR": "the radiation effect differs between unloaded and normally loaded mice",
+    "KMP_x_HU": "KMP's effect differs between unloaded and normally loaded mice",
+    "KMP_x_IR": "KMP's effect differs between irradiated and sham-irradiated mice",
+}
+PATTERN_MEANING = {
+    "RESCUE": "combined stress lowers the pathway and KMP raises it back",
+    "SUPPRESSION": "combined stress raises the pathway and KMP pushes it back down",
+    "KMP_ONLY": "stress does not significantly shift the pathway, but KMP does",
+    "NS": "neither stress nor KMP shifts the pathway significantly",
+}
+CLASS_MEANING = {
+    "A": "small KMP effect at baseline, large under combined stress",
+    "B": "large KMP effect at baseline, blocked under combined stress",
+    "C": "moderate KMP effect at baseline, nearly abolished under combined stress",
+}
+
+
+def count(n: int) -> str:
+    """4110 -> '4,110'."""
+    return f"{n:,}"
+
+
+def genes(n: int) -> str:
+    return f"{count(n)} gene" if n == 1 else f"{count(n)} genes"
+
+
+def nes(x: float) -> str:
+    """NES as published (up to 3 decimals), with an explicit sign."""
+    text = f"{x:.3f}".rstrip("0").rstrip(".")
+    return text if x < 0 else f"+{text}"
+
+
+def decimal(x: float, places: int = 1) -> str:
+    return f"{x:.{places}f}"
+
+
+def percent(x: float) -> str:
+    return f"{x:.1f}%"
+
+
+def pathway_name(pathway: str) -> str:
+    """OXIDATIVE_PHOSPHORYLATION -> 'oxidative phosphorylation (OXPHOS)'."""
+    short = {"OXIDATIVE_PHOSPHORYLATION": " (OXPHOS)", "MTORC1_SIGNALING": ""}.get(pathway, "")
+    words = pathway.lower().replace("_", " ").replace("mtorc1", "mTORC1")
+    return words + short
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def describe(fact: Fact) -> str:
+    """One sentence that states the whole fact, as a careful biologist would."""
+    if isinstance(fact, DegCountFact):
+        split = f" ({count(fact.n_up)} up, {count(fact.n_down)} down)" if fact.n_up is not None else ""
+        return (
+            f"In {fact.tissue}, {STRESSOR_PHRASE[fact.contrast]} changes {genes(fact.n_degs)}{split} against "
+            "vehicle controls at padj < 0.05."
+        )
+    if isinstance(fact, KmpEffectFact):
+        return f"In {fact.tissue}, KMP changes {genes(fact.n_degs)} relative to vehicle {CONDITION_PHRASE[fact.condition]}."
+    if isinstance(fact, InteractionFact):
+        return (
+            f"In {fact.tissue}, the {TERM_PHRASE[fact.term]} term is significant for {genes(fact.n_degs)}, "
+            f"meaning that for those genes {TERM_MEANING[fact.term]}."
+        )
+    if isinstance(fact, PathwayShiftFact):
+        return describe_pathway(fact)
+    if isinstance(fact, TissueClassFact):
+        return (
+            f"{cap(fact.tissue)} is a Type {fact.response_class} ({fact.label}) tissue: "
+            f"{CLASS_MEANING[fact.response_class]}."
+        )
+    if isinstance(fact, HubGeneFact):
+        function = f" ({fact.function})" if fact.function else ""
+        return (
+            f"{fact.gene}{function} is a hub gene of the {fact.tissue} response, with a mean absolute "
+            f"log2 fold change of {decimal(fact.mean_abs_log2fc, 2)}."
+        )
+    raise TypeError(f"no sentence for {type(fact).__name__}")
+
+
+def describe_pathway(fact: PathwayShiftFact) -> str:
+    name = pathway_name(fact.pathway)
+    stress = f"NES {nes(fact.stress_nes)}" + ("" if fact.stress_significant else ", not significant")
+    kmp = f"NES {nes(fact.kmp_nes)}" + ("" if fact.kmp_significant else ", not significant")
+    return (
+        f"In {fact.tissue}, {name} has {stress} under combined stress and {kmp} with KMP: "
+        f"a {fact.pattern} pattern, meaning {PATTERN_MEANING[fact.pattern]}."
+    )
+
+
+def join_and(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + f" and {items[-1]}"
