@@ -25,7 +25,7 @@ import os
 import shutil
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from filelock import FileLock
 
     from schemas import DatasetManifest, Example, FactSheet
+
+# Called inside write_version with the staged folder and the manifest's fields; returns more files.
+Finalizer = Callable[[Path, dict[str, Any]], dict[str, bytes]]
 
 MANIFEST = "manifest.json"
 EXAMPLES = "examples.jsonl"
@@ -204,8 +207,14 @@ class Registry:
         gates_passed: bool | None = None,
         allow_failing: bool = False,
         drivers: list[dict[str, Any]] | None = None,
+        finalize: Finalizer | None = None,
     ) -> DatasetManifest:
-        """Write a new immutable version and return its manifest."""
+        """Write a new immutable version and return its manifest.
+
+        `finalize(stage, fields)` runs once the data and `extra_files` are staged and the version
+        number is known; `fields` are the manifest's fields except `files`. The files it returns
+        (relative path to bytes, e.g. the card) are staged too, and listed in the manifest.
+        """
         from schemas import DatasetManifest
 
         with self.locked(), self.staged() as stage:
@@ -218,7 +227,7 @@ class Registry:
                 target = stage / relpath
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
-            manifest = DatasetManifest(
+            fields: dict[str, Any] = dict(
                 version=version,
                 parent=parent,
                 created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -232,11 +241,14 @@ class Registry:
                 counts_by_kind=_counts(e.kind for e in examples),
                 counts_by_tissue=_counts(e.tissue for e in examples),
                 counts_by_split=_counts(e.split for e in examples),
-                files=_file_hashes(stage),
                 gates_passed=gates_passed,
                 allow_failing=allow_failing,
                 drivers=drivers or [],
             )
+            for relpath, content in sorted((finalize(stage, dict(fields)) if finalize else {}).items()):
+                (stage / relpath).parent.mkdir(parents=True, exist_ok=True)
+                (stage / relpath).write_bytes(content)
+            manifest = DatasetManifest(**fields, files=_file_hashes(stage))
             (stage / MANIFEST).write_text(manifest.model_dump_json(indent=2, by_alias=True) + "\n")
             self.publish(stage, self.versions_dir / version)
         return manifest

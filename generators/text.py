@@ -67,6 +67,11 @@ def decimal(x: float, places: int = 1) -> str:
     return f"{x:.{places}f}"
 
 
+def times(x: float) -> str:
+    """A fold change: one decimal when small, a whole number when large (166.0 -> '166')."""
+    return f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
+
+
 def percent(x: float) -> str:
     return f"{x:.1f}%"
 

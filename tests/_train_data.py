@@ -36,7 +36,7 @@ def _for_fact(fact) -> list[Example]:  # noqa: ANN001 - a Fact of any kind
         c = CONTRASTS[fact.contrast]
         return [
             _ex("factual_qa", t, f"How many genes are differentially expressed in {t} under {c}?",
-                f"{c.capitalize()} causes {fact.n_degs:,} DEGs in {t} ({fact.n_up:,} up, {fact.n_down:,} down).",
+                f"{c[0].upper() + c[1:]} causes {fact.n_degs:,} DEGs in {t} ({fact.n_up:,} up, {fact.n_down:,} down).",
                 [fact.id], "toy.deg_count"),
         ]
     if fact.kind == "kmp_effect":

@@ -52,7 +52,7 @@ def _split_steps(s: Subject) -> str:
         "balanced": f"the response is balanced (between {BALANCED_LOW:.0f}% and {BALANCED_HIGH:.0f}% up)",
     }[bias]
     return (
-        f"1. {t.STRESSOR_PHRASE[f.contrast]} changes {t.genes(f.n_degs)} in {f.tissue}.\n"
+        f"1. {t.cap(t.STRESSOR_PHRASE[f.contrast])} changes {t.genes(f.n_degs)} in {f.tissue}.\n"
         f"2. Of these, {t.count(f.n_up)} are up and {t.count(f.n_down)} are down.\n"
         f"3. Share up: {t.count(f.n_up)} / {t.count(f.n_degs)} = {t.percent(up)}; share down: {t.percent(down)}.\n"
         f"4. Ratio up to down: {t.count(f.n_up)} / {t.count(f.n_down)} = {t.decimal(f.n_up / f.n_down, 2)}.\n"
@@ -87,7 +87,7 @@ def _shift_steps(s: Subject) -> str:
     if ratio is None:
         change = f"KMP goes from no effect at baseline to {t.genes(h.n_degs)} under stress"
     elif ratio >= 1:
-        change = f"{t.count(h.n_degs)} / {t.count(b.n_degs)} = {t.decimal(ratio)}-fold more genes under stress"
+        change = f"{t.count(h.n_degs)} / {t.count(b.n_degs)} = {t.times(ratio)}-fold more genes under stress"
     else:
         drop = 100.0 * (b.n_degs - h.n_degs) / b.n_degs
         change = (f"the effect shrinks from {t.count(b.n_degs)} to {t.count(h.n_degs)} genes, "

@@ -117,7 +117,7 @@ def _extremes(s: Subject) -> str:
     least = (f"{t.join_and([o.label for o in bottom])} tie for the least" if len(bottom) > 1
              else f"{bottom[0].label} has the least")
     ratio = fold(order[0].value, order[-1].value)
-    times = f", {t.decimal(ratio)} times the bottom value" if ratio is not None else ""
+    times = f", {t.times(ratio)} times the bottom value" if ratio is not None else ""
     return f"{t.cap(most)} ({_value(s, order[0].value)}{times}); {least} ({_value(s, order[-1].value)})."
 
 
