@@ -100,5 +100,8 @@ def generate(registry: Registry, request: GenerateRequest) -> GenerateResult:
         "per_fact": request.per_fact,
         "generator_versions": {kind: version for kind, version in generator_versions().items() if kind in kinds},
     }
-    manifest = registry.write_version(examples, facts=sheet, generator_config=config, seed=request.seed)
+    from curate.cards import card_finalizer
+
+    manifest = registry.write_version(examples, facts=sheet, generator_config=config, seed=request.seed,
+                                      finalize=card_finalizer(registry, examples, sheet))
     return GenerateResult(manifest=manifest, path=registry.versions_dir / manifest.version, examples=examples)

@@ -12,8 +12,9 @@ from curate.errors import BadInputError
 
 def schema_models() -> dict[str, object]:
     """Every pydantic model (and the Fact union) exported by schemas/."""
-    import schemas
     from pydantic import BaseModel, TypeAdapter
+
+    import schemas
 
     models: dict[str, object] = {}
     for name in schemas.__all__:

@@ -6,7 +6,7 @@ corrected value keeps its id and every example that states it stays linked to it
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -137,9 +137,10 @@ class HubGeneFact(_FactBase):
 
 
 Fact = Annotated[
-    Union[DegCountFact, KmpEffectFact, InteractionFact, PathwayShiftFact, TissueClassFact, HubGeneFact],
+    DegCountFact | KmpEffectFact | InteractionFact | PathwayShiftFact | TissueClassFact | HubGeneFact,
     Field(discriminator="kind"),
 ]
+F = TypeVar("F", bound=_FactBase)
 FACT_KINDS = ("deg_count", "kmp_effect", "interaction", "pathway_shift", "tissue_class", "hub_gene")
 
 
@@ -174,3 +175,12 @@ class FactSheet(BaseModel):
         return [
             f for f in self.facts if (kind is None or f.kind == kind) and (tissue is None or f.tissue == tissue)
         ]
+
+    def of_type(self, cls: type[F], tissue: str | None = None) -> list[F]:
+        """Facts of one type, typed as such."""
+        return [f for f in self.facts if isinstance(f, cls) and (tissue is None or f.tissue == tissue)]
+
+    def get(self, fact_id: str, cls: type[F]) -> F | None:
+        """The fact with this id if it exists and has this type."""
+        found = next((f for f in self.facts if f.id == fact_id), None)
+        return found if isinstance(found, cls) else None

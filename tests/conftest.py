@@ -21,7 +21,7 @@ class Run:
     stdout: str
     stderr: str
 
-    def json(self):  # noqa: ANN201
+    def json(self):
         return json.loads(self.stdout)
 
 

@@ -220,7 +220,7 @@ def test_every_fact_id_exists(default_home: Path, truth: Truth) -> None:
     (lambda out: out.replace("RESCUE", "SUPPRESSION", 1), "pattern"),
     (lambda out: out.replace("the pathway is lower", "the pathway is higher", 1), "described as"),
 ])
-def test_a_wrong_template_would_fail(default_home: Path, truth: Truth, mutate, expected: str) -> None:  # noqa: ANN001
+def test_a_wrong_template_would_fail(default_home: Path, truth: Truth, mutate, expected: str) -> None:
     """The checker is not blind: each kind of mistake a template could make is caught."""
     caught = 0
     for example in read_examples(default_home, "v2"):

@@ -262,9 +262,10 @@ def _negated_numbers(q: Question, answer: str) -> list[Finding]:
         refs = [r for r in tx.numbers(q.reference) if same_number(r, number)]
         if not refs:
             continue
-        ref_negated = all(tx.is_negated(q.reference, r.start, masked=ref_masked) for r in refs)
-        if tx.is_negated(answer, number.start, masked=masked) != ref_negated:
-            state = "negates" if not ref_negated else "asserts"
+        ref_polarities = {tx.is_negated(q.reference, r.start, masked=ref_masked) for r in refs}
+        negated = tx.is_negated(answer, number.start, masked=masked)
+        if negated not in ref_polarities:
+            state = "negates" if negated else "asserts"
             out.append(finding("negation", f"the answer {state} the claim about {number.text}", found=number.text))
     return out
 

@@ -183,8 +183,14 @@ def labels(text: str) -> list[Mention]:
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue
             taken.append(match.span())
-            out.append(Mention(category, value, match.start(), match.end()))
+            if not _is_definition(text, match.start()):
+                out.append(Mention(category, value, match.start(), match.end()))
     return sorted(out, key=lambda m: m.start)
+
+
+def _is_definition(text: str, start: int) -> bool:
+    """A label that a rule defines ("ratio above 1.25 = synergistic") is not a claim."""
+    return text[:start].rstrip().endswith("=")
 
 
 def is_negated(text: str, start: int, *, masked: list[tuple[int, int]] | None = None) -> bool:

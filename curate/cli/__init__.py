@@ -12,6 +12,8 @@ import sys
 import typer
 
 from curate.cli import facts, generate, schema, versions
+from curate.cli import eval as eval_noun
+from curate.cli import train
 
 app = typer.Typer(
     name="curate",
@@ -25,6 +27,8 @@ generate.register(app)
 facts.register(app)
 versions.register(app)
 schema.register(app)
+train.register(app)
+eval_noun.register(app)
 
 
 def main() -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 Home = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--home",
         envvar="CURATE_HOME",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,9 +16,9 @@ def register(app: typer.Typer) -> None:
 
 def facts(
     tissue: Annotated[str, typer.Option(help="One tissue, a comma list, or 'all'.")] = "all",
-    kind: Annotated[Optional[str], typer.Option(help="Only facts of this kind, e.g. deg_count.")] = None,
-    facts_name: Annotated[Optional[str], typer.Option("--facts", help="A registered fact sheet.")] = None,
-    from_path: Annotated[Optional[Path], typer.Option("--from", help="A factsheet.json file.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only facts of this kind, e.g. deg_count.")] = None,
+    facts_name: Annotated[str | None, typer.Option("--facts", help="A registered fact sheet.")] = None,
+    from_path: Annotated[Path | None, typer.Option("--from", help="A factsheet.json file.")] = None,
     home: Home = None,
     json: Json = False,
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,9 +19,9 @@ def generate(
     kinds: Annotated[str, typer.Option(help="Kinds of example: a comma list, or 'all'.")] = "all",
     seed: Annotated[int, typer.Option(help="Seed for every random choice; same seed, same version.")] = 0,
     per_fact: Annotated[int, typer.Option("--per-fact", help="Training phrasings per fact and kind (at most).")] = 3,
-    facts: Annotated[Optional[str], typer.Option(help="A registered fact sheet (see `curate ingest`).")] = None,
+    facts: Annotated[str | None, typer.Option(help="A registered fact sheet (see `curate ingest`).")] = None,
     from_path: Annotated[
-        Optional[Path], typer.Option("--from", help="A factsheet.json file to generate from.")
+        Path | None, typer.Option("--from", help="A factsheet.json file to generate from.")
     ] = None,
     allow_failing: Annotated[
         bool, typer.Option("--allow-failing", help="Write the version even if a quality gate fails.")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from generators import text as t
 from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import CROSS_TISSUE, Fact, FactSheet
+from schemas import CROSS_TISSUE, DegCountFact, Fact, FactSheet, KmpEffectFact, PathwayShiftFact
 
 KIND = "calibration"
 
@@ -47,7 +47,7 @@ def _count_confidence(n: int) -> str:
             "cut-off and on statistical power, so compare orders of magnitude rather than exact numbers.")
 
 
-def _pathway_confidence(fact: Fact) -> str:
+def _pathway_confidence(fact: PathwayShiftFact) -> str:
     if fact.stress_significant and fact.kmp_significant:
         return ("Confidence: high. Both shifts are significant and point in opposite directions, which is what "
                 "the pattern requires.")
@@ -57,16 +57,17 @@ def _pathway_confidence(fact: Fact) -> str:
 
 def _confident_answer(s: Subject) -> str:
     fact = s.values["fact"]
-    if fact.kind == "pathway_shift":
+    if isinstance(fact, PathwayShiftFact):
         return f"{t.describe(fact)} {_pathway_confidence(fact)}"
     return f"{t.describe(fact)} {_count_confidence(fact.n_degs)}"
 
 
 def _what(fact: Fact) -> str:
-    if fact.kind == "deg_count":
+    if isinstance(fact, DegCountFact):
         return f"the number of genes {t.STRESSOR_PHRASE[fact.contrast]} changes in {fact.tissue}"
-    if fact.kind == "kmp_effect":
+    if isinstance(fact, KmpEffectFact):
         return f"KMP's effect on {fact.tissue} {t.CONDITION_PHRASE[fact.condition]}"
+    assert isinstance(fact, PathwayShiftFact)
     return f"what combined stress and KMP do to {t.pathway_name(fact.pathway)} in {fact.tissue}"
 
 

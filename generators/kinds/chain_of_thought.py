@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from generators import text as t
 from generators.derive import BALANCED_HIGH, BALANCED_LOW, direction_bias, fold, response_class, share
 from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import FactSheet
+from schemas import DegCountFact, FactSheet, KmpEffectFact, PathwayShiftFact, TissueClassFact
 
 KIND = "chain_of_thought"
 
@@ -17,22 +17,21 @@ def subjects(sheet: FactSheet, tissues: Sequence[str]) -> list[Subject]:
     for tissue in tissues:
         made += [
             Subject(f"split:{f.id}", "direction_split", tissue, (f.id,), {"fact": f})
-            for f in sheet.select(kind="deg_count", tissue=tissue)
+            for f in sheet.of_type(DegCountFact, tissue)
             if f.n_up is not None
         ]
         made += _kmp_shift(sheet, tissue)
         made += [
             Subject(f"nes:{f.id}", "pathway_reasoning", tissue, (f.id,), {"fact": f})
-            for f in sheet.select(kind="pathway_shift", tissue=tissue)
+            for f in sheet.of_type(PathwayShiftFact, tissue)
         ]
     return made
 
 
 def _kmp_shift(sheet: FactSheet, tissue: str) -> list[Subject]:
-    ids = sheet.by_id()
-    baseline = ids.get(f"kmp_effect:{tissue}:baseline")
-    stressed = ids.get(f"kmp_effect:{tissue}:HU_IR")
-    klass = ids.get(f"tissue_class:{tissue}")
+    baseline = sheet.get(f"kmp_effect:{tissue}:baseline", KmpEffectFact)
+    stressed = sheet.get(f"kmp_effect:{tissue}:HU_IR", KmpEffectFact)
+    klass = sheet.get(f"tissue_class:{tissue}", TissueClassFact)
     if baseline is None or stressed is None or klass is None:
         return []
     if response_class(baseline.n_degs, stressed.n_degs) != klass.response_class:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 from generators import text as t
 from generators.derive import Ranked, fold, ranking
 from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import CROSS_TISSUE, Fact, FactSheet
+from schemas import CROSS_TISSUE, DegCountFact, Fact, FactSheet, InteractionFact, KmpEffectFact
 
 KIND = "comparison"
 FAMILY = "ranking"
@@ -86,10 +87,11 @@ def _contrast_of(fact: Fact) -> str:
 
 
 def _measure(fact: Fact) -> str:
-    if fact.kind == "deg_count":
+    if isinstance(fact, DegCountFact):
         return f"number of DEGs under {t.STRESSOR_PHRASE[fact.contrast]}"
-    if fact.kind == "kmp_effect":
+    if isinstance(fact, KmpEffectFact):
         return f"number of KMP-vs-vehicle DEGs {t.CONDITION_PHRASE[fact.condition]}"
+    assert isinstance(fact, InteractionFact)
     return f"number of genes with a significant {t.TERM_PHRASE[fact.term]}"
 
 
@@ -100,7 +102,7 @@ def _value(s: Subject, v: float) -> str:
 def _chain(s: Subject) -> str:
     order: list[Ranked] = s.values["order"]
     parts = [f"{order[0].label} ({_value(s, order[0].value)})"]
-    for previous, item in zip(order, order[1:]):
+    for previous, item in itertools.pairwise(order):
         sign = "=" if item.value == previous.value else ">"
         parts.append(f"{sign} {item.label} ({_value(s, item.value)})")
     return " ".join(parts)

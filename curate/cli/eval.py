@@ -1,0 +1,35 @@
+"""`curate eval`: judge answers that curate did not generate against the facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from curate.cli._options import Home, Json
+
+eval_app = typer.Typer(help="Score answers from any model against a fact sheet.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("score", help="Score a JSON or JSONL file of question, answer [, expected, fact_ids, answerable].")
+def score(
+    answers: Annotated[Path, typer.Argument(help="JSON list or JSONL of {question, answer, expected?, fact_ids?, answerable?}.")],
+    facts: Annotated[str, typer.Option("--facts", help="A registered fact sheet, or 'kmp-study' for the embedded default.")],
+    home: Home = None,
+    json: Json = False,
+) -> None:
+    from curate.cli._output import print_json
+    from curate.cli.train import print_report, report_summary
+    from curate.registry import Registry
+    from curate.training import score_answers
+
+    report, path = score_answers(Registry(home), answers, facts)
+    if json:
+        print_json(report_summary(report, path))
+        return
+    print_report(report, path)

@@ -1,0 +1,122 @@
+"""`curate train`: build a tiny base model, fit a LoRA adapter on a version, evaluate it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from curate.cli._options import Home, Json
+
+train_app = typer.Typer(help="Fit a QLoRA adapter on a dataset version, and evaluate it.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(train_app, name="train")
+
+
+@train_app.command("tiny-base", help="Build a tiny Mistral-architecture model with a tokenizer trained on a version.")
+def tiny_base(
+    out: Annotated[Path, typer.Option("--out", help="New folder for the model and tokenizer (save_pretrained).")],
+    version: Annotated[Optional[str], typer.Option(help="Version whose train text trains the tokenizer. Default: latest.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the random initial weights.")] = 0,
+    home: Home = None,
+    json: Json = False,
+) -> None:
+    from curate.cli._output import console, print_json
+    from curate.registry import Registry
+    from curate.training import build_tiny_base
+
+    summary = build_tiny_base(Registry(home), out, version=version, seed=seed)
+    if json:
+        print_json(summary)
+        return
+    console().print(f"tiny base ({summary['n_parameters']:,} parameters, vocabulary {summary['vocab_size']}, "
+                    f"tokenizer trained on {summary['version']}) written to {summary['path']}")
+
+
+@train_app.command("fit", help="Fit a LoRA adapter (TRL SFT, loss on the completion) on a version's train split.")
+def fit(
+    version: Annotated[str, typer.Option(help="Dataset version to fit on, e.g. v1.")],
+    base_model: Annotated[Path, typer.Option("--base-model", help="Local folder of the base model (config.json, weights, tokenizer).")],
+    out: Annotated[Optional[Path], typer.Option(help="Folder for the trainer's checkpoints. Default: <home>/work/fit-<version>-<config hash>.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted fit from its last checkpoint.")] = False,
+    config: Annotated[Optional[Path], typer.Option("--config", help="YAML or JSON file of recipe fields that override the preset.")] = None,
+    quantize: Annotated[Optional[bool], typer.Option("--quantize/--no-quantize", help="4-bit NF4 base (default: on for CUDA, off on CPU).", show_default=False)] = None,
+    packing: Annotated[Optional[bool], typer.Option("--packing/--no-packing", help="Pack examples into full sequences (bfd).", show_default=False)] = None,
+    preset: Annotated[str, typer.Option(help="Recipe preset: study (QLoRA r=64, 10 epochs) or tiny (r=16, lr 3e-3, 30 epochs).")] = "study",
+    max_steps: Annotated[Optional[int], typer.Option("--max-steps", help="Stop after this many optimiser steps.")] = None,
+    home: Home = None,
+    json: Json = False,
+) -> None:
+    from curate.cli._output import console, print_json, table
+    from curate.registry import Registry
+    from curate.training import FitRequest, fit_version
+
+    request = FitRequest(version=version, base_model=base_model, out=out, resume=resume, config_file=config,
+                         preset=preset, quantize=quantize, packing=packing, max_steps=max_steps)
+    record = fit_version(Registry(home), request)
+    if json:
+        print_json(record)
+        return
+    rows = [[key, record.get(key)] for key in ("run_id", "data_version", "n_train_examples", "device", "quantized",
+                                              "global_step", "train_loss", "final_loss", "time_s", "tokens_per_s")]
+    out_console = console()
+    out_console.print(table("curate train fit", ["", "value"], rows))
+    out_console.print(f"run record in {record['path']}")
+
+
+@train_app.command("eval", help="Answer a version's split with an adapter, score the answers, save the EvalReport.")
+def evaluate(
+    version: Annotated[str, typer.Option(help="Dataset version whose questions to ask.")],
+    adapter: Annotated[Optional[str], typer.Option(help="A run id, run folder or adapter folder. Leave out with --base-model to test a bare base.")] = None,
+    base_model: Annotated[Optional[Path], typer.Option("--base-model", help="Base model folder. Default: the one the run was fitted on.")] = None,
+    split: Annotated[str, typer.Option(help="Split to evaluate: train, validation or test.")] = "test",
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Prompts generated together (left padding).")] = 16,
+    max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", help="Longest answer, in tokens.")] = 256,
+    home: Home = None,
+    json: Json = False,
+) -> None:
+    from curate.cli._output import print_json
+    from curate.errors import BadInputError
+    from curate.registry import Registry
+    from curate.training import EvalRequest, eval_version
+    from schemas import SPLITS
+
+    if split not in SPLITS:
+        raise BadInputError(f"--split {split!r} is not one of: {', '.join(SPLITS)}")
+    request = EvalRequest(version=version, adapter=adapter, base_model=base_model, split=split,
+                          batch_size=batch_size, max_new_tokens=max_new_tokens)
+    report, path = eval_version(Registry(home), request)
+    if json:
+        print_json(report_summary(report, path))
+        return
+    print_report(report, path)
+
+
+def report_summary(report: Any, path: Path) -> dict[str, Any]:
+    """The report's numbers without the items (they are in report.json)."""
+    summary = report.model_dump(mode="json", by_alias=True, exclude={"items", "reliability"})
+    summary["path"] = str(path)
+    summary["failures"] = [
+        {"example_id": i.example_id, "kind": i.kind, "findings": [f.message for f in i.findings]}
+        for i in report.failures[:20]
+    ]
+    return summary
+
+
+def print_report(report: Any, path: Path) -> None:
+    from curate.cli._output import console, table
+
+    out = console()
+    rows = [[f"kind {k}", report.counts_by_kind[k], f"{v:.3f}"] for k, v in report.accuracy_by_kind.items()]
+    rows += [[f"tissue {k}", report.counts_by_tissue[k], f"{v:.3f}"] for k, v in report.accuracy_by_tissue.items()]
+    rows.append(["all", report.n_items, f"{report.accuracy:.3f}"])
+    out.print(table(f"eval {report.id}: {report.version or report.facts_name} {report.split}",
+                    ["group", "count", "accuracy"], rows))
+    if report.ece is not None:
+        out.print(f"ECE {report.ece:.4f}  MCE {report.mce:.4f}  Brier {report.brier:.4f}")
+    for item in report.failures[:5]:
+        out.print(f"[red]wrong[/red] {item.example_id}: {item.findings[0].message if item.findings else ''}")
+    out.print(f"report in {path}")

@@ -1,0 +1,299 @@
+"""Orchestration of `curate train` and `curate eval`: where runs and evals live in the registry.
+
+train/ fits and evaluates, and knows nothing of the registry; this module decides the folders,
+passes the quality gates' claim checker in, and moves finished records into place atomically::
+
+    <home>/work/fit-<version>-<config hash>/   trainer checkpoints, kept until the fit succeeds (--resume)
+    <home>/runs/<run id>/                       adapter/, run.json, config.json, log.json
+    <home>/evals/<eval id>/                     report.json, reliability.png
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from curate.errors import BadInputError, NotFoundError
+
+if TYPE_CHECKING:
+    from curate.registry import Registry
+    from schemas import EvalReport, FactSheet, Fact
+
+RUN_RECORD = "run.json"
+
+
+def _stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{_stamp()}-{uuid.uuid4().hex[:6]}"
+
+
+def latest_version(registry: Registry) -> str:
+    names = registry.version_names()
+    if not names:
+        raise NotFoundError(f"no versions in {registry.home}: run `curate generate` first")
+    return names[-1]
+
+
+def factsheet_for(registry: Registry, name: str) -> FactSheet:
+    """A registered fact sheet, or the embedded default for its name ('kmp-study')."""
+    from curate.pipeline import load_factsheet
+    from generators.embedded import DEFAULT_FACTS_NAME
+
+    if name == DEFAULT_FACTS_NAME and name not in registry.factsheet_names():
+        return load_factsheet(registry, None, None)
+    return registry.load_factsheet(name)
+
+
+def claim_checker(sheet: FactSheet) -> Any:
+    """The quality gates' whole-answer claim check, shaped as train/ expects; None if the gates lack one."""
+    try:
+        from curate.gates.claims import check_text  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+
+    def check(text: str, facts: list[Fact]) -> list[dict[str, Any]]:
+        problems = check_text(text, sheet, fact_ids=[fact.id for fact in facts])
+        return [p if isinstance(p, dict) else _as_dict(p) for p in problems]
+
+    return check
+
+
+def _as_dict(problem: Any) -> dict[str, Any]:
+    if hasattr(problem, "model_dump"):
+        return dict(problem.model_dump())
+    if hasattr(problem, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return asdict(problem)
+    return {"message": str(problem)}
+
+
+# -- tiny base --------------------------------------------------------------------------------
+def build_tiny_base(registry: Registry, out: Path, *, version: str | None = None, seed: int = 0) -> dict[str, Any]:
+    """Build the tiny model, its tokenizer trained on the train split's text of `version` (default: latest)."""
+    from train.prompts import example_prompt
+    from train.tiny_base import build_tiny_base as build
+
+    version = version or latest_version(registry)
+    examples = registry.examples(version, split="train")
+    if out.exists() and any(out.iterdir()):
+        raise BadInputError(f"--out {out}: folder exists and is not empty; choose a new folder")
+    staging = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:6]}")
+    try:
+        summary = build([f"{example_prompt(e)} {e.output}" for e in examples], staging, seed=seed)
+        if out.exists():
+            out.rmdir()
+        staging.rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return {**summary, "version": version, "path": str(out)}
+
+
+# -- fit --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FitRequest:
+    version: str
+    base_model: Path
+    out: Path | None = None
+    resume: bool = False
+    config_file: Path | None = None
+    preset: str = "study"
+    quantize: bool | None = None
+    packing: bool | None = None
+    max_steps: int | None = None
+    show_progress: bool = True
+
+
+def fit_version(registry: Registry, request: FitRequest) -> dict[str, Any]:
+    """Fit on a version's train split and publish the run record under runs/<run id>."""
+    from train.config import config_hash, resolve_config
+    from train.fit import fit
+
+    manifest = registry.manifest(request.version)
+    config = resolve_config(
+        preset=request.preset, config_file=request.config_file,
+        overrides={"quantize": request.quantize, "packing": request.packing, "max_steps": request.max_steps},
+    )
+    base = request.base_model.expanduser().resolve()
+    registry.ensure_writable()
+    work_dir = request.out or registry.home / "work" / f"fit-{request.version}-{config_hash(config, request.version, str(base))}"
+    run_id = new_id(request.version)
+    record_dir = registry.home / "work" / f"record-{run_id}"
+    try:
+        record = fit(
+            registry.examples(request.version), base_model=base, config=config, work_dir=work_dir,
+            record_dir=record_dir, data_version=request.version, data_hash=manifest.content_hash,
+            resume=request.resume, show_progress=request.show_progress,
+        )
+        record = {**record, "run_id": run_id, "work_dir": str(work_dir)}
+        (record_dir / RUN_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        destination = registry.home / "runs" / run_id
+        with registry.locked():
+            registry.publish(record_dir, destination)
+    finally:
+        shutil.rmtree(record_dir, ignore_errors=True)
+    if request.out is None:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return {**record, "path": str(destination)}
+
+
+# -- eval -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EvalRequest:
+    version: str
+    adapter: str | None = None
+    base_model: Path | None = None
+    split: str = "test"
+    batch_size: int = 16
+    max_new_tokens: int = 256
+    show_progress: bool = True
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    base_model: Path
+    adapter: Path | None
+    run_id: str | None
+
+
+def resolve_model(registry: Registry, adapter: str | None, base_model: Path | None) -> ModelSource:
+    """`adapter` is a run id, a run folder, or an adapter folder; the base comes from the run unless given."""
+    if adapter is None:
+        if base_model is None:
+            raise BadInputError("give --adapter (a run id or folder), or --base-model to evaluate a bare base model")
+        return ModelSource(base_model, None, None)
+    path = Path(adapter).expanduser()
+    if not path.exists() and (registry.home / "runs" / adapter).is_dir():
+        path = registry.home / "runs" / adapter
+    run_dir = path if (path / RUN_RECORD).is_file() else path.parent if (path.parent / RUN_RECORD).is_file() else None
+    adapter_dir = path / "adapter" if (path / "adapter" / "adapter_config.json").is_file() else path
+    if not (adapter_dir / "adapter_config.json").is_file():
+        raise NotFoundError(f"--adapter {adapter}: not a run id, run folder or adapter folder (no adapter_config.json)")
+    run = json.loads((run_dir / RUN_RECORD).read_text()) if run_dir else {}
+    if base_model is None:
+        base_model = Path(run.get("base_model") or _adapter_base(adapter_dir))
+    return ModelSource(base_model, adapter_dir, run.get("run_id") or (run_dir.name if run_dir else None))
+
+
+def _adapter_base(adapter_dir: Path) -> str:
+    base = json.loads((adapter_dir / "adapter_config.json").read_text()).get("base_model_name_or_path")
+    if not base:
+        raise BadInputError(f"{adapter_dir}/adapter_config.json names no base model; pass --base-model")
+    return str(base)
+
+
+def eval_version(registry: Registry, request: EvalRequest) -> tuple[EvalReport, Path]:
+    """Answer a version's split with the model, score, and publish the report under evals/<eval id>."""
+    from train.evaluate import evaluate
+
+    manifest = registry.manifest(request.version)
+    source = resolve_model(registry, request.adapter, request.base_model)
+    sheet = factsheet_for(registry, manifest.facts_name)
+    check = claim_checker(sheet)
+    report = evaluate(
+        registry.examples(request.version), sheet, base_model=source.base_model, adapter=source.adapter,
+        split=request.split, version=request.version, run_id=source.run_id, batch_size=request.batch_size,
+        max_new_tokens=request.max_new_tokens, claim_check=check, show_progress=request.show_progress,
+    )
+    return publish_report(registry, report, prefix=f"{source.run_id or 'base'}-{request.split}")
+
+
+def publish_report(registry: Registry, report: EvalReport, *, prefix: str) -> tuple[EvalReport, Path]:
+    from train.evaluate import write_report
+
+    registry.ensure_writable()
+    eval_id = new_id(prefix)
+    report = report.model_copy(update={"id": eval_id})
+    staging = registry.home / "work" / f"eval-{eval_id}"
+    destination = registry.home / "evals" / eval_id
+    try:
+        write_report(report, staging)
+        with registry.locked():
+            registry.publish(staging, destination)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report, destination
+
+
+# -- scoring answers made elsewhere -----------------------------------------------------------
+def read_answers(path: Path) -> list[dict[str, Any]]:
+    """A JSON list (or {"answers": [...]}) or JSONL of objects with question and answer."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    rows = _parse_rows(path, text)
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise BadInputError(f"{path}: row {number}: must be an object with question and answer")
+        for key in ("question", "answer"):
+            if not isinstance(row.get(key), str):
+                raise BadInputError(f"{path}: row {number}: {key!r} must be a string")
+    if not rows:
+        raise BadInputError(f"{path}: no answers in the file")
+    return rows
+
+
+def _parse_rows(path: Path, text: str) -> list[Any]:
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            return list(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise BadInputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    if stripped.startswith("{") and "\n{" not in stripped.rstrip():
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("answers"), list):
+            return list(data["answers"])
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise BadInputError(f"{path}: line {number}: not valid JSON ({exc.msg})") from None
+    return rows
+
+
+def score_answers(registry: Registry, path: Path, facts_name: str) -> tuple[EvalReport, Path]:
+    """Score answers another model gave against a fact sheet; publish the report under evals/."""
+    from train.evaluate import Answered, build_report, score_items
+    from train.scorers import Question
+    from train.text import entities
+
+    sheet = factsheet_for(registry, facts_name)
+    known_ids = set(sheet.by_id())
+    answered = []
+    for number, row in enumerate(read_answers(path), start=1):
+        fact_ids = tuple(row.get("fact_ids") or ())
+        unknown = [fact_id for fact_id in fact_ids if fact_id not in known_ids]
+        if unknown:
+            raise BadInputError(f"{path}: row {number}: fact id {unknown[0]!r} is not in fact sheet {sheet.name!r}")
+        tissues = {m.value for m in entities(row["question"], sheet) if m.kind == "tissue"}
+        question = Question(
+            question=row["question"],
+            reference=str(row.get("expected") or row.get("reference") or ""),
+            fact_ids=fact_ids,
+            answerable=bool(row.get("answerable", True)),
+            tissue=str(row.get("tissue") or (tissues.pop() if len(tissues) == 1 else "cross-tissue")),
+            example_id=str(row.get("id") or f"row-{number}"),
+            kind=str(row.get("kind") or "imported"),
+        )
+        confidence = row.get("confidence")
+        answered.append(Answered(question, row["answer"], float(confidence) if confidence is not None else None))
+    check = claim_checker(sheet)
+    items = score_items(answered, sheet, claim_check=check)
+    report = build_report(items, facts_name=sheet.name, split="imported",
+                          config={"answers": str(path.resolve()), "claim_check": check is not None})
+    return publish_report(registry, report, prefix="score")
