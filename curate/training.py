@@ -14,7 +14,7 @@ import json
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,13 +22,13 @@ from curate.errors import BadInputError, NotFoundError
 
 if TYPE_CHECKING:
     from curate.registry import Registry
-    from schemas import EvalReport, FactSheet, Fact
+    from schemas import EvalReport, Fact, FactSheet
 
 RUN_RECORD = "run.json"
 
 
 def _stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def new_id(prefix: str) -> str:
@@ -124,7 +124,8 @@ def fit_version(registry: Registry, request: FitRequest) -> dict[str, Any]:
     )
     base = request.base_model.expanduser().resolve()
     registry.ensure_writable()
-    work_dir = request.out or registry.home / "work" / f"fit-{request.version}-{config_hash(config, request.version, str(base))}"
+    fit_name = f"fit-{request.version}-{config_hash(config, request.version, str(base))}"
+    work_dir = request.out or registry.home / "work" / fit_name
     run_id = new_id(request.version)
     record_dir = registry.home / "work" / f"record-{run_id}"
     try:

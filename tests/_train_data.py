@@ -30,7 +30,7 @@ def _ex(kind: str, tissue: str, instruction: str, output: str, fact_ids: list[st
                    template_id=template, answerable=answerable)
 
 
-def _for_fact(fact) -> list[Example]:  # noqa: ANN001 - a Fact of any kind
+def _for_fact(fact) -> list[Example]:
     t = fact.tissue
     if fact.kind == "deg_count":
         c = CONTRASTS[fact.contrast]

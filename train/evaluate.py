@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +64,9 @@ def answer_examples(
     return [Answered(q, g.text, g.confidence) for q, g in zip(questions, generations, strict=True)]
 
 
-def score_items(answered: Sequence[Answered], sheet: FactSheet, *, claim_check: ClaimCheck | None = None) -> list[EvalItem]:
+def score_items(
+    answered: Sequence[Answered], sheet: FactSheet, *, claim_check: ClaimCheck | None = None
+) -> list[EvalItem]:
     from schemas import EvalItem
 
     items = []
@@ -113,7 +115,7 @@ def build_report(
         base_model=base_model,
         facts_name=facts_name,
         split=split,
-        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
         n_items=len(items),
         n_correct=sum(correct),
         accuracy=round(sum(correct) / len(items), 4) if items else 0.0,

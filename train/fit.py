@@ -17,7 +17,11 @@ from __future__ import annotations
 import json
 import platform
 import time
-from datetime import datetime, timezone
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +34,22 @@ if TYPE_CHECKING:
 
 RUN_RECORD = "run.json"
 ADAPTER_DIR = "adapter"
+
+
+@contextmanager
+def quiet_library_logs() -> Iterator[None]:
+    """Only errors from transformers, and no deprecation chatter from the libraries' own calls."""
+    import transformers
+
+    level = transformers.utils.logging.get_verbosity()
+    transformers.utils.logging.set_verbosity_error()
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|peft|trl)\b.*")
+            warnings.filterwarnings("ignore", message=r".*is deprecated and will be removed in v6.*")
+            yield
+    finally:
+        transformers.utils.logging.set_verbosity(level)
 
 
 def last_checkpoint(work_dir: Path) -> Path | None:
@@ -96,7 +116,7 @@ def sft_config(config: FitConfig, work_dir: Path, *, on_cuda: bool, gradient_che
         use_cpu=not on_cuda,
         bf16=on_cuda,
         fp16=False,
-        gradient_checkpointing=gradient_checkpointing,
+        activation_checkpointing=gradient_checkpointing,
         logging_steps=config.logging_steps,
         save_strategy="steps" if config.save_steps else "epoch",
         save_steps=config.save_steps or 500,
@@ -121,6 +141,20 @@ def lora_config(config: FitConfig) -> Any:
     )
 
 
+@dataclass(frozen=True)
+class Plan:
+    """A fit's settings once the device is known."""
+
+    config: FitConfig
+    base_model: Path
+    work_dir: Path
+    record_dir: Path
+    checkpoint: Path | None
+    on_cuda: bool
+    quantize: bool
+    checkpointing: bool
+
+
 def fit(
     examples: list[Example],
     *,
@@ -138,56 +172,79 @@ def fit(
     import datasets
     import torch
     import transformers
-    from trl import SFTTrainer
-
-    from train.progress import RichProgressCallback
 
     train_rows = [to_prompt_completion(example) for example in examples if example.split == "train"]
     if not train_rows:
         raise BadInputError(f"version {data_version}: no examples in the train split; nothing to fit")
-    checkpoint = _checkpoint_to_resume(work_dir, resume)
     on_cuda = torch.cuda.is_available()
-    quantize = on_cuda if config.quantize is None else config.quantize
-    checkpointing = on_cuda if config.gradient_checkpointing is None else config.gradient_checkpointing
+    plan = Plan(
+        config=config,
+        base_model=Path(base_model).resolve(),
+        work_dir=work_dir,
+        record_dir=record_dir,
+        checkpoint=_checkpoint_to_resume(work_dir, resume),
+        on_cuda=on_cuda,
+        quantize=on_cuda if config.quantize is None else config.quantize,
+        checkpointing=on_cuda if config.gradient_checkpointing is None else config.gradient_checkpointing,
+    )
     transformers.utils.logging.disable_progress_bar()
     datasets.disable_progress_bars()
+    with quiet_library_logs():
+        trainer, result, elapsed = _train(plan, train_rows, show_progress, extra_callbacks or [])
+        record = _write_record(plan, trainer, result, elapsed, data_version, data_hash, len(train_rows))
+    return record
 
-    model, tokenizer = load_base(base_model, quantize=quantize, on_cuda=on_cuda)
-    if quantize:
+
+def _train(plan: Plan, rows: list[dict[str, Any]], show_progress: bool, callbacks: list[Any]) -> tuple[Any, Any, float]:
+    import datasets
+    from trl import SFTTrainer
+
+    from train.progress import RichProgressCallback
+
+    model, tokenizer = load_base(plan.base_model, quantize=plan.quantize, on_cuda=plan.on_cuda)
+    if plan.quantize:
         from peft import prepare_model_for_kbit_training
 
-        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=checkpointing)
-    work_dir.mkdir(parents=True, exist_ok=True)
-    callbacks = [RichProgressCallback("fit")] if show_progress else []
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=plan.checkpointing)
+    plan.work_dir.mkdir(parents=True, exist_ok=True)
     trainer = SFTTrainer(
         model=model,
-        args=sft_config(config, work_dir, on_cuda=on_cuda, gradient_checkpointing=checkpointing),
-        train_dataset=datasets.Dataset.from_list(train_rows),
+        args=sft_config(plan.config, plan.work_dir, on_cuda=plan.on_cuda, gradient_checkpointing=plan.checkpointing),
+        train_dataset=datasets.Dataset.from_list(rows),
         processing_class=tokenizer,
-        peft_config=lora_config(config),
-        callbacks=callbacks + list(extra_callbacks or []),
+        peft_config=lora_config(plan.config),
+        callbacks=([RichProgressCallback("fit")] if show_progress else []) + callbacks,
     )
     _quiet(trainer)
     started = time.perf_counter()
-    result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
-    elapsed = time.perf_counter() - started
-    session_tokens = trainer.state.num_input_tokens_seen - (0 if checkpoint is None else _tokens_at(checkpoint))
+    result = trainer.train(resume_from_checkpoint=str(plan.checkpoint) if plan.checkpoint else None)
+    return trainer, result, time.perf_counter() - started
 
+
+def _write_record(
+    plan: Plan, trainer: Any, result: Any, elapsed: float, data_version: str | None, data_hash: str, n_train: int
+) -> dict[str, Any]:
+    import torch
+    import transformers
+
+    session_tokens = trainer.state.num_input_tokens_seen - (_tokens_at(plan.checkpoint) if plan.checkpoint else 0)
+    record_dir = plan.record_dir
     record_dir.mkdir(parents=True, exist_ok=True)
     trainer.model.save_pretrained(str(record_dir / ADAPTER_DIR))
-    tokenizer.save_pretrained(str(record_dir / ADAPTER_DIR))
+    trainer.processing_class.save_pretrained(str(record_dir / ADAPTER_DIR))
     record = {
         "schema": "curate.run/1",
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "data_version": data_version,
         "data_content_hash": data_hash,
-        "base_model": str(Path(base_model).resolve()),
-        "n_train_examples": len(train_rows),
-        "device": "cuda" if on_cuda else "cpu",
-        "device_name": torch.cuda.get_device_name(0) if on_cuda else platform.processor() or platform.machine(),
-        "quantized": quantize,
-        "gradient_checkpointing": checkpointing,
-        "resumed_from": checkpoint.name if checkpoint else None,
+        "base_model": str(plan.base_model),
+        "n_train_examples": n_train,
+        "device": "cuda" if plan.on_cuda else "cpu",
+        "device_name": torch.cuda.get_device_name(0) if plan.on_cuda else platform.processor() or platform.machine(),
+        "quantized": plan.quantize,
+        "gradient_checkpointing": plan.checkpointing,
+        "packing": plan.config.packing,
+        "resumed_from": plan.checkpoint.name if plan.checkpoint else None,
         "global_step": trainer.state.global_step,
         "epochs": trainer.state.epoch,
         "train_loss": result.training_loss,
@@ -198,7 +255,7 @@ def fit(
         "tokens_per_s": round(session_tokens / elapsed, 1) if elapsed > 0 else None,
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__, **_lib_versions()},
     }
-    (record_dir / "config.json").write_text(json.dumps(config.model_dump(), indent=2, sort_keys=True) + "\n")
+    (record_dir / "config.json").write_text(json.dumps(plan.config.model_dump(), indent=2, sort_keys=True) + "\n")
     (record_dir / "log.json").write_text(json.dumps(trainer.state.log_history, indent=1) + "\n")
     (record_dir / RUN_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     return record

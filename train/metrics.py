@@ -19,7 +19,9 @@ def accuracy_by(groups: Sequence[str], correct: Sequence[bool]) -> tuple[dict[st
     return accuracy, {group: len(v) for group, v in sorted(hits.items())}
 
 
-def reliability_bins(confidence: Sequence[float], correct: Sequence[bool], n_bins: int = N_BINS) -> list[dict[str, Any]]:
+def reliability_bins(
+    confidence: Sequence[float], correct: Sequence[bool], n_bins: int = N_BINS
+) -> list[dict[str, Any]]:
     """Equal-width confidence bins: bounds, count, mean confidence and accuracy (0 where empty)."""
     bins: list[dict[str, Any]] = []
     for index in range(n_bins):

@@ -107,7 +107,9 @@ def fact_entities(fact: Fact) -> dict[str, str]:
 
 
 def same_number(a: tx.Number, b: tx.Number) -> bool:
-    tolerance = 0.0 if a.decimals == b.decimals == 0 else max(FLOAT_TOLERANCE, 0.5 * 10 ** -max(1, min(a.decimals, b.decimals)))
+    if a.decimals == b.decimals == 0:
+        return a.value == b.value
+    tolerance = max(FLOAT_TOLERANCE, 0.5 * 10 ** -max(1, min(a.decimals, b.decimals)))
     return abs(a.value - b.value) <= tolerance + 1e-9
 
 
@@ -155,7 +157,9 @@ def score_numeric(q: Question, answer: str, sheet: FactSheet, facts: list[Fact])
     return out
 
 
-def _expected_values(q: Question, facts: list[Fact], ref_numbers: list[tx.Number]) -> list[tuple[str, str, float, bool]]:
+def _expected_values(
+    q: Question, facts: list[Fact], ref_numbers: list[tx.Number]
+) -> list[tuple[str, str, float, bool]]:
     """(fact id, field, value, is_float) of every fact value that the reference states."""
     out = []
     for fact in facts:
@@ -229,9 +233,9 @@ def _labels_of_facts(facts: list[Fact]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for fact in facts:
         if fact.kind == "tissue_class":
-            out.setdefault("class", set()).add(getattr(fact, "response_class"))
+            out.setdefault("class", set()).add(fact.response_class)
         elif fact.kind == "pathway_shift":
-            out.setdefault("pattern", set()).add(getattr(fact, "pattern"))
+            out.setdefault("pattern", set()).add(fact.pattern)
     return out
 
 

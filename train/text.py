@@ -131,7 +131,7 @@ def _entity_patterns(tissues: tuple[str, ...], pathways: tuple[str, ...], genes:
 ]:
     patterns: list[tuple[str, str, re.Pattern[str]]] = []
     for pathway in pathways:
-        forms = [pathway, pathway.replace("_", " ")] + PATHWAY_ALIASES.get(pathway, [])
+        forms = [pathway, pathway.replace("_", " "), *PATHWAY_ALIASES.get(pathway, [])]
         alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
         patterns.append(("pathway", pathway, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)))
     for value, pattern in CONTRAST_PATTERNS:
@@ -147,8 +147,8 @@ def _entity_patterns(tissues: tuple[str, ...], pathways: tuple[str, ...], genes:
 
 def vocabulary(sheet: FactSheet) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Tissues, pathways and genes the sheet names."""
-    pathways = sorted({getattr(f, "pathway") for f in sheet.facts if f.kind == "pathway_shift"})
-    genes = sorted({getattr(f, "gene") for f in sheet.facts if f.kind == "hub_gene"})
+    pathways = sorted({f.pathway for f in sheet.facts if f.kind == "pathway_shift"})
+    genes = sorted({f.gene for f in sheet.facts if f.kind == "hub_gene"})
     return tuple(sheet.tissues), tuple(pathways), tuple(genes)
 
 

@@ -12,8 +12,10 @@ import sys
 import typer
 
 from curate.cli import facts, generate, schema, versions
+from curate.cli import card, diff, export, hub, show
 from curate.cli import eval as eval_noun
 from curate.cli import train
+from curate.cli import verify as verify_noun
 
 app = typer.Typer(
     name="curate",
@@ -27,8 +29,14 @@ generate.register(app)
 facts.register(app)
 versions.register(app)
 schema.register(app)
+show.register(app)
+diff.register(app)
+export.register(app)
+card.register(app)
+hub.register(app)
 train.register(app)
 eval_noun.register(app)
+verify_noun.register(app)
 
 
 def main() -> None:

@@ -24,8 +24,10 @@ def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> Any:
     out = Table(title=title, title_justify="left")
     for column in columns:
         out.add_column(column, justify="right" if column.startswith(("n_", "#")) or column in _NUMERIC else "left")
+    from rich.markup import escape
+
     for row in rows:
-        out.add_row(*[str(cell) for cell in row])
+        out.add_row(*[escape(str(cell)) for cell in row])
     return out
 
 

@@ -16,10 +16,14 @@ def register(app: typer.Typer) -> None:
     app.add_typer(eval_app, name="eval")
 
 
-@eval_app.command("score", help="Score a JSON or JSONL file of question, answer [, expected, fact_ids, answerable].")
+ANSWERS_HELP = "JSON list or JSONL of {question, answer, expected?, fact_ids?, answerable?, confidence?}."
+FACTS_HELP = "A registered fact sheet, or 'kmp-study' for the embedded default."
+
+
+@eval_app.command("score", help="Score a JSON or JSONL file of questions and answers against a fact sheet.")
 def score(
-    answers: Annotated[Path, typer.Argument(help="JSON list or JSONL of {question, answer, expected?, fact_ids?, answerable?}.")],
-    facts: Annotated[str, typer.Option("--facts", help="A registered fact sheet, or 'kmp-study' for the embedded default.")],
+    answers: Annotated[Path, typer.Argument(help=ANSWERS_HELP)],
+    facts: Annotated[str, typer.Option("--facts", help=FACTS_HELP)],
     home: Home = None,
     json: Json = False,
 ) -> None:

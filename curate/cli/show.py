@@ -30,11 +30,11 @@ def show(
 
 
 def _print(report: dict[str, Any]) -> None:
-    from curate.cli._output import console, table
+    from curate.cli._plain import plain_console, plain_table
 
-    out = console()
+    out = plain_console()
     manifest = report["manifest"]
-    out.print(f"[bold]{report['version']}[/bold]  {report['path']}")
+    out.print(f"{report['version']}  {report['path']}")
     facts = f"{manifest['facts_name']} (sha256 {manifest['facts_sha256'][:12]})"
     lines = [
         ("created", manifest["created"]),
@@ -51,7 +51,7 @@ def _print(report: dict[str, Any]) -> None:
     splits = list(report["by_split"])
     for field in ("kind", "tissue"):
         rows = [[name, *(c.get(s, 0) for s in splits), c["total"]] for name, c in report[f"by_{field}"].items()]
-        out.print(table(f"by {field}", [field, *splits, "total"], rows))
+        out.print(plain_table(f"by {field}", [field, *splits, "total"], rows, numeric={*splits, "total"}))
     out.print(_gates_text(report["gates"], report["gates_passed"]))
     if report["drivers"]:
         from curate.diffing import driver_label
@@ -67,13 +67,13 @@ def _config(config: dict[str, Any], seed: int) -> str:
 
 
 def _gates_text(gates: dict[str, Any] | None, passed: bool | None) -> Any:
-    from curate.cli._output import table
+    from curate.cli._plain import plain_table
 
     if gates is None:
         return "gates: " + {None: "none ran", True: "passed", False: "FAILED"}[passed]
     verdict = {None: "-", True: "pass", False: "FAIL"}
     rows = [[g["name"], verdict[g["passed"]], g["summary"]] for g in gates["gates"]]
-    return table(f"gates: {verdict[gates['passed']]}", ["gate", "result", "summary"], rows)
+    return plain_table(f"gates: {verdict[gates['passed']]}", ["gate", "result", "summary"], rows)
 
 
 def _reviews_text(reviews: dict[str, Any]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -19,7 +19,9 @@ def register(app: typer.Typer) -> None:
 @train_app.command("tiny-base", help="Build a tiny Mistral-architecture model with a tokenizer trained on a version.")
 def tiny_base(
     out: Annotated[Path, typer.Option("--out", help="New folder for the model and tokenizer (save_pretrained).")],
-    version: Annotated[Optional[str], typer.Option(help="Version whose train text trains the tokenizer. Default: latest.")] = None,
+    version: Annotated[
+        str | None, typer.Option(help="Version whose train text trains the tokenizer. Default: the latest.")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the random initial weights.")] = 0,
     home: Home = None,
     json: Json = False,
@@ -36,17 +38,27 @@ def tiny_base(
                     f"tokenizer trained on {summary['version']}) written to {summary['path']}")
 
 
+OUT_HELP = "Folder for the trainer's checkpoints. Default: <home>/work/fit-<version>-<config hash>."
+CONFIG_HELP = "YAML or JSON file of recipe fields (train.config.FitConfig) that override the preset."
+QUANTIZE_HELP = "4-bit NF4 base with double quantisation. Default: on with CUDA, off on CPU."
+PRESET_HELP = "Recipe: study (QLoRA r=64, 10 epochs, lr 1e-4) or tiny (r=16, 30 epochs, lr 3e-3, batch 16)."
+
+
 @train_app.command("fit", help="Fit a LoRA adapter (TRL SFT, loss on the completion) on a version's train split.")
 def fit(
     version: Annotated[str, typer.Option(help="Dataset version to fit on, e.g. v1.")],
-    base_model: Annotated[Path, typer.Option("--base-model", help="Local folder of the base model (config.json, weights, tokenizer).")],
-    out: Annotated[Optional[Path], typer.Option(help="Folder for the trainer's checkpoints. Default: <home>/work/fit-<version>-<config hash>.")] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted fit from its last checkpoint.")] = False,
-    config: Annotated[Optional[Path], typer.Option("--config", help="YAML or JSON file of recipe fields that override the preset.")] = None,
-    quantize: Annotated[Optional[bool], typer.Option("--quantize/--no-quantize", help="4-bit NF4 base (default: on for CUDA, off on CPU).", show_default=False)] = None,
-    packing: Annotated[Optional[bool], typer.Option("--packing/--no-packing", help="Pack examples into full sequences (bfd).", show_default=False)] = None,
-    preset: Annotated[str, typer.Option(help="Recipe preset: study (QLoRA r=64, 10 epochs) or tiny (r=16, lr 3e-3, 30 epochs).")] = "study",
-    max_steps: Annotated[Optional[int], typer.Option("--max-steps", help="Stop after this many optimiser steps.")] = None,
+    base_model: Annotated[Path, typer.Option("--base-model", help="Local folder of the base model.")],
+    out: Annotated[Path | None, typer.Option(help=OUT_HELP)] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted fit from its checkpoint.")] = False,
+    config: Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)] = None,
+    quantize: Annotated[
+        bool | None, typer.Option("--quantize/--no-quantize", help=QUANTIZE_HELP, show_default=False)
+    ] = None,
+    packing: Annotated[
+        bool | None, typer.Option("--packing/--no-packing", help="Pack examples (bfd).", show_default=False)
+    ] = None,
+    preset: Annotated[str, typer.Option(help=PRESET_HELP)] = "study",
+    max_steps: Annotated[int | None, typer.Option("--max-steps", help="Stop after this many optimiser steps.")] = None,
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -67,11 +79,16 @@ def fit(
     out_console.print(f"run record in {record['path']}")
 
 
+ADAPTER_HELP = "A run id, run folder or adapter folder. Leave it out, with --base-model, to test a bare base."
+
+
 @train_app.command("eval", help="Answer a version's split with an adapter, score the answers, save the EvalReport.")
 def evaluate(
     version: Annotated[str, typer.Option(help="Dataset version whose questions to ask.")],
-    adapter: Annotated[Optional[str], typer.Option(help="A run id, run folder or adapter folder. Leave out with --base-model to test a bare base.")] = None,
-    base_model: Annotated[Optional[Path], typer.Option("--base-model", help="Base model folder. Default: the one the run was fitted on.")] = None,
+    adapter: Annotated[str | None, typer.Option(help=ADAPTER_HELP)] = None,
+    base_model: Annotated[
+        Path | None, typer.Option("--base-model", help="Base model folder. Default: the one the run was fitted on.")
+    ] = None,
     split: Annotated[str, typer.Option(help="Split to evaluate: train, validation or test.")] = "test",
     batch_size: Annotated[int, typer.Option("--batch-size", help="Prompts generated together (left padding).")] = 16,
     max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", help="Longest answer, in tokens.")] = 256,

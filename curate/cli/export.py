@@ -1,0 +1,36 @@
+"""`curate export vN --format F --out PATH`: a version's examples in a trainer's format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from curate.cli._options import Home, Json
+
+FORMAT_HELP = "jsonl (all fields), parquet, alpaca, chat (TRL messages) or prompt-completion (TRL)."
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export", help="Export a version as jsonl, parquet, alpaca, chat or prompt-completion.")(export)
+
+
+def export(
+    version: Annotated[str, typer.Argument(help="The version, e.g. v2.")],
+    format: Annotated[str, typer.Option("--format", help=FORMAT_HELP)],
+    out: Annotated[Path, typer.Option("--out", help="The file to write (replaced atomically).")],
+    split: Annotated[str, typer.Option(help="train, validation, test or all.")] = "all",
+    home: Home = None,
+    json: Json = False,
+) -> None:
+    from curate.cli._output import console, print_json
+    from curate.export import export_version
+    from curate.registry import Registry
+
+    result = export_version(Registry(home), version, format, out, split)
+    if json:
+        print_json({"version": result.version, "format": result.format, "split": result.split,
+                    "path": str(result.path), "n_rows": result.n_rows})
+        return
+    console().print(f"wrote {result.n_rows} {result.split} rows of {result.version} as {result.format} to {result.path}")

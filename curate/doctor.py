@@ -1,0 +1,110 @@
+"""`curate doctor`: what is installed, what is reachable, and a one-line fix for each problem."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import socket
+from dataclasses import asdict, dataclass
+from urllib.parse import urlparse
+
+from curate.registry import Registry
+
+EXTRAS = {
+    "bio": ("anndata", "scanpy", "pydeseq2", "gseapy"),
+    "review": ("argilla",),
+    "train": ("torch", "transformers", "peft", "trl", "bitsandbytes", "accelerate"),
+}
+DEFAULT_ARGILLA_URL = "http://127.0.0.1:6900"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def run_checks(registry: Registry) -> list[Check]:
+    return [
+        *(_extra(name, modules) for name, modules in EXTRAS.items()),
+        _redis(),
+        _argilla(),
+        *_gpu(),
+        _registry(registry),
+    ]
+
+
+def as_dicts(checks: list[Check]) -> list[dict[str, object]]:
+    return [asdict(check) for check in checks]
+
+
+def _extra(name: str, modules: tuple[str, ...]) -> Check:
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        return Check(f"extra [{name}]", False, f"missing: {', '.join(missing)}", f"pip install 'curate[{name}]'")
+    return Check(f"extra [{name}]", True, "installed")
+
+
+def _port_open(host: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _redis() -> Check:
+    if shutil.which("redis-server") is None:
+        return Check("redis-server", False, "not installed (the local Argilla needs it)",
+                     "apt-get install redis-server")
+    if _port_open("127.0.0.1", 6379):
+        return Check("redis-server", True, "installed, listening on 127.0.0.1:6379")
+    return Check("redis-server", True, "installed, not running (`curate review serve` starts it)")
+
+
+def _argilla() -> Check:
+    url = os.environ.get("ARGILLA_API_URL", DEFAULT_ARGILLA_URL)
+    parsed = urlparse(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    if _port_open(parsed.hostname or "127.0.0.1", port, timeout=1.0):
+        return Check("argilla server", True, f"reachable at {url}")
+    return Check("argilla server", False, f"nothing answers at {url}",
+                 "start one with `curate review serve`, or set ARGILLA_API_URL")
+
+
+def _gpu() -> list[Check]:
+    if importlib.util.find_spec("torch") is None:
+        return [Check("gpu", False, "torch is not installed", "pip install torch==2.13.0 'curate[train]'")]
+    import torch
+
+    if not torch.cuda.is_available():
+        return [Check("gpu", False, "no CUDA device: training runs on the CPU (tiny models only)",
+                      "run `curate train fit` on a machine with a CUDA GPU for Mistral-7B")]
+    checks = [Check("gpu", True, torch.cuda.get_device_name(0))]
+    try:
+        import bitsandbytes  # noqa: F401
+
+        checks.append(Check("bitsandbytes cuda", True, "importable with CUDA present"))
+    except Exception as exc:  # bitsandbytes raises many kinds of errors when its CUDA library is broken
+        checks.append(Check("bitsandbytes cuda", False, f"{type(exc).__name__}: {exc}",
+                            "pip install --force-reinstall bitsandbytes"))
+    return checks
+
+
+def _registry(registry: Registry) -> Check:
+    from curate.verify import verify
+
+    if not registry.home.exists():
+        return Check("registry", True, f"{registry.home} does not exist yet (created on first write)")
+    try:
+        report = verify(registry)
+    except Exception as exc:  # doctor reports, never crashes
+        return Check("registry", False, f"{type(exc).__name__}: {exc}", "run `curate verify` for details")
+    if report.ok:
+        return Check("registry", True, f"{registry.home}: {report.versions_checked} versions, all hashes match")
+    first = report.problems[0]
+    return Check("registry", False, f"{len(report.problems)} problem(s); first: {first.where}: {first.what}",
+                 first.fix)
