@@ -44,7 +44,9 @@ def main() -> None:
     from curate.errors import CurateError
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns the exit code of typer.Exit instead of raising it
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CurateError as exc:
         _fail(str(exc), exc.exit_code)
     except typer.Exit as exc:

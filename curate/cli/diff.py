@@ -32,33 +32,47 @@ def diff(
 
 
 def _print(report: dict[str, Any], limit: int) -> None:
-    from curate.cli._output import console, table
+    from curate.cli._plain import plain_console, plain_table
 
-    out = console()
+    out = plain_console()
     a, b, summary = report["a"], report["b"], report["summary"]
-    out.print(f"[bold]{a} -> {b}[/bold]: {summary['n_a']} -> {summary['n_b']} examples; "
+    out.print(f"{a} -> {b}: {summary['n_a']} -> {summary['n_b']} examples; "
               f"{summary['added']} added, {summary['removed']} removed, {summary['changed']} changed, "
               f"{summary['unchanged']} unchanged")
+    numbers = {a, b, "delta", "examples"}
     for field in ("kind", "tissue", "split"):
         rows = [[name, c["a"], c["b"], f"{c['delta']:+d}"] for name, c in report[f"by_{field}"].items()]
-        out.print(table(f"by {field}", [field, a, b, "delta"], rows))
+        out.print(plain_table(f"by {field}", [field, a, b, "delta"], rows, numbers))
     if report["config_changes"]:
         rows = [[c["field"], _short(c["a"]), _short(c["b"])] for c in report["config_changes"]]
-        out.print(table("settings that changed", ["setting", a, b], rows))
+        out.print(plain_table("settings that changed", ["setting", a, b], rows))
+    if report["drivers"]:
+        from curate.diffing import driver_label
+
+        out.print("drivers of " + b + ": " + ", ".join(driver_label(d) for d in report["drivers"]))
     if report["why"]:
-        out.print(table("why", ["driver", "examples"], [[why, n] for why, n in report["why"].items()]))
+        out.print(plain_table("why examples changed", ["driver", "examples"], list(map(list, report["why"].items())),
+                              numbers))
     coverage = report["coverage_changes"]
     if coverage:
         rows = [[c["fact_id"], c["a"], c["b"], f"{c['delta']:+d}"] for c in coverage[:limit]]
-        out.print(table(_title("facts whose coverage changed", len(coverage), limit), ["fact", a, b, "delta"], rows))
+        out.print(plain_table(_title("facts whose coverage changed", len(coverage), limit),
+                              ["fact", a, b, "delta"], rows, numbers))
     for name in ("added", "removed", "changed"):
         changes = report[name]
         if not changes:
             continue
-        rows = [[c["id_a"] or "-", c["id_b"] or "-", c["kind"], c["tissue"], c["template_id"],
-                 ",".join(c["fields"]) or "-", c["why"]] for c in changes[:limit]]
-        out.print(table(_title(name, len(changes), limit),
-                        [f"id {a}", f"id {b}", "kind", "tissue", "template", "fields", "why"], rows))
+        ids = [f"id {a}", f"id {b}"] if name == "changed" else ["id"]
+        rows = [[*_ids(c, name), c["kind"], c["tissue"], c["template_id"], *([",".join(c["fields"])] if
+                 name == "changed" else []), c["why"]] for c in changes[:limit]]
+        columns = [*ids, "kind", "tissue", "template", *(["fields"] if name == "changed" else []), "why"]
+        out.print(plain_table(_title(name, len(changes), limit), columns, rows))
+
+
+def _ids(change: dict[str, Any], name: str) -> list[str]:
+    if name == "changed":
+        return [change["id_a"], change["id_b"]]
+    return [change["id_b"] if name == "added" else change["id_a"]]
 
 
 def _title(name: str, total: int, limit: int) -> str:
