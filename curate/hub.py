@@ -87,9 +87,9 @@ def push_to_hub(registry: Registry, repo_id: str, version: str, *, private: bool
     if dry_run is not None:
         return _dry_run(registry, repo_id, version, dry_run)
     token = hub_token()
-    with tempfile.TemporaryDirectory(prefix="curate-push-") as tmp:
+    with hub_session(token) as api, tempfile.TemporaryDirectory(prefix="curate-push-") as tmp:
         files = stage_upload(registry, version, Path(tmp))
-        with hub_session(token) as api, hub_errors(repo_id, token):
+        with hub_errors(repo_id, token):
             api.create_repo(repo_id, repo_type=REPO_TYPE, private=private, exist_ok=True)
             if version in {ref.name for ref in api.list_repo_refs(repo_id, repo_type=REPO_TYPE).tags}:
                 raise BadInputError(f"{repo_id} already has a tag {version}: that version was pushed before")
@@ -294,7 +294,7 @@ def hub_errors(repo_id: str, token: str | None, revision: str | None = None) -> 
         status = getattr(getattr(exc, "response", None), "status_code", "?")
         if status in (401, 403):
             raise BadInputError(f"the Hub refused the token for {repo_id} (HTTP {status}): check HF_TOKEN "
-                                "or `hf auth login`, and its write access") from None
+                                "or `hf auth login`, and what it may access") from None
         raise ServiceUnavailableError(_scrub(f"the Hub refused the request for {repo_id} (HTTP {status}): "
                                              f"{str(exc).splitlines()[0]}", token)) from None
     except OSError as exc:

@@ -17,9 +17,6 @@ from __future__ import annotations
 import json
 import platform
 import time
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from curate.errors import BadInputError
 from train.config import FitConfig
+from train.logs import quiet_library_logs
 from train.prompts import ensure_chat_template, to_prompt_completion
 
 if TYPE_CHECKING:
@@ -34,22 +32,6 @@ if TYPE_CHECKING:
 
 RUN_RECORD = "run.json"
 ADAPTER_DIR = "adapter"
-
-
-@contextmanager
-def quiet_library_logs() -> Iterator[None]:
-    """Only errors from transformers, and no deprecation chatter from the libraries' own calls."""
-    import transformers
-
-    level = transformers.utils.logging.get_verbosity()
-    transformers.utils.logging.set_verbosity_error()
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|peft|trl)\b.*")
-            warnings.filterwarnings("ignore", message=r".*is deprecated and will be removed in v6.*")
-            yield
-    finally:
-        transformers.utils.logging.set_verbosity(level)
 
 
 def last_checkpoint(work_dir: Path) -> Path | None:

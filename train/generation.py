@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.errors import BadInputError
+from train.logs import quiet_library_logs
 from train.prompts import ensure_chat_template, render_prompt
 
 
@@ -42,13 +43,14 @@ def load_for_generation(base_model: str | Path, adapter: str | Path | None = Non
         tokenizer.pad_token = tokenizer.unk_token or tokenizer.eos_token
     tokenizer.padding_side = "left"
     on_cuda = torch.cuda.is_available()
-    model = AutoModelForCausalLM.from_pretrained(str(base), dtype=torch.bfloat16 if on_cuda else torch.float32)
-    if adapter is not None:
-        from peft import PeftModel
+    if adapter is not None and not (Path(adapter) / "adapter_config.json").is_file():
+        raise BadInputError(f"--adapter {adapter}: no adapter_config.json there; give a run's adapter folder")
+    with quiet_library_logs():
+        model = AutoModelForCausalLM.from_pretrained(str(base), dtype=torch.bfloat16 if on_cuda else torch.float32)
+        if adapter is not None:
+            from peft import PeftModel
 
-        if not (Path(adapter) / "adapter_config.json").is_file():
-            raise BadInputError(f"--adapter {adapter}: no adapter_config.json there; give a run's adapter folder")
-        model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+            model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
     if on_cuda:
         model = model.to("cuda")
     model.eval()

@@ -298,9 +298,12 @@ def score_ranking(q: Question, answer: str, sheet: FactSheet) -> list[Finding] |
 
 
 def _order(text: str, sheet: FactSheet) -> list[str]:
-    """Tissues (or else pathways, or genes) in order of first mention."""
+    """Tissues (or else pathways, contrasts, genes) in order of first mention, in the "a > b > c" chain if any."""
+    chain = max(tx.sentence_spans(text), key=lambda span: text.count(" > ", *span))
+    if text.count(" > ", *chain) >= 1:
+        text = text[chain[0]:chain[1]]
     mentions = tx.entities(text, sheet)
-    for kind in ("tissue", "pathway", "gene"):
+    for kind in ("tissue", "pathway", "contrast", "gene"):
         seen: list[str] = []
         for mention in mentions:
             if mention.kind == kind and mention.value not in seen:
