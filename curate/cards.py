@@ -258,7 +258,7 @@ def parent_lineage(registry: Registry, fields: dict[str, Any], examples: list[Ex
         parent_manifest, parent_examples = registry.manifest(parent), registry.examples(parent)
     except NotFoundError:
         return None
-    this = DatasetManifest.model_validate({k: v for k, v in fields.items() if k != "files"})
+    this = DatasetManifest.model_validate({"created": "", **{k: v for k, v in fields.items() if k != "files"}})
     report = diff_report(parent_manifest, parent_examples, this, examples)
     return {key: report[key] for key in ("summary", "by_kind", "config_changes", "why")}
 
@@ -423,7 +423,8 @@ One example of each kind:
 
 {{ e.output | quote }}
 
-Facts: {% for f in e.fact_ids %}`{{ f }}`{{ ", " if not loop.last }}{% else %}none{% endfor %}{% if not e.answerable %} (the data cannot answer this question){% endif %}.
+Facts: {% for f in e.fact_ids %}`{{ f }}`{{ ", " if not loop.last }}{% else %}none{% endfor %}
+{%- if not e.answerable %} (the data cannot answer this question){% endif %}.
 Template `{{ e.template_id }}`, {{ e.split }} split.
 
 {% endfor %}
@@ -448,7 +449,8 @@ Each row has `id` (a hash of its content), `kind`, `tissue`, `instruction`, `inp
 ## Quality gates
 
 {% if gates %}
-Overall: **{{ "passed" if gates.passed else ("failed" if gates.passed is false else "not run") }}**{% if m.allow_failing and gates.passed is false %} (written anyway with `--allow-failing`){% endif %}.
+Overall: **{{ "passed" if gates.passed else ("failed" if gates.passed is false else "not run") }}**
+{%- if m.allow_failing and gates.passed is false %} (written anyway with `--allow-failing`){% endif %}.
 
 | gate | result | summary |
 |---|---|---|
@@ -462,14 +464,22 @@ No quality gate ran on this version.
 ## Review
 
 {% if reviews.n_reviews %}
-{{ reviews.n_reviews }} reviews of {{ reviews.n_examples_reviewed }} examples by {{ reviews.n_reviewers }}
-reviewers; {{ reviews.n_corrections }} corrections.
+{{ reviews.n_reviews }} submitted reviews of {{ reviews.n_examples_reviewed }} examples by
+{{ reviews.n_reviewers }} reviewers; {{ reviews.n_corrections }} with a corrected answer.
 
 | verdict | reviews |
 |---|---:|
 {% for verdict, count in reviews.by_verdict.items() %}
 | {{ verdict | cell }} | {{ count }} |
 {% endfor %}
+{% if reviews.by_error_type %}
+
+| error type | reviews |
+|---|---:|
+{% for kind, count in reviews.by_error_type.items() %}
+| {{ kind | cell }} | {{ count }} |
+{% endfor %}
+{% endif %}
 {% else %}
 No reviews yet.
 {% endif %}

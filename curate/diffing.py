@@ -93,7 +93,7 @@ def diff_examples(a: list[Example], b: list[Example]) -> ExampleDiff:
                 pairs.append((old, same))
                 olds.remove(old)
                 news.remove(same)
-        pairs += list(zip(olds, news))
+        pairs += list(zip(olds, news, strict=False))
         for old, new in pairs:
             fields = _changed_fields(old, new)
             if fields:
@@ -140,7 +140,8 @@ def explain(diff: ExampleDiff, config: list[dict[str, Any]], b_drivers: list[dic
     changed_settings = {row["field"]: row for row in config}
     fallback = _fallback_reason(changed_settings, b_drivers)
     for change in diff.added + diff.changed:
-        change.why = example_driver(change.after) or _setting_reason(change.example, changed_settings) or fallback
+        driver = example_driver(change.after) if change.after else None
+        change.why = driver or _setting_reason(change.example, changed_settings) or fallback
     for change in diff.removed:
         change.why = _setting_reason(change.example, changed_settings) or fallback
 

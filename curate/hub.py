@@ -210,11 +210,11 @@ def _snapshot_factsheet(registry: Registry, folder: Path, source: DatasetManifes
         if factsheet_sha256(sheet) != source.facts_sha256:
             raise BadInputError(f"{path}: sha256 does not match manifest.json facts_sha256 {source.facts_sha256}")
         return sheet, True
-    sheet = find_factsheet(registry, source.facts_name, source.facts_sha256)
-    if sheet is None:
+    found = find_factsheet(registry, source.facts_name, source.facts_sha256)
+    if found is None:
         raise NotFoundError(f"fact sheet {source.facts_name!r} (sha256 {source.facts_sha256[:12]}) is neither in "
                             f"the snapshot nor registered here: register it with `curate ingest` first")
-    return sheet, False
+    return found, False
 
 
 # -- talking to the Hub --------------------------------------------------------------------------

@@ -215,6 +215,8 @@ class Registry:
         number is known; `fields` are the manifest's fields except `files`. The files it returns
         (relative path to bytes, e.g. the card) are staged too, and listed in the manifest.
         """
+        import datasets  # noqa: F401  (about 1 s to import: do it before taking the lock, not while holding it)
+
         from schemas import DatasetManifest
 
         with self.locked(), self.staged() as stage:

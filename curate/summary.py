@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +16,7 @@ if TYPE_CHECKING:
 
 GATES_FILE = "gates.json"
 CARD_FILE = "README.md"
-# Fields a review record may use for its outcome, in order of preference.
-_VERDICT_KEYS = ("verdict", "status", "decision", "label")
+REVIEWS_FILE = "reviews/reviews.jsonl"
 
 
 def cross_counts(examples: Iterable[Example], field: str) -> dict[str, dict[str, int]]:
@@ -66,53 +65,41 @@ def _one_line(value: Any) -> str:
 
 
 def review_records(home: Path, version: str) -> list[dict[str, Any]]:
-    """Review records under <home>/reviews that belong to `version` (by field, or by a folder named vN)."""
-    folder = home / "reviews"
-    if not folder.is_dir():
+    """Reviews of `version`'s examples in <home>/reviews/reviews.jsonl (the merged file `curate review
+    pull` writes; one `schemas.Review` per line). Reviews of model answers in an eval are left out."""
+    path = home / REVIEWS_FILE
+    if not path.is_file():
         return []
-    found = []
-    for path in sorted(folder.rglob("*")):
-        if path.suffix not in (".json", ".jsonl") or not path.is_file():
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
             continue
-        in_folder = version in path.relative_to(folder).parts[:-1]
-        for record in _records(path):
-            named = record.get("version") or record.get("dataset_version")
-            if named == version or (named is None and in_folder):
-                found.append(record)
-    return found
-
-
-def _records(path: Path) -> Iterator[dict[str, Any]]:
-    """Each record of a .jsonl file, or of a .json file holding one record, a list, or {"reviews": [...]}."""
-    text = path.read_text(encoding="utf-8")
-    try:
-        if path.suffix == ".jsonl":
-            values = [json.loads(line) for line in text.splitlines() if line.strip()]
-        else:
-            document = json.loads(text)
-            values = document.get("reviews", [document]) if isinstance(document, dict) else document
-            values = values if isinstance(values, list) else []
-    except ValueError as exc:
-        raise RegistryError(f"{path}: not valid JSON ({exc})") from None
-    yield from (value for value in values if isinstance(value, dict))
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            raise RegistryError(f"{path}: line {number} is not valid JSON ({exc})") from None
+        if isinstance(record, dict) and record.get("version") == version and record.get("source") != "eval":
+            records.append(record)
+    return records
 
 
 def review_stats(home: Path, version: str) -> dict[str, Any]:
+    """How many examples were reviewed, by whom, with which verdicts, corrections and error types."""
     records = review_records(home, version)
-    verdicts: Counter[str] = Counter()
-    for record in records:
-        key = next((k for k in _VERDICT_KEYS if record.get(k) not in (None, "")), None)
-        verdicts[str(record[key]) if key else "unlabelled"] += 1
-    examples = {str(r.get("example_id")) for r in records if r.get("example_id")}
-    corrections = sum(1 for r in records if r.get("corrected_output") or r.get("correction"))
-    reviewers = {str(r.get("reviewer")) for r in records if r.get("reviewer")}
+    submitted = [r for r in records if r.get("status", "submitted") == "submitted"]
     return {
-        "n_reviews": len(records),
-        "n_examples_reviewed": len(examples),
-        "n_corrections": corrections,
-        "n_reviewers": len(reviewers),
-        "by_verdict": dict(sorted(verdicts.items())),
+        "n_reviews": len(submitted),
+        "n_drafts": len(records) - len(submitted),
+        "n_examples_reviewed": len({str(r.get("example_id")) for r in submitted}),
+        "n_reviewers": len({str(r.get("annotator_id") or r.get("annotator")) for r in submitted}),
+        "n_corrections": sum(1 for r in submitted if r.get("corrected_answer")),
+        "by_verdict": _tally(str(r.get("verdict") or "none") for r in submitted),
+        "by_error_type": _tally(str(kind) for r in submitted for kind in r.get("error_types") or []),
     }
+
+
+def _tally(values: Iterable[str]) -> dict[str, int]:
+    return dict(sorted(Counter(values).items()))
 
 
 def show_version(registry: Registry, version: str) -> dict[str, Any]:

@@ -20,10 +20,12 @@ from schemas.facts import (
     TissueClassFact,
 )
 from schemas.manifest import MANIFEST_SCHEMA, DatasetManifest
+from schemas.review import ERROR_TYPES, REVIEW_SCHEMA, VERDICTS, ErrorType, Review, Verdict, review_id
 
 __all__ = [
     "CROSS_TISSUE",
     "EVAL_SCHEMA",
+    "ERROR_TYPES",
     "EXAMPLE_KINDS",
     "FACT_KINDS",
     "INTERACTION_TERMS",
@@ -31,10 +33,13 @@ __all__ = [
     "MANIFEST_SCHEMA",
     "PATHWAY_PATTERNS",
     "RESPONSE_CLASS_LABELS",
+    "REVIEW_SCHEMA",
     "SPLITS",
     "STRESSOR_CONTRASTS",
+    "VERDICTS",
     "DatasetManifest",
     "DegCountFact",
+    "ErrorType",
     "EvalItem",
     "EvalReport",
     "Example",
@@ -47,7 +52,10 @@ __all__ = [
     "KmpEffectFact",
     "PathwayShiftFact",
     "Provenance",
+    "Review",
     "Split",
     "TissueClassFact",
+    "Verdict",
     "content_id",
+    "review_id",
 ]

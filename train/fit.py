@@ -35,9 +35,13 @@ ADAPTER_DIR = "adapter"
 
 
 def last_checkpoint(work_dir: Path) -> Path | None:
-    """The checkpoint with the highest step in `work_dir`, or None."""
+    """The complete checkpoint with the highest step in `work_dir`, or None.
+
+    The trainer writes trainer_state.json last, so a folder without it was cut off mid-save.
+    """
     checkpoints = [
-        path for path in work_dir.glob("checkpoint-*") if path.is_dir() and path.name.split("-")[-1].isdigit()
+        path for path in work_dir.glob("checkpoint-*")
+        if path.name.split("-")[-1].isdigit() and (path / "trainer_state.json").is_file()
     ]
     return max(checkpoints, key=lambda path: int(path.name.split("-")[-1])) if checkpoints else None
 
@@ -55,17 +59,22 @@ def quantization_config(on_cuda: bool) -> Any:
     )
 
 
-def load_base(base_model: str | Path, *, quantize: bool, on_cuda: bool) -> tuple[Any, Any]:
-    """The base model and its tokenizer, loaded offline from a local folder."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
+def check_base_model(base_model: str | Path) -> Path:
     path = Path(base_model)
     if not (path / "config.json").is_file():
         raise BadInputError(
             f"--base-model {base_model}: no config.json there; give a local model folder "
             "(e.g. one made by 'curate train tiny-base --out DIR')"
         )
+    return path
+
+
+def load_base(base_model: str | Path, *, quantize: bool, on_cuda: bool) -> tuple[Any, Any]:
+    """The base model and its tokenizer, loaded offline from a local folder."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    path = check_base_model(base_model)
     tokenizer = AutoTokenizer.from_pretrained(str(path))
     ensure_chat_template(tokenizer)
     if tokenizer.pad_token is None:
@@ -151,20 +160,23 @@ def fit(
     extra_callbacks: list[Any] | None = None,
 ) -> dict[str, Any]:
     """Fit on the train split of `examples`, write the run record into `record_dir`, return run.json's content."""
+    train_rows = [to_prompt_completion(example) for example in examples if example.split == "train"]
+    if not train_rows:
+        raise BadInputError(f"version {data_version}: no examples in the train split; nothing to fit")
+    check_base_model(base_model)
+    checkpoint = _checkpoint_to_resume(work_dir, resume)
+
     import datasets
     import torch
     import transformers
 
-    train_rows = [to_prompt_completion(example) for example in examples if example.split == "train"]
-    if not train_rows:
-        raise BadInputError(f"version {data_version}: no examples in the train split; nothing to fit")
     on_cuda = torch.cuda.is_available()
     plan = Plan(
         config=config,
         base_model=Path(base_model).resolve(),
         work_dir=work_dir,
         record_dir=record_dir,
-        checkpoint=_checkpoint_to_resume(work_dir, resume),
+        checkpoint=checkpoint,
         on_cuda=on_cuda,
         quantize=on_cuda if config.quantize is None else config.quantize,
         checkpointing=on_cuda if config.gradient_checkpointing is None else config.gradient_checkpointing,

@@ -196,8 +196,8 @@ def _is_definition(text: str, start: int) -> bool:
 def is_negated(text: str, start: int, *, masked: list[tuple[int, int]] | None = None) -> bool:
     """True when a negation cue stands before `start` in the same clause, within a few words.
 
-    `masked` spans (labels that contain a negation word themselves, like "not significant") are
-    never read as cues.
+    `masked` are the spans of labels: a negation word inside one ("not significant") is no cue,
+    and a cue negates only the first label after it ("not stress-activated (Type B)").
     """
     sentence = enclosing(sentence_spans(text), start)
     clause = enclosing(segment_spans(text, sentence), start)
@@ -205,8 +205,11 @@ def is_negated(text: str, start: int, *, masked: list[tuple[int, int]] | None = 
     words = list(re.finditer(r"\S+", text[window_start:start]))
     if len(words) > NEGATION_WINDOW_WORDS:
         window_start += words[-NEGATION_WINDOW_WORDS].start()
+    spans = masked or []
     for cue in NEGATION.finditer(text, window_start, start):
-        if not any(a <= cue.start() < b for a, b in masked or []):
+        inside_a_label = any(a <= cue.start() < b for a, b in spans)
+        another_label_between = any(cue.end() <= a and b <= start for a, b in spans)
+        if not inside_a_label and not another_label_between:
             return True
     return False
 

@@ -16,6 +16,7 @@ from curate.cli import card, diff, export, hub, show
 from curate.cli import eval as eval_noun
 from curate.cli import train
 from curate.cli import verify as verify_noun
+from curate.cli import review
 
 app = typer.Typer(
     name="curate",
@@ -37,6 +38,7 @@ hub.register(app)
 train.register(app)
 eval_noun.register(app)
 verify_noun.register(app)
+review.register(app)
 
 
 def main() -> None:

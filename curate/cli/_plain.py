@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 
@@ -12,7 +13,7 @@ def plain_console() -> Any:
     return Console(highlight=False, emoji=False)
 
 
-def plain_table(title: str | None, columns: list[str], rows: list[list[Any]], numeric: set[str] = frozenset()) -> Any:
+def plain_table(title: str | None, columns: list[str], rows: list[list[Any]], numeric: Collection[str] = ()) -> Any:
     from rich.table import Table
     from rich.text import Text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,9 +16,9 @@ def register(app: typer.Typer) -> None:
 
 
 def card(
-    version: Annotated[Optional[str], typer.Argument(help="The version, e.g. v2.", show_default=False)] = None,
+    version: Annotated[str | None, typer.Argument(help="The version, e.g. v2.", show_default=False)] = None,
     out: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(help="File to write (a folder with --default-build). Default: print the card."),
     ] = None,
     default_build: Annotated[
@@ -56,4 +56,7 @@ def _write(target: Path, text: str) -> None:
 
     if target.parent and not target.parent.exists():
         target.parent.mkdir(parents=True)
-    write_atomically(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    write_atomically(target, write)

@@ -33,4 +33,5 @@ def export(
         print_json({"version": result.version, "format": result.format, "split": result.split,
                     "path": str(result.path), "n_rows": result.n_rows})
         return
-    console().print(f"wrote {result.n_rows} {result.split} rows of {result.version} as {result.format} to {result.path}")
+    console().print(f"wrote {result.n_rows} {result.split} rows of {result.version} as {result.format} "
+                    f"to {result.path}")

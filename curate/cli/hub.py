@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,7 +20,7 @@ def push(
     version: Annotated[str, typer.Option("--version", help="The version to push, e.g. v2.")],
     private: Annotated[bool, typer.Option("--private", help="Create the repo as private.")] = False,
     dry_run: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--dry-run", help="Write the files that would be uploaded into this new folder; upload nothing."),
     ] = None,
     home: Home = None,
@@ -46,9 +46,9 @@ def push(
 
 def pull(
     repo_id: Annotated[str, typer.Argument(help="The dataset repo, NAMESPACE/NAME.")],
-    revision: Annotated[Optional[str], typer.Option(help="A tag such as v2, a branch or a commit.")] = None,
+    revision: Annotated[str | None, typer.Option(help="A tag such as v2, a branch or a commit.")] = None,
     from_dir: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--from-dir", help="Read this local copy of the repo (e.g. a --dry-run folder); no download."),
     ] = None,
     home: Home = None,

@@ -80,5 +80,7 @@ def _reviews_text(reviews: dict[str, Any]) -> str:
     if not reviews["n_reviews"]:
         return "reviews: no reviews"
     verdicts = ", ".join(f"{k}={v}" for k, v in reviews["by_verdict"].items())
-    return (f"reviews: {reviews['n_reviews']} of {reviews['n_examples_reviewed']} examples, "
-            f"{reviews['n_corrections']} corrections ({verdicts})")
+    errors = ", ".join(f"{k}={v}" for k, v in reviews["by_error_type"].items())
+    return (f"reviews: {reviews['n_reviews']} of {reviews['n_examples_reviewed']} examples by "
+            f"{reviews['n_reviewers']} reviewers, {reviews['n_corrections']} corrections; verdicts {verdicts}"
+            + (f"; errors {errors}" if errors else ""))

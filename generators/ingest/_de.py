@@ -125,20 +125,26 @@ def wald_tests(fit: Fit, contrasts: np.ndarray, *, alpha: float) -> dict[str, np
 
 
 def independent_filtering(pvalues: np.ndarray, base_mean: np.ndarray, alpha: float) -> np.ndarray:
-    """pydeseq2's independent filtering: BH above the baseMean quantile that maximises rejections."""
+    """pydeseq2's independent filtering: BH above the baseMean quantile that maximises rejections.
+
+    The 50 nested BH adjustments share one sort of the p-values.
+    """
     from pydeseq2.utils import lowess
-    from scipy.stats import false_discovery_control
 
     lower = float(np.mean(base_mean == 0))
     theta = np.linspace(lower, 0.95 if lower < 0.95 else 1.0, 50)
     cutoffs = np.quantile(base_mean, theta)
-    tested = ~np.isnan(pvalues)
-    adjusted = np.full((pvalues.size, theta.size), np.nan)
-    for i, cutoff in enumerate(cutoffs):
-        use = (base_mean >= cutoff) & tested
-        if use.any():
-            adjusted[use, i] = false_discovery_control(pvalues[use], method="bh")
-    rejections = (adjusted < alpha).sum(axis=0)
+    tested = np.flatnonzero(~np.isnan(pvalues))
+    order = tested[np.argsort(pvalues[tested])]
+    ordered_p = pvalues[order]
+    use = base_mean[order][None, :] >= cutoffs[:, None]  # thresholds x tested genes, in p order
+    rank = np.cumsum(use, axis=1).astype(float)
+    size = use.sum(axis=1, keepdims=True).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        adjusted = np.where(use, ordered_p[None, :] * (size / rank), np.inf)
+    adjusted = np.minimum.accumulate(adjusted[:, ::-1], axis=1)[:, ::-1]
+    adjusted = np.where(use, np.clip(adjusted, 0.0, 1.0), np.nan)
+    rejections = (adjusted < alpha).sum(axis=1)
     smooth = lowess(theta, rejections, frac=1 / 5)
     chosen = 0
     if rejections.max() > 10:
@@ -146,7 +152,9 @@ def independent_filtering(pvalues: np.ndarray, base_mean: np.ndarray, alpha: flo
         threshold = smooth.max() - np.sqrt(np.mean(residual**2))
         above = np.flatnonzero(rejections > threshold)
         chosen = int(above[0]) if above.size else 0
-    return adjusted[:, chosen]
+    padj = np.full(pvalues.size, np.nan)
+    padj[order] = adjusted[chosen]
+    return padj
 
 
 def fit_pydeseq2(counts: np.ndarray, metadata: pd.DataFrame, *, n_cpus: int | None = None) -> tuple[Any, Fit]:

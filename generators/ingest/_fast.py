@@ -24,8 +24,8 @@ MIN_MU = 0.5
 MIN_DISP = 1e-8
 MAX_DISP = 10.0
 MIN_REPLICATES_REFIT = 7
-_GRID = 24
-_BISECTIONS = 32
+_GRID = 16
+_SECANT_STEPS = 30
 _LFC_ITERATIONS = 100
 
 
@@ -100,81 +100,136 @@ def median_of_ratios(counts: np.ndarray) -> np.ndarray:
     return np.exp(np.median(logs[:, usable] - logmeans[usable], axis=1))
 
 
+class _Likelihood:
+    """Cox-Reid adjusted NB negative log-likelihood of log(alpha) per gene, optionally with a prior."""
+
+    def __init__(self, y: np.ndarray, mu: np.ndarray, indicator: np.ndarray, prior: tuple[np.ndarray, float] | None):
+        self.y, self.mu, self.indicator, self.prior = y, mu, indicator, prior
+
+    def subset(self, genes: np.ndarray) -> _Likelihood:
+        prior = None if self.prior is None else (self.prior[0][genes], self.prior[1])
+        return _Likelihood(self.y[:, genes], self.mu[:, genes], self.indicator, prior)
+
+    def loss(self, log_alpha: np.ndarray) -> np.ndarray:
+        y, mu = self.y, self.mu
+        alpha = np.exp(log_alpha)
+        r = 1.0 / alpha
+        nll = (-gammaln(y + r) + (y + r) * np.log(r + mu) - y * np.log(mu)).sum(axis=0)
+        nll += y.shape[0] * (gammaln(r) + r * log_alpha)
+        weight = mu / (1.0 + mu * alpha)
+        loss = nll + 0.5 * np.log(self.indicator @ weight).sum(axis=0)
+        if self.prior is not None:
+            loss += (log_alpha - self.prior[0]) ** 2 / (2 * self.prior[1])
+        return loss
+
+    def gradient(self, log_alpha: np.ndarray) -> np.ndarray:
+        y, mu = self.y, self.mu
+        alpha = np.exp(log_alpha)
+        r = 1.0 / alpha
+        terms = -digamma(y + r) + np.log1p(mu * alpha) + (y - mu) / (mu + r)
+        gradient = -r * (terms.sum(axis=0) + y.shape[0] * digamma(r))
+        weight = mu / (1.0 + mu * alpha)
+        gradient += alpha * 0.5 * ((self.indicator @ -(weight**2)) / (self.indicator @ weight)).sum(axis=0)
+        if self.prior is not None:
+            gradient += (log_alpha - self.prior[0]) / self.prior[1]
+        return gradient
+
+
+def _minimise(likelihood: _Likelihood, lo: float, hi: float) -> np.ndarray:
+    """Grid over log(alpha), then Illinois (regula falsi) on the gradient inside the best bracket."""
+    grid = np.linspace(lo, hi, _GRID)
+    n_genes = likelihood.y.shape[1]
+    losses = np.array([likelihood.loss(np.full(n_genes, a)) for a in grid])
+    best = np.argmin(np.where(np.isfinite(losses), losses, np.inf), axis=0)
+    left, right = grid[np.maximum(best - 1, 0)], grid[np.minimum(best + 1, _GRID - 1)]
+    return _root_in_bracket(likelihood, left, right)
+
+
+def _root_in_bracket(likelihood: _Likelihood, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    g_left, g_right = likelihood.gradient(left), likelihood.gradient(right)
+    result = np.where(g_left >= 0, left, right)  # no sign change: the optimum is at an end
+    straddle = np.flatnonzero((g_left < 0) & (g_right > 0))
+    if straddle.size:
+        result[straddle] = _illinois(
+            likelihood.subset(straddle), left[straddle], right[straddle], g_left[straddle], g_right[straddle]
+        )
+    return result
+
+
+def _illinois(likelihood: _Likelihood, a: np.ndarray, b: np.ndarray, ga: np.ndarray, gb: np.ndarray) -> np.ndarray:
+    """Root of the gradient in [a, b] (ga < 0 < gb) for every gene at once; converged genes drop out."""
+    x = 0.5 * (a + b)
+    kept = np.zeros(a.size, dtype=int)  # which end the last step kept: -1 a, 1 b
+    active = np.arange(a.size)
+    current = likelihood
+    for _ in range(_SECANT_STEPS):
+        i = active
+        step = b[i] - gb[i] * (b[i] - a[i]) / (gb[i] - ga[i])
+        moved = np.abs(step - x[i])
+        x[i] = step
+        gx = current.gradient(step)
+        rising = gx > 0
+        ga[i] = np.where(rising & (kept[i] == -1), ga[i] / 2, ga[i])  # an end kept twice running is damped
+        gb[i] = np.where(~rising & (kept[i] == 1), gb[i] / 2, gb[i])
+        b[i], gb[i] = np.where(rising, step, b[i]), np.where(rising, gx, gb[i])
+        a[i], ga[i] = np.where(rising, a[i], step), np.where(rising, ga[i], gx)
+        kept[i] = np.where(rising, -1, 1)
+        going = (moved > 1e-9) & (b[i] - a[i] > 1e-9) & (gx != 0)
+        if not going.any():
+            break
+        if not going.all():
+            active = i[going]
+            current = current.subset(np.flatnonzero(going))
+    return x
+
+
 class _Stages:
     """The per-gene fits, vectorised over genes, for one set of counts."""
 
     def __init__(self, y: np.ndarray, size_factors: np.ndarray, cells: np.ndarray, n_cells: int, max_disp: float):
-        self.y, self.sf, self.cells, self.n_cells = y, size_factors, cells, n_cells
+        self.y, self.sf, self.cells = y, size_factors, cells
         self.indicator = np.eye(n_cells)[cells].T  # cells x samples
-        self.per_cell = self.indicator.sum(axis=1)[:, None]
-        normed_means = (self.indicator @ (y / size_factors[:, None])) / self.per_cell
+        per_cell = self.indicator.sum(axis=1)[:, None]
+        self.per_cell = per_cell
+        normed_means = (self.indicator @ (y / size_factors[:, None])) / per_cell
         self.mu_hat = np.maximum(size_factors[:, None] * normed_means[cells], MIN_MU)
-        self.log_bounds = (np.log(MIN_DISP), np.log(max_disp))
+        self.log_bounds = (float(np.log(MIN_DISP)), float(np.log(max_disp)))
         self.max_disp = max_disp
 
     def genewise(self) -> np.ndarray:
-        return np.clip(np.exp(self._minimise(prior=None)), MIN_DISP, self.max_disp)
+        likelihood = _Likelihood(self.y, self.mu_hat, self.indicator, prior=None)
+        return np.clip(np.exp(_minimise(likelihood, *self.log_bounds)), MIN_DISP, self.max_disp)
 
     def map(self, genewise: np.ndarray, fitted: np.ndarray, squared_logres: float, prior_var: float) -> np.ndarray:
-        dispersions = np.clip(np.exp(self._minimise(prior=(np.log(fitted), prior_var))), MIN_DISP, self.max_disp)
+        """The prior pulls from the genewise optimum towards the trend: the MAP lies between the two."""
+        likelihood = _Likelihood(self.y, self.mu_hat, self.indicator, prior=(np.log(fitted), prior_var))
+        ends = np.log(np.stack([genewise, fitted]))
+        left = np.clip(ends.min(axis=0) - 1e-6, *self.log_bounds)
+        right = np.clip(ends.max(axis=0) + 1e-6, *self.log_bounds)
+        dispersions = np.clip(np.exp(_root_in_bracket(likelihood, left, right)), MIN_DISP, self.max_disp)
         outliers = np.log(genewise) > np.log(fitted) + 2 * np.sqrt(squared_logres)
         return np.where(outliers, genewise, dispersions)
 
     def cell_means(self, dispersions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per-cell IRLS (pydeseq2's, decoupled): log mean per cell, and the hat-matrix diagonal."""
-        y, sf = self.y, self.sf[:, None]
-        eta = (self.indicator @ np.log(y / sf + 0.1)) / self.per_cell
+        sf = self.sf[:, None]
+        eta = (self.indicator @ np.log(self.y / sf + 0.1)) / self.per_cell
+        active = np.arange(self.y.shape[1])
+        y, alpha = self.y, dispersions
         for _ in range(_LFC_ITERATIONS):
-            mu = np.maximum(sf * np.exp(eta[self.cells]), MIN_MU)
-            weight = mu / (1.0 + mu * dispersions)
+            mu = np.maximum(sf * np.exp(eta[:, active][self.cells]), MIN_MU)
+            weight = mu / (1.0 + mu * alpha)
             z = np.log(mu / sf) + (y - mu) / mu
             updated = (self.indicator @ (weight * z)) / (self.indicator @ weight)
-            done = np.nanmax(np.abs(updated - eta)) < 1e-10
-            eta = updated
-            if done:
+            going = np.abs(updated - eta[:, active]).max(axis=0) > 1e-9
+            eta[:, active] = updated
+            if not going.any():
                 break
+            active, y, alpha = active[going], y[:, going], alpha[going]
         mu = np.maximum(sf * np.exp(eta[self.cells]), MIN_MU)
         weight = mu / (1.0 + mu * dispersions)
         hat = weight / (self.indicator @ weight)[self.cells]
         return eta, hat
-
-    def _minimise(self, prior: tuple[np.ndarray, float] | None) -> np.ndarray:
-        lo, hi = self.log_bounds
-        grid = np.linspace(lo, hi, _GRID)
-        losses = np.array([self._loss(np.full(self.y.shape[1], a), prior) for a in grid])
-        best = np.nanargmin(np.where(np.isfinite(losses), losses, np.inf), axis=0)
-        left = grid[np.maximum(best - 1, 0)]
-        right = grid[np.minimum(best + 1, _GRID - 1)]
-        for _ in range(_BISECTIONS):
-            middle = 0.5 * (left + right)
-            rising = self._gradient(middle, prior) > 0
-            right = np.where(rising, middle, right)
-            left = np.where(rising, left, middle)
-        return 0.5 * (left + right)
-
-    def _loss(self, log_alpha: np.ndarray, prior: tuple[np.ndarray, float] | None) -> np.ndarray:
-        y, mu = self.y, self.mu_hat
-        alpha = np.exp(log_alpha)
-        r = 1.0 / alpha
-        nll = (-gammaln(y + r) + gammaln(r) + (y + r) * np.log(r + mu) - y * np.log(mu)).sum(axis=0)
-        nll += y.shape[0] * r * log_alpha
-        weight = mu / (1.0 + mu * alpha)
-        loss = nll + 0.5 * np.log(self.indicator @ weight).sum(axis=0)
-        if prior is not None:
-            loss += (log_alpha - prior[0]) ** 2 / (2 * prior[1])
-        return loss
-
-    def _gradient(self, log_alpha: np.ndarray, prior: tuple[np.ndarray, float] | None) -> np.ndarray:
-        y, mu = self.y, self.mu_hat
-        alpha = np.exp(log_alpha)
-        r = 1.0 / alpha
-        terms = digamma(r) - digamma(y + r) + np.log1p(mu * alpha) + (y - mu) / (mu + r)
-        gradient = -r * terms.sum(axis=0)
-        weight = mu / (1.0 + mu * alpha)
-        gradient += alpha * 0.5 * ((self.indicator @ -(weight**2)) / (self.indicator @ weight)).sum(axis=0)
-        if prior is not None:
-            gradient += (log_alpha - prior[0]) / prior[1]
-        return gradient
 
 
 def _fit_trend(genewise: np.ndarray, normed_means: np.ndarray):  # type: ignore[no-untyped-def]

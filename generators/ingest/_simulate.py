@@ -25,6 +25,7 @@ PLANTED_SET = "SIM_STRESS_RESCUED"
 GMT_NAME = "gene_sets.gmt"
 TRUTH_NAME = "truth.json"
 DEG_LOG2FC = 1.0  # a planted effect at least this large (log2) is a planted DEG
+RESCUE_SHIFT = 0.7  # log2: mild, so the set moves as a whole while few of its genes are DEGs alone
 
 # Which cells each program of genes shifts. Genes of one program move together.
 PROGRAMS: dict[str, tuple[Cell, ...]] = {
@@ -105,6 +106,7 @@ def simulate_study(
     }
     destination.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    stage.chmod(0o755)
     try:
         for tissue in tissues:
             adata, tissue_truth = simulate_tissue(tissue, genes=genes, rng=rng, replicates=replicates)
@@ -135,7 +137,7 @@ def simulate_tissue(
         for cell in PROGRAMS[program]:
             log2_cells[CELLS.index(cell), members] += effect
     for cell in ((0, 1, 0), (0, 0, 1), (0, 1, 1)):  # stress lowers the set in vehicle; KMP keeps it up
-        log2_cells[CELLS.index(cell), genes.planted_set] -= 0.6
+        log2_cells[CELLS.index(cell), genes.planted_set] -= RESCUE_SHIFT
 
     cell_of_sample = np.repeat(np.arange(len(CELLS)), replicates)
     rng.shuffle(cell_of_sample)
@@ -167,7 +169,8 @@ def _make_genes(rng: np.random.Generator, n_genes: int) -> _Genes:
     symbols = np.array([f"Sg{i:05d}" for i in range(n_genes)])
     base = np.exp(rng.normal(np.log(150.0), 1.6, n_genes)).clip(0.05, 2e5)
     expressed = np.flatnonzero(base >= 400)
-    planted = rng.choice(expressed, size=min(50, expressed.size // 4), replace=False)
+    size = int(np.clip(n_genes // 400, 20, 50))
+    planted = rng.choice(expressed, size=min(size, expressed.size // 4), replace=False)
     return _Genes(ids=ids, symbols=symbols, base=base, planted_set=np.sort(planted))
 
 

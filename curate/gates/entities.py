@@ -1,0 +1,263 @@
+"""What a text is about: the tissues, contrasts, terms, pathways and genes it names, read against a fact sheet.
+
+A `Lexicon` is built once per fact sheet. It turns each fact into *slots* (one per value the fact
+holds: a DEG count, its up and down split, the two NES of a pathway...) labelled with the words that
+point at it, and scans text for those words (*cues*). The claim checker binds every number in an
+answer to the slots its cues allow; the duplicate gate uses the same cues to tell two questions that
+differ only in their subject ("... under HU in liver" vs "... under IR in liver") from true copies.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from schemas import FactSheet
+
+# Dimensions a cue or slot can have. `cattr` tells a total count from its up and down parts.
+DIMS = ("tissue", "kind", "cond", "agent", "term", "pathway", "gene", "cattr")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    start: int
+    end: int
+    dim: str
+    value: str
+    negated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One checkable value: a fact's own value, or one derived from facts (a sum, a ratio, a share)."""
+
+    value: float
+    vtype: str  # count | nes | lfc | ratio | percent | shift
+    fact_ids: tuple[str, ...]
+    labels: tuple[tuple[str, str], ...] = ()  # (dim, value) pairs; a dim not listed does not apply
+    derived: str = ""  # the operation, e.g. "sum", "ratio", "share_up"; empty for a fact's own value
+
+    def label(self, dim: str) -> str | None:
+        for name, value in self.labels:
+            if name == dim:
+                return value
+        return None
+
+
+# Fixed vocabulary: regex, then the (dim, value) pairs a match means. Order matters where two
+# patterns start at the same place: the first listed wins, so longer phrases come first.
+_CS = "(?-i:{})"  # case-sensitive part of an otherwise case-insensitive pattern
+_VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
+    (_CS.format(r"HU\s*(?:×|x|\*|_x_|-by-)\s*IR"), (("term", "HU_x_IR"), ("kind", "interaction"))),
+    (_CS.format(r"KMP\s*(?:×|x|\*|_x_|-by-)\s*HU"), (("term", "KMP_x_HU"), ("kind", "interaction"))),
+    (_CS.format(r"KMP\s*(?:×|x|\*|_x_|-by-)\s*IR"), (("term", "KMP_x_IR"), ("kind", "interaction"))),
+    (_CS.format(r"KMP_ONLY") + r"|KMP[- ]only", ()),  # a pattern name, not the drug
+    (_CS.format(r"HU\s*(?:\+|/|_|&)\s*IR"), (("cond", "HU_IR"),)),
+    (r"combined(?:\s+(?:HU\s*\+\s*IR|stress(?:ors)?|exposure|unloading(?:[- ]plus[- ]|\s+and\s+)radiation))?",
+     (("cond", "HU_IR"),)),
+    (r"unloading[- ]plus[- ]radiation|unloaded[- ]and[- ]irradiated|unloaded,\s+irradiated|both stressors",
+     (("cond", "HU_IR"),)),
+    (r"stress response|stressor effects?", (("agent", "stress"), ("cond", "HU_IR"))),
+    (r"stress(?![-\w])", (("cond", "HU_IR"),)),
+    (r"hind[- ]?limb unloading|unloading|unloaded|" + _CS.format(r"HU"), (("cond", "HU"),)),
+    (r"ioni[sz]ing radiation|irradiation|irradiated|radiation|" + _CS.format(r"IR"), (("cond", "IR"),)),
+    (r"baseline(?!-active)|no stressor|unstressed|non-stressed", (("cond", "baseline"),)),
+    (_CS.format(r"KMP") + r"|kaempferol(?:-treated)?", (("agent", "kmp"),)),
+    (r"against (?:vehicle )?controls?|(?:vs\.?|versus|compared with) (?:vehicle )?controls?|vehicle-treated",
+     (("agent", "stress"),)),
+    (_CS.format(r"NES") + r"|normali[sz]ed enrichment scores?|enrichment scores?", (("kind", "pathway"),)),
+    (r"\|?log2 ?fold ?changes?|\|?log2 ?FC\|?|hub genes?", (("kind", "hub"),)),
+    (r"interactions?(?: terms?)?|terms?", (("kind", "interaction"),)),
+    (r"(?<!added )(?<!add )(?<!adds )(?:up-?regulated|up(?!-)|induced)", (("cattr", "up"),)),
+    (r"down-?regulated|down|repressed", (("cattr", "down"),)),
+]
+
+_ALIASES = {"heart": ("cardiac",), "liver": ("hepatic",), "hippocampus": ("hippocampal",)}
+_PATHWAY_SHORT = {"OXIDATIVE_PHOSPHORYLATION": ("OXPHOS",)}
+_NEGATION = re.compile(r"(?:\bwithout|\bnot|\bno|\bnon-?|\bexcept|\bneither|\bnor)\s*(?:the\s+|any\s+)?$", re.I)
+
+# Words that name *what* a question is about although the fact sheet does not know them: organs,
+# other drugs. Two prompts that differ in one of these ask different questions.
+DOMAIN_WORDS = frozenset(
+    "kidney kidneys lung lungs spleen retina marrow bone brain muscle skin blood plasma serum eye eyes "
+    "heart liver soleus hippocampus cortex gut intestine colon thymus adrenal pancreas testis ovary "
+    "quercetin metformin resveratrol rapamycin kaempferol vehicle placebo nac melatonin "
+    "male female males females protein proteins rna mrna".split()
+)
+
+
+@dataclass
+class Lexicon:
+    """A fact sheet seen as slots and cue words. Build it with `lexicon(sheet)`, which caches."""
+
+    sheet: FactSheet
+    pattern: re.Pattern[str]
+    payloads: dict[str, tuple[tuple[str, str], ...]]
+    slots_by_fact: dict[str, list[Slot]]
+    facts: dict[str, object]
+    tissues: frozenset[str]
+    entity_words: frozenset[str] = field(default_factory=frozenset)
+    _derived_cache: dict[tuple[str, ...], list[Slot]] = field(default_factory=dict)
+
+    def scan(self, text: str) -> list[Cue]:
+        """Every cue in `text`, in order. A match can carry several (dim, value) pairs."""
+        cues: list[Cue] = []
+        for match in self.pattern.finditer(text):
+            pairs = self.payloads[match.lastgroup or ""]
+            if not pairs:
+                continue
+            start, end = match.span()
+            negated = bool(_NEGATION.search(text, max(0, start - 16), start))
+            cues.extend(Cue(start, end, dim, value, negated) for dim, value in pairs)
+        return cues
+
+    def slots(self, fact_ids: tuple[str, ...]) -> list[Slot]:
+        return [slot for fact_id in fact_ids for slot in self.slots_by_fact.get(fact_id, ())]
+
+
+_CACHE: dict[int, tuple[FactSheet, Lexicon]] = {}
+
+
+def lexicon(sheet: FactSheet) -> Lexicon:
+    cached = _CACHE.get(id(sheet))
+    if cached is not None and cached[0] is sheet:
+        return cached[1]
+    built = _build(sheet)
+    if len(_CACHE) > 8:
+        _CACHE.clear()
+    _CACHE[id(sheet)] = (sheet, built)
+    return built
+
+
+def _build(sheet: FactSheet) -> Lexicon:
+    entries: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    # Sheet-specific names first at equal start: "soleus OXPHOS" etc. never collide with the vocab.
+    for tissue in sorted(sheet.tissues, key=len, reverse=True):
+        words = [re.escape(tissue).replace(r"\-", "[-_ ]").replace("_", "[-_ ]")]
+        words += list(_ALIASES.get(tissue, ()))
+        entries.append(("|".join(words), (("tissue", tissue),)))
+    pathways = sorted({f.pathway for f in sheet.facts if f.kind == "pathway_shift"}, key=len, reverse=True)
+    for pathway in pathways:
+        spaced = re.escape(pathway.lower()).replace("_", r"[ _-]")
+        words = [_CS.format(r"(?:HALLMARK_)?" + re.escape(pathway)), spaced]
+        words += [_CS.format(re.escape(short)) for short in _PATHWAY_SHORT.get(pathway, ())]
+        entries.append(("|".join(words), (("pathway", pathway), ("kind", "pathway"))))
+    genes = sorted({f.gene for f in sheet.facts if f.kind == "hub_gene"}, key=len, reverse=True)
+    for gene in genes:
+        entries.append((_CS.format(re.escape(gene)), (("gene", gene), ("kind", "hub"))))
+    entries += _VOCAB
+    payloads = {f"g{i}": pairs for i, (_, pairs) in enumerate(entries)}
+    alternation = "|".join(f"(?P<g{i}>{regex})" for i, (regex, _) in enumerate(entries))
+    pattern = re.compile(rf"(?<![\w]){'(?:'}{alternation}{')'}(?![\w])", re.IGNORECASE)
+    slots_by_fact = {fact.id: _fact_slots(fact) for fact in sheet.facts}
+    entity_words = {t.lower() for t in sheet.tissues} | {p.lower() for p in pathways} | {g.lower() for g in genes}
+    return Lexicon(
+        sheet=sheet,
+        pattern=pattern,
+        payloads=payloads,
+        slots_by_fact=slots_by_fact,
+        facts=sheet.by_id(),
+        tissues=frozenset(sheet.tissues),
+        entity_words=frozenset(entity_words | DOMAIN_WORDS | {"hu", "ir", "kmp", "baseline"}),
+    )
+
+
+def _fact_slots(fact: object) -> list[Slot]:
+    kind = fact.kind  # type: ignore[attr-defined]
+    fid, tissue = fact.id, fact.tissue  # type: ignore[attr-defined]
+    base = (("tissue", tissue),)
+    if kind == "deg_count":
+        labels = base + (("kind", "deg"), ("cond", fact.contrast), ("agent", "stress"))  # type: ignore[attr-defined]
+        made = [Slot(fact.n_degs, "count", (fid,), labels + (("cattr", "total"),))]  # type: ignore[attr-defined]
+        if fact.n_up is not None:  # type: ignore[attr-defined]
+            made.append(Slot(fact.n_up, "count", (fid,), labels + (("cattr", "up"),)))  # type: ignore[attr-defined]
+            made.append(Slot(fact.n_down, "count", (fid,), labels + (("cattr", "down"),)))  # type: ignore[attr-defined]
+        return made
+    if kind == "kmp_effect":
+        labels = base + (("kind", "kmp"), ("cond", fact.condition), ("agent", "kmp"), ("cattr", "total"))  # type: ignore[attr-defined]
+        return [Slot(fact.n_degs, "count", (fid,), labels)]  # type: ignore[attr-defined]
+    if kind == "interaction":
+        labels = base + (("kind", "interaction"), ("term", fact.term), ("cattr", "total"))  # type: ignore[attr-defined]
+        return [Slot(fact.n_degs, "count", (fid,), labels)]  # type: ignore[attr-defined]
+    if kind == "pathway_shift":
+        labels = base + (("kind", "pathway"), ("pathway", fact.pathway))  # type: ignore[attr-defined]
+        return [
+            Slot(fact.stress_nes, "nes", (fid,), labels + (("cond", "HU_IR"), ("agent", "stress"))),  # type: ignore[attr-defined]
+            Slot(fact.kmp_nes, "nes", (fid,), labels + (("agent", "kmp"),)),  # type: ignore[attr-defined]
+        ]
+    if kind == "hub_gene":
+        labels = base + (("kind", "hub"), ("gene", fact.gene))  # type: ignore[attr-defined]
+        return [Slot(fact.mean_abs_log2fc, "lfc", (fid,), labels)]  # type: ignore[attr-defined]
+    return []  # tissue_class: a category, checked by the category rules
+
+
+def derived_slots(lex: Lexicon, fact_ids: tuple[str, ...]) -> list[Slot]:
+    """Values a careful answer may compute from these facts: sums, differences, ratios, shares, shifts."""
+    key = tuple(sorted(set(fact_ids)))
+    cached = lex._derived_cache.get(key)
+    if cached is not None:
+        return cached
+    made = _derive(lex.slots(key))
+    if len(lex._derived_cache) > 50_000:
+        lex._derived_cache.clear()
+    lex._derived_cache[key] = made
+    return made
+
+
+def _derive(primary: list[Slot]) -> list[Slot]:
+    made: list[Slot] = []
+    totals = [s for s in primary if s.vtype == "count" and s.label("cattr") == "total"]
+    by_fact = {}
+    for slot in primary:
+        if slot.vtype == "count":
+            by_fact.setdefault(slot.fact_ids[0], {})[slot.label("cattr")] = slot
+    for parts in by_fact.values():
+        total, up, down = parts.get("total"), parts.get("up"), parts.get("down")
+        if total and up and down and total.value:
+            fid = total.fact_ids
+            made.append(Slot(100.0 * up.value / total.value, "percent", fid, (("cattr", "up"),), "share_up"))
+            made.append(Slot(100.0 * down.value / total.value, "percent", fid, (("cattr", "down"),), "share_down"))
+            if down.value:
+                made.append(Slot(up.value / down.value, "ratio", fid, (), "up_to_down"))
+            if up.value:
+                made.append(Slot(down.value / up.value, "ratio", fid, (), "down_to_up"))
+    for a in totals:
+        for b in totals:
+            if a is b:
+                continue
+            ids = a.fact_ids + b.fact_ids
+            if b.value:
+                made.append(Slot(a.value / b.value, "ratio", ids, (), "ratio"))
+                made.append(Slot(100.0 * abs(a.value - b.value) / b.value, "percent", ids, (), "change"))
+                made.append(Slot(100.0 * a.value / b.value, "percent", ids, (), "percent_of"))
+            if a.fact_ids < b.fact_ids:
+                made.append(Slot(a.value + b.value, "count", ids, (), "sum"))
+                made.append(Slot(abs(a.value - b.value), "count", ids, (), "difference"))
+    if 3 <= len(totals) <= 6:
+        for i, a in enumerate(totals):
+            for b in totals[i + 1:]:
+                pair = a.value + b.value
+                for c in totals:
+                    if c is a or c is b:
+                        continue
+                    ids = a.fact_ids + b.fact_ids + c.fact_ids
+                    if pair:
+                        made.append(Slot(c.value / pair, "ratio", ids, (), "ratio_to_sum"))
+                    made.append(Slot(abs(c.value - pair), "count", ids, (), "difference_from_sum"))
+    nes = {}
+    for slot in primary:
+        if slot.vtype == "nes":
+            nes.setdefault(slot.fact_ids[0], {})[slot.label("agent")] = slot
+    for fid, sides in nes.items():
+        if "stress" in sides and "kmp" in sides:
+            shift = sides["kmp"].value - sides["stress"].value
+            made.append(Slot(round(shift, 6), "shift", (fid,), (), "nes_shift"))
+            made.append(Slot(round(-shift, 6), "shift", (fid,), (), "nes_shift"))
+    lfcs = [s for s in primary if s.vtype == "lfc"]
+    for a in lfcs:
+        for b in lfcs:
+            if a is not b and b.value:
+                made.append(Slot(a.value / b.value, "ratio", a.fact_ids + b.fact_ids, (), "ratio"))
+    return made

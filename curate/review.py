@@ -1,0 +1,276 @@
+"""Orchestration of `curate review`: examples or eval answers into review records, and responses back.
+
+annotations/ knows Argilla and nothing of the registry; this module picks the examples, renders
+their facts, asks the claim check for suggestions, and decides where things live::
+
+    <home>/argilla/          the local server's data (`curate review serve`), unless --data says otherwise
+    <home>/reviews/          raw snapshots and reviews.jsonl (see annotations/pull.py)
+
+Examples of every version go to one dataset (default `curate-review`): an example's id is its
+content hash, so an example that did not change between versions is reviewed once. A model's answers
+from one eval go to a dataset of their own, `curate-eval-<eval id>`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from curate.errors import BadInputError, NotFoundError
+
+if TYPE_CHECKING:
+    from annotations.client import Connection
+    from annotations.pull import PullResult
+    from annotations.push import PushResult, ReviewItem, Suggestion
+    from curate.registry import Registry
+    from schemas import EvalItem, EvalReport, Example, FactSheet
+
+DEFAULT_DATASET = "curate-review"
+DATASET_PREFIX = "curate-"
+EVAL_DATASET_PREFIX = "curate-eval-"
+CLAIM_AGENT = "curate claim check"
+SCORER_AGENT = "curate eval scorer"
+
+# Claim-check finding types and eval scorers, as the error types a biologist ticks.
+FINDING_ERROR_TYPES = {
+    "wrong_number": "wrong_number", "wrong_arithmetic": "wrong_number", "wrong_threshold": "wrong_number",
+    "unsupported_number": "unsupported_claim", "unknown_fact": "unsupported_claim",
+    "wrong_class": "wrong_category", "wrong_pattern": "wrong_category", "wrong_interaction": "wrong_category",
+    "wrong_significance": "overclaiming", "wrong_direction": "wrong_direction",
+    "wrong_order": "wrong_number", "wrong_superlative": "wrong_number",
+}
+SCORER_ERROR_TYPES = {
+    "numeric": "wrong_number", "ranking": "wrong_number", "categorical": "wrong_category",
+    "negation": "wrong_direction", "entities": "unsupported_claim", "calibration": "overclaiming",
+    "claims": "wrong_number",
+}
+
+Checker = Callable[["Example"], list[Any]]
+
+
+@dataclass(frozen=True)
+class PushRequest:
+    version: str | None = None
+    from_eval: str | None = None
+    sample: int | None = None
+    kinds: str = "all"
+    only_flagged: bool = False
+    seed: int = 0
+    dataset: str | None = None
+    workspace: str = "argilla"
+    min_submitted: int = 1
+
+
+def local_data(registry: Registry) -> Path:
+    return registry.home / "argilla"
+
+
+def reviews_dir(registry: Registry) -> Path:
+    return registry.home / "reviews"
+
+
+def connection(registry: Registry, api_url: str | None, api_key: str | None) -> Connection:
+    from annotations.client import resolve_connection
+
+    return resolve_connection(api_url, api_key, local_data(registry))
+
+
+# -- claim check ----------------------------------------------------------------------------------
+def claim_check(sheet: FactSheet) -> Checker | None:
+    """The quality gates' claim check on an example's output; None while the gates have none."""
+    try:
+        from curate.gates.claims import check_text  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+
+    def check(example: Example) -> list[Any]:
+        return list(check_text(example.output, sheet, fact_ids=list(example.fact_ids)))
+
+    return check
+
+
+def finding_type(finding: Any) -> str:
+    return str(finding.get("type", "") if isinstance(finding, dict) else getattr(finding, "type", ""))
+
+
+def finding_message(finding: Any) -> str:
+    if isinstance(finding, dict):
+        return str(finding.get("message") or finding)
+    return str(getattr(finding, "message", "") or finding)
+
+
+# -- building records -----------------------------------------------------------------------------
+def facts_field(sheet: FactSheet, fact_ids: Sequence[str]) -> str:
+    from annotations.settings import facts_markdown
+    from generators.text import describe
+
+    by_id = sheet.by_id()
+    return facts_markdown((by_id[i], describe(by_id[i])) for i in dict.fromkeys(fact_ids) if i in by_id)
+
+
+def example_items(registry: Registry, request: PushRequest) -> list[ReviewItem]:
+    from curate.pipeline import parse_choice
+    from curate.training import factsheet_for
+    from schemas import EXAMPLE_KINDS
+
+    assert request.version is not None
+    examples = registry.examples(request.version)
+    sheet = factsheet_for(registry, registry.manifest(request.version).facts_name)
+    kinds = set(parse_choice(request.kinds, EXAMPLE_KINDS, "kind"))
+    examples = [e for e in examples if e.kind in kinds]
+    check = claim_check(sheet)
+    if request.only_flagged and check is None:
+        raise BadInputError("--only-flagged needs the claim check (curate.gates.claims), which is not available")
+    findings = {e.id: check(e) for e in examples} if check else {}
+    if request.only_flagged:
+        examples = [e for e in examples if findings[e.id]]
+    examples = _sample(examples, request.sample, request.seed)
+    return [_example_item(e, sheet, request.version, findings.get(e.id) if check else None) for e in examples]
+
+
+def _example_item(example: Example, sheet: FactSheet, version: str, findings: list[Any] | None) -> ReviewItem:
+    from annotations.push import ReviewItem
+
+    question = f"{example.instruction}\n\n{example.input}" if example.input else example.instruction
+    metadata = {"tissue": example.tissue, "kind": example.kind, "template": example.template_id,
+                "version": version, "fact_ids": list(example.fact_ids), "split": example.split,
+                "source": "example", "flagged": _flag(findings)}
+    return ReviewItem(record_id=example.id, question=question, answer=example.output,
+                      facts=facts_field(sheet, example.fact_ids), metadata=metadata,
+                      suggestions=_claim_suggestions(findings))
+
+
+def _flag(findings: list[Any] | None) -> str:
+    return "unchecked" if findings is None else ("yes" if findings else "no")
+
+
+def _claim_suggestions(findings: list[Any] | None) -> tuple[Suggestion, ...]:
+    from annotations.push import Suggestion
+    from annotations.settings import ERROR_TYPES, VERDICT
+
+    if findings is None:
+        return ()
+    if not findings:
+        return (Suggestion(VERDICT, "correct", CLAIM_AGENT, 0.5),)
+    types = sorted({FINDING_ERROR_TYPES.get(finding_type(f), "wrong_number") for f in findings})
+    return (Suggestion(VERDICT, "wrong", CLAIM_AGENT, 0.9), Suggestion(ERROR_TYPES, types, CLAIM_AGENT, 0.9))
+
+
+def read_eval_report(registry: Registry, value: str) -> tuple[EvalReport, Path]:
+    """An EvalReport from a report.json path, a folder holding one, or an eval id under <home>/evals/."""
+    from pydantic import ValidationError
+
+    from schemas import EvalReport
+
+    path = Path(value).expanduser()
+    for candidate in (path, path / "report.json", registry.home / "evals" / value / "report.json"):
+        if candidate.is_file():
+            try:
+                return EvalReport.model_validate_json(candidate.read_bytes()), candidate
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"]) or "<root>"
+                raise BadInputError(f"{candidate}: not an eval report: {where}: {first['msg']}") from None
+    raise NotFoundError(f"--from-eval {value}: no report.json there, and no eval {value!r} in {registry.home / 'evals'}")
+
+
+def eval_id(report: EvalReport, path: Path) -> str:
+    return report.id or path.parent.name
+
+
+def eval_items(registry: Registry, request: PushRequest) -> tuple[str, list[ReviewItem]]:
+    """The eval's items (only its failures with --only-flagged) as records; returns (eval id, items)."""
+    from curate.pipeline import parse_choice
+    from curate.training import factsheet_for
+    from schemas import EXAMPLE_KINDS
+
+    assert request.from_eval is not None
+    report, path = read_eval_report(registry, request.from_eval)
+    sheet = factsheet_for(registry, report.facts_name)
+    kinds = set(parse_choice(request.kinds, EXAMPLE_KINDS, "kind"))
+    items = [item for item in report.items if item.kind in kinds]
+    if request.only_flagged:
+        items = [item for item in items if not item.correct]
+    items = _sample(items, request.sample, request.seed)
+    ident = eval_id(report, path)
+    return ident, [_eval_item(item, sheet, ident, report.version) for item in items]
+
+
+def _eval_item(item: EvalItem, sheet: FactSheet, ident: str, version: str | None) -> ReviewItem:
+    from annotations.push import ReviewItem, Suggestion
+    from annotations.settings import ERROR_TYPES, VERDICT
+
+    fact_ids = list(dict.fromkeys([*item.fact_ids, *(f.fact_id for f in item.findings if f.fact_id)]))
+    types = sorted({SCORER_ERROR_TYPES.get(f.scorer, "unsupported_claim") for f in item.findings})
+    suggestions = [Suggestion(VERDICT, "correct" if item.correct else "wrong", SCORER_AGENT)]
+    if types and not item.correct:
+        suggestions.append(Suggestion(ERROR_TYPES, types, SCORER_AGENT))
+    metadata = {"tissue": item.tissue, "kind": item.kind, "version": version, "fact_ids": fact_ids,
+                "source": "eval", "eval_id": ident, "flagged": "no" if item.correct else "yes"}
+    return ReviewItem(record_id=item.example_id, question=item.question, answer=item.answer,
+                      facts=facts_field(sheet, fact_ids), reference=item.reference or "(no reference answer)",
+                      metadata=metadata, suggestions=tuple(suggestions))
+
+
+def _sample(items: list[Any], n: int | None, seed: int) -> list[Any]:
+    if n is None or n >= len(items):
+        return items
+    if n < 1:
+        raise BadInputError(f"--sample {n} is not allowed: give a whole number of at least 1")
+    chosen = set(random.Random(seed).sample(range(len(items)), n))
+    return [item for index, item in enumerate(items) if index in chosen]
+
+
+# -- the commands' work ---------------------------------------------------------------------------
+def push(registry: Registry, conn: Connection, request: PushRequest,
+         progress: Callable[[int, int], None] | None = None) -> PushResult:
+    """Build the records, connect, and push what is not there yet."""
+    from annotations.client import connect
+    from annotations.push import push_items
+
+    if (request.version is None) == (request.from_eval is None):
+        raise BadInputError("give a version (curate review push v3) or --from-eval REPORT, not both or neither")
+    if request.min_submitted < 1:
+        raise BadInputError(f"--annotators-per-record {request.min_submitted}: give a whole number of at least 1")
+    if request.from_eval is not None:
+        ident, items = eval_items(registry, request)
+        dataset = request.dataset or f"{EVAL_DATASET_PREFIX}{ident}"
+    else:
+        items = example_items(registry, request)
+        dataset = request.dataset or DEFAULT_DATASET
+    client = connect(conn)
+    total = len(items)
+    return push_items(client, items, dataset=dataset, workspace=request.workspace,
+                      min_submitted=request.min_submitted,
+                      progress=(lambda done: progress(done, total)) if progress else None)
+
+
+def pull(registry: Registry, conn: Connection, *, datasets: list[str] | None, workspace: str,
+         progress: Callable[[int], None] | None = None) -> tuple[list[PullResult], int]:
+    """Snapshot every review dataset; returns the results and the number of reviews now known."""
+    from annotations.client import connect
+    from annotations.pull import load_reviews, pull as pull_all, review_datasets
+
+    client = connect(conn)
+    found = review_datasets(client, workspace, datasets, DATASET_PREFIX)
+    registry.ensure_writable()
+    results = pull_all(client, found, workspace, reviews_dir(registry), progress)
+    return results, len(load_reviews(reviews_dir(registry)))
+
+
+def status(registry: Registry, conn: Connection, *, datasets: list[str] | None, workspace: str) -> dict[str, Any]:
+    """Live progress from the server (nothing is written): per dataset, annotator and kind."""
+    from annotations.client import connect
+    from annotations.pull import fetch_raw, merge_reviews, record_reviews, review_datasets
+    from annotations.status import records_by_kind, status_report
+
+    client = connect(conn)
+    report: dict[str, Any] = {"api_url": conn.api_url, "datasets": {}}
+    for dataset in review_datasets(client, workspace, datasets, DATASET_PREFIX):
+        raw = fetch_raw(client, dataset, workspace)
+        reviews = merge_reviews(r for record in raw.records for r in record_reviews(record, raw.header, "live"))
+        report["datasets"][dataset.name] = status_report(reviews, records_by_kind(client, dataset))
+    return report
