@@ -77,7 +77,7 @@ def ensure_dataset(client: Any, name: str, workspace: str, *, min_submitted: int
 def _find_dataset(client: Any, name: str, space: Any) -> Any:
     for dataset in space.datasets:
         if dataset.name == name:
-            return dataset
+            return dataset.get()  # listed datasets come without their settings
     return None
 
 

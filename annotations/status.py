@@ -13,7 +13,7 @@ from annotations.client import argilla_errors, get_json
 def records_by_kind(client: Any, dataset: Any) -> dict[str, int]:
     """How many records of each kind the dataset holds, from the `kind` metadata metrics."""
     with argilla_errors(client.api_url):
-        properties = get_json(client, f"/api/v1/datasets/{dataset.id}/metadata-properties").get("items", [])
+        properties = get_json(client, f"/api/v1/me/datasets/{dataset.id}/metadata-properties").get("items", [])
         kind = next((p for p in properties if p["name"] == "kind"), None)
         if kind is None:
             return {}

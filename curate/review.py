@@ -82,12 +82,12 @@ def connection(registry: Registry, api_url: str | None, api_key: str | None) -> 
 def claim_check(sheet: FactSheet) -> Checker | None:
     """The quality gates' claim check on an example's output; None while the gates have none."""
     try:
-        from curate.gates.claims import check_text  # type: ignore[import-not-found]
+        from curate.gates.claims import check_example
     except ImportError:
         return None
 
     def check(example: Example) -> list[Any]:
-        return list(check_text(example.output, sheet, fact_ids=list(example.fact_ids)))
+        return list(check_example(example, sheet))
 
     return check
 
@@ -156,7 +156,7 @@ def _claim_suggestions(findings: list[Any] | None) -> tuple[Suggestion, ...]:
     if not findings:
         return (Suggestion(VERDICT, "correct", CLAIM_AGENT, 0.5),)
     types = sorted({FINDING_ERROR_TYPES.get(finding_type(f), "wrong_number") for f in findings})
-    return (Suggestion(VERDICT, "wrong", CLAIM_AGENT, 0.9), Suggestion(ERROR_TYPES, types, CLAIM_AGENT, 0.9))
+    return (Suggestion(VERDICT, "wrong", CLAIM_AGENT, 0.9), Suggestion(ERROR_TYPES, types, CLAIM_AGENT))
 
 
 def read_eval_report(registry: Registry, value: str) -> tuple[EvalReport, Path]:

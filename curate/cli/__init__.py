@@ -16,7 +16,8 @@ from curate.cli import card, diff, export, hub, show
 from curate.cli import eval as eval_noun
 from curate.cli import train
 from curate.cli import verify as verify_noun
-from curate.cli import review
+from curate.cli import drill, review
+from curate.cli import ingest
 
 app = typer.Typer(
     name="curate",
@@ -39,6 +40,8 @@ train.register(app)
 eval_noun.register(app)
 verify_noun.register(app)
 review.register(app)
+ingest.register(app)
+drill.register(app)
 
 
 def main() -> None:

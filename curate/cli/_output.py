@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 def console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, emoji=False)
 
 
 def print_json(payload: Any) -> None:

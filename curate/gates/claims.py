@@ -225,8 +225,9 @@ _VTYPES = {
 
 # -- the text as sentences, clauses and cues ------------------------------------------------------
 _SENTENCE_END = re.compile(r"(?<=[.!?»])\s+(?=[\"«(A-Z0-9])|\n+")
+_FROM_TO_WORD = re.compile(r"\bfrom\b[^,;:.]*?\s(to)\b")
 _COLON_BEFORE_NUMBER = re.compile(r":(?=\s*[+\-−]?\d)")
-_BOUNDARY = re.compile(r"[,;()]|:(?!\s*[+\-−]?\d)|\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s")
+_BOUNDARY = re.compile(r"(?<!\d),|,(?!\d)|[;()]|:(?!\s*[+\-−]?\d)|\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s")
 
 
 @dataclass
@@ -248,6 +249,9 @@ class Doc:
             last = match.end()
         sentences.append((last, len(text)))
         bounds = sorted({m.start() for m in _BOUNDARY.finditer(text)} | {e for _, e in sentences})
+        # "from no effect at baseline to 491 genes under stress": the cue before "to" is not 491's.
+        for match in _FROM_TO_WORD.finditer(text):
+            bisect.insort(bounds, match.start(1))
         # "share up: 59.4%" reads across its colon; "against 910 under HU+IR: 877 fewer" does not.
         for colon in _COLON_BEFORE_NUMBER.finditer(text):
             previous = bounds[bisect.bisect_left(bounds, colon.start()) - 1] if bounds and bounds[0] < colon.start() else 0
@@ -369,14 +373,22 @@ class Checker:
         return Context(values)
 
     @staticmethod
+    def named_near(slot: Slot, strong: Context) -> bool:
+        """Words close by name this slot: far words (the question) may not rule it out."""
+        if not Checker.compatible(slot, strong):
+            return False
+        return any(level != DEFAULT and slot.label(dim) in values for dim, (values, level) in strong.values.items())
+
+    @staticmethod
     def compatible(slot: Slot, ctx: Context) -> bool:
         for dim, (values, level) in ctx.values.items():
             label = slot.label(dim)
             if label is None:
-                if not slot.derived and level == CLAUSE and dim in ("cond", "agent"):
+                if level == CLAUSE and (dim in ("cond", "agent") and not slot.derived
+                                        or dim == "cattr" and slot.derived and slot.vtype == "count"):
                     return False
                 continue
-            if level == DEFAULT and slot.derived:
+            if slot.derived and (level == DEFAULT or level > SENT_RIGHT):
                 continue
             if label not in values:
                 return False
@@ -416,9 +428,9 @@ class Checker:
                 primary += [s for s in self.primary if s.vtype in ("nes", "lfc") and s not in primary]
         ctx = self.context(num.start, num.end, clause, _dims_that_matter(primary), operand=operand)
         strong = ctx.only_strong()
-        allowed = [s for s in primary if self.compatible(s, ctx)]
+        allowed = [s for s in primary if self.compatible(s, ctx) or self.named_near(s, strong)]
         hit = next((s for s in allowed if _matches(num, s.value)), None)
-        if hit is None:  # words far away (earlier sentences, the question) may not overrule near ones
+        if hit is None and (self.has_ids or not allowed):  # far words (earlier sentences, the question) yield
             allowed_near = [s for s in primary if self.compatible(s, strong)]
             hit = next((s for s in allowed_near if _matches(num, s.value)), None)
             allowed = allowed or allowed_near

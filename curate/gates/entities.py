@@ -54,6 +54,7 @@ _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     (_CS.format(r"KMP\s*(?:×|x|\*|_x_|-by-)\s*HU"), (("term", "KMP_x_HU"), ("kind", "interaction"))),
     (_CS.format(r"KMP\s*(?:×|x|\*|_x_|-by-)\s*IR"), (("term", "KMP_x_IR"), ("kind", "interaction"))),
     (_CS.format(r"KMP_ONLY") + r"|KMP[- ]only", ()),  # a pattern name, not the drug
+    (_CS.format(r"KMP") + r"(?: 2x2x2)? (?:study|experiment|dataset|data set|data)", ()),  # the study's name
     (_CS.format(r"HU\s*(?:\+|/|_|&)\s*IR"), (("cond", "HU_IR"),)),
     (r"combined(?:\s+(?:HU\s*\+\s*IR|stress(?:ors)?|exposure|unloading(?:[- ]plus[- ]|\s+and\s+)radiation))?",
      (("cond", "HU_IR"),)),
@@ -76,6 +77,7 @@ _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
 
 _ALIASES = {"heart": ("cardiac",), "liver": ("hepatic",), "hippocampus": ("hippocampal",)}
 _PATHWAY_SHORT = {"OXIDATIVE_PHOSPHORYLATION": ("OXPHOS",)}
+_WORD = re.compile(r"[A-Za-z][\w-]*")
 _NEGATION = re.compile(r"(?:\bwithout|\bnot|\bno|\bnon-?|\bexcept|\bneither|\bnor)\s*(?:the\s+|any\s+)?$", re.I)
 
 # Words that name *what* a question is about although the fact sheet does not know them: organs,
@@ -99,19 +101,54 @@ class Lexicon:
     facts: dict[str, object]
     tissues: frozenset[str]
     entity_words: frozenset[str] = field(default_factory=frozenset)
+    names_exact: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    names_folded: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    phrases: dict[str, list[tuple[re.Pattern[str], tuple[tuple[str, str], ...]]]] = field(default_factory=dict)
     _derived_cache: dict[tuple[str, ...], list[Slot]] = field(default_factory=dict)
 
     def scan(self, text: str) -> list[Cue]:
         """Every cue in `text`, in order. A match can carry several (dim, value) pairs."""
-        cues: list[Cue] = []
+        found: list[tuple[int, int, tuple[tuple[str, str], ...]]] = []
         for match in self.pattern.finditer(text):
             pairs = self.payloads[match.lastgroup or ""]
-            if not pairs:
+            found.append((match.start(), match.end(), pairs))
+        taken = [(a, b) for a, b, _ in found]
+        for match in _WORD.finditer(text):
+            hit = self._name(text, match)
+            if hit is None:
                 continue
-            start, end = match.span()
-            negated = bool(_NEGATION.search(text, max(0, start - 16), start))
-            cues.extend(Cue(start, end, dim, value, negated) for dim, value in pairs)
+            end, pairs = hit
+            start = match.start()
+            if not any(a < end and start < b for a, b in taken):
+                found.append((start, end, pairs))
+        found.sort(key=lambda item: item[0])
+        cues: list[Cue] = []
+        for start, end, pairs in found:
+            if pairs:
+                negated = bool(_NEGATION.search(text, max(0, start - 16), start))
+                cues.extend(Cue(start, end, dim, value, negated) for dim, value in pairs)
         return cues
+
+    def _name(self, text: str, match: re.Match[str]) -> tuple[int, tuple[tuple[str, str], ...]] | None:
+        """A tissue, gene or pathway named at this word: (end, payload)."""
+        word = match.group(0)
+        exact = self.names_exact.get(word)
+        if exact is not None:
+            return match.end(), exact
+        lower = word.lower()
+        folded = self.names_folded.get(lower)
+        if folded is not None:
+            return match.end(), folded
+        for phrase, pairs in self.phrases.get(lower, ()):
+            long = phrase.match(text, match.start())
+            if long:
+                return long.end(), pairs
+        if "-" in word:
+            head = word.split("-", 1)[0]
+            pairs = self.names_exact.get(head) or self.names_folded.get(head.lower())
+            if pairs is not None:
+                return match.start() + len(head), pairs
+        return None
 
     def slots(self, fact_ids: tuple[str, ...]) -> list[Slot]:
         return [slot for fact_id in fact_ids for slot in self.slots_by_fact.get(fact_id, ())]
@@ -132,25 +169,31 @@ def lexicon(sheet: FactSheet) -> Lexicon:
 
 
 def _build(sheet: FactSheet) -> Lexicon:
-    entries: list[tuple[str, tuple[tuple[str, str], ...]]] = []
-    # Sheet-specific names first at equal start: "soleus OXPHOS" etc. never collide with the vocab.
-    for tissue in sorted(sheet.tissues, key=len, reverse=True):
-        words = [re.escape(tissue).replace(r"\-", "[-_ ]").replace("_", "[-_ ]")]
-        words += list(_ALIASES.get(tissue, ()))
-        entries.append(("|".join(words), (("tissue", tissue),)))
-    pathways = sorted({f.pathway for f in sheet.facts if f.kind == "pathway_shift"}, key=len, reverse=True)
+    exact: dict[str, tuple[tuple[str, str], ...]] = {}
+    folded: dict[str, tuple[tuple[str, str], ...]] = {}
+    phrases: dict[str, list[tuple[re.Pattern[str], tuple[tuple[str, str], ...]]]] = {}
+    for tissue in sheet.tissues:
+        for name in (tissue, *_ALIASES.get(tissue, ())):
+            folded[name.lower()] = (("tissue", tissue),)
+            if " " in name or "_" in name:
+                folded[name.lower().replace("_", "-")] = (("tissue", tissue),)
+    pathways = sorted({f.pathway for f in sheet.facts if f.kind == "pathway_shift"})
     for pathway in pathways:
-        spaced = re.escape(pathway.lower()).replace("_", r"[ _-]")
-        words = [_CS.format(r"(?:HALLMARK_)?" + re.escape(pathway)), spaced]
-        words += [_CS.format(re.escape(short)) for short in _PATHWAY_SHORT.get(pathway, ())]
-        entries.append(("|".join(words), (("pathway", pathway), ("kind", "pathway"))))
-    genes = sorted({f.gene for f in sheet.facts if f.kind == "hub_gene"}, key=len, reverse=True)
+        pairs = (("pathway", pathway), ("kind", "pathway"))
+        exact[pathway] = exact[f"HALLMARK_{pathway}"] = pairs
+        for short in _PATHWAY_SHORT.get(pathway, ()):
+            exact[short] = pairs
+        words = pathway.lower().split("_")
+        spaced = r"[ _-]".join(re.escape(w) for w in words)
+        phrases.setdefault(words[0], []).append((re.compile(spaced + r"(?!\w)", re.I), pairs))
+    genes = sorted({f.gene for f in sheet.facts if f.kind == "hub_gene"})
     for gene in genes:
-        entries.append((_CS.format(re.escape(gene)), (("gene", gene), ("kind", "hub"))))
-    entries += _VOCAB
-    payloads = {f"g{i}": pairs for i, (_, pairs) in enumerate(entries)}
-    alternation = "|".join(f"(?P<g{i}>{regex})" for i, (regex, _) in enumerate(entries))
-    pattern = re.compile(rf"(?<![\w]){'(?:'}{alternation}{')'}(?![\w])", re.IGNORECASE)
+        exact[gene] = (("gene", gene), ("kind", "hub"))
+    for options in phrases.values():
+        options.sort(key=lambda item: -len(item[0].pattern))
+    payloads = {f"g{i}": pairs for i, (_, pairs) in enumerate(_VOCAB)}
+    alternation = "|".join(f"(?P<g{i}>{regex})" for i, (regex, _) in enumerate(_VOCAB))
+    pattern = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE)
     slots_by_fact = {fact.id: _fact_slots(fact) for fact in sheet.facts}
     entity_words = {t.lower() for t in sheet.tissues} | {p.lower() for p in pathways} | {g.lower() for g in genes}
     return Lexicon(
@@ -161,6 +204,9 @@ def _build(sheet: FactSheet) -> Lexicon:
         facts=sheet.by_id(),
         tissues=frozenset(sheet.tissues),
         entity_words=frozenset(entity_words | DOMAIN_WORDS | {"hu", "ir", "kmp", "baseline"}),
+        names_exact=exact,
+        names_folded=folded,
+        phrases=phrases,
     )
 
 

@@ -1,0 +1,48 @@
+"""`curate drill`: corrections and targeted drills from reviews and eval failures, as version vN+1."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from curate.cli._options import Home, Json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("drill", help="Write vN+1 from vN: reviewed errors corrected, and the facts behind errors drilled.")(
+        drill)
+
+
+def drill(
+    version: Annotated[str, typer.Option("--version", help="The version to drill, e.g. v3.", show_default=False)],
+    from_review: Annotated[bool, typer.Option(
+        "--from-review", help="Use the reviews pulled with `curate review pull`.")] = False,
+    from_eval: Annotated[Optional[str], typer.Option(
+        "--from-eval", help="Use an eval's failures: its report.json, its folder, or its eval id.",
+        show_default=False)] = None,
+    per_fact: Annotated[int, typer.Option("--per-fact", help="New paraphrases per fact behind an error.")] = 3,
+    home: Home = None,
+    json: Json = False,
+) -> None:
+    from curate.cli._output import console, print_json
+    from curate.drill import DrillRequest
+    from curate.drill import drill as run_drill
+    from curate.registry import Registry
+
+    result = run_drill(Registry(home), DrillRequest(version=version, from_review=from_review, from_eval=from_eval,
+                                                    per_fact=per_fact))
+    manifest, report = result.manifest, result.report
+    if json:
+        print_json({"version": manifest.version, "parent": manifest.parent, "n_examples": manifest.n_examples,
+                    "drivers": manifest.drivers, **report})
+        return
+    out = console()
+    out.print(f"wrote [bold]{manifest.version}[/bold] from {manifest.parent}: {report['added']['corrections']} "
+              f"corrections, {len(report['dropped'])} examples dropped, {report['added']['drills']} drills on "
+              f"{len(report['drilled_facts'])} facts; {manifest.n_examples} examples")
+    for rejected in report["rejected_corrections"]:
+        out.print(f"[yellow]correction left out[/yellow] for {rejected['example_id']} ({rejected['review_id']}): "
+                  f"{'; '.join(rejected['findings'])}")
+    if not report["claim_check"]:
+        out.print("[yellow]the claim check is not available: corrections and drills were not verified[/yellow]")

@@ -1,0 +1,253 @@
+"""Orchestration of `curate drill`: reviews and eval failures in, version vN+1 out.
+
+From the reviews pulled into the home (`--from-review`) and the failures of an eval report
+(`--from-eval`), a drill makes the next version of vN:
+
+1. An example a biologist judged wrong is replaced by their corrected answer (same question, split,
+   facts and template; origin "correction"; the review id, reviewer and verdict in its metadata),
+   or dropped when they gave no correction. A partly-correct example with a correction is replaced
+   too; without one it stays. Several reviewers of one example: the majority verdict, ties going to
+   the more severe, and the latest correction.
+2. Every fact behind an error (the facts of a wrong example, of a failed eval item, or named by a
+   scorer's finding) gets new paraphrases (`generators.drills.paraphrases`) and error-correction
+   examples that quote the wrong claim that was actually made.
+3. The claim check verifies every correction and drill; one it rejects is left out and reported.
+4. The manifest's `drivers` list each review and eval that drove the version, so `curate diff`
+   can say why an example changed; drill.json in the version holds the details.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from curate.errors import BadInputError
+
+if TYPE_CHECKING:
+    from curate.registry import Registry
+    from schemas import DatasetManifest, EvalReport, Example, FactSheet, Review
+
+SEVERITY = {"correct": 0, "partly_correct": 1, "wrong": 2}
+
+
+@dataclass(frozen=True)
+class DrillRequest:
+    version: str
+    from_review: bool = False
+    from_eval: str | None = None
+    per_fact: int = 3
+
+
+@dataclass
+class Judgement:
+    """The reviews of one example, reduced to one verdict and at most one correction."""
+
+    example_id: str
+    verdict: str
+    reviews: list[Review]
+    correction: Review | None
+
+    @property
+    def lead(self) -> Review:
+        return self.correction or self.reviews[-1]
+
+
+@dataclass
+class DrillPlan:
+    examples: list[Example]
+    drivers: list[dict[str, Any]]
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DrillResult:
+    manifest: DatasetManifest
+    report: dict[str, Any]
+
+
+def judge(reviews: Sequence[Review], example_ids: set[str]) -> dict[str, Judgement]:
+    """Submitted reviews of examples in the version, grouped per example."""
+    grouped: dict[str, list[Review]] = defaultdict(list)
+    for review in reviews:
+        if review.source == "example" and review.status == "submitted" and review.verdict and \
+                review.example_id in example_ids:
+            grouped[review.example_id].append(review)
+    judged = {}
+    for example_id, group in grouped.items():
+        group.sort(key=lambda r: r.answered_at)
+        votes = Counter(r.verdict for r in group)
+        top = max(votes.values())
+        verdict = max((v for v, n in votes.items() if n == top), key=lambda v: SEVERITY[v or "correct"])
+        corrections = [r for r in group if r.verdict != "correct" and r.corrected_answer]
+        judged[example_id] = Judgement(example_id, str(verdict), group, corrections[-1] if corrections else None)
+    return judged
+
+
+def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review], report: EvalReport | None,
+         eval_ident: str | None, per_fact: int, seed: int) -> DrillPlan:
+    """The next version's examples and drivers; pure apart from the claim check."""
+    from curate.review import claim_check, finding_message
+    from generators import drills
+
+    check = claim_check(sheet)
+    by_id = {e.id: e for e in examples}
+    judged = {k: j for k, j in judge(reviews, set(by_id)).items() if j.verdict != "correct"}
+    kept, corrections, rejected, dropped = [], [], [], []
+    for example in examples:
+        verdict = judged.get(example.id)
+        if verdict is None:
+            kept.append(example)
+            continue
+        replacement = _corrected(example, verdict) if verdict.correction else None
+        problems = check(replacement) if (replacement is not None and check) else []
+        if replacement is not None and not problems:
+            corrections.append(replacement)
+        elif verdict.verdict == "partly_correct" and replacement is None:
+            kept.append(example)
+        else:
+            dropped.append(example.id)
+            if problems:
+                rejected.append({"example_id": example.id, "review_id": verdict.lead.id,
+                                 "correction": verdict.lead.corrected_answer,
+                                 "findings": [finding_message(p) for p in problems]})
+
+    facts = sheet.by_id()
+    claims = _wrong_claims(judged, by_id, reviews, report, facts)
+    exclude = {drills.normalise(e.instruction) for e in examples}
+    drilled: list[Example] = []
+    for fact_id, causes in claims.items():
+        fact = facts[fact_id]
+        drilled += drills.paraphrases(fact, exclude=exclude, n=per_fact, seed=seed, driver=causes[0][1])
+        for claim, driver, claim_facts in causes:
+            drilled += drills.error_corrections([facts[i] for i in claim_facts], claim, driver=driver)
+    present = {e.id for e in kept + corrections}
+    fresh: dict[str, Example] = {}
+    refused = []
+    for example in drilled:
+        if example.id in present or example.id in fresh:
+            continue
+        problems = check(example) if check else []
+        if problems:
+            refused.append({"example_id": example.id, "findings": [finding_message(p) for p in problems]})
+        else:
+            fresh[example.id] = example
+    drivers = _drivers(judged, reviews, report, eval_ident, claims)
+    summary = {
+        "corrected": [c.metadata.get("replaces") for c in corrections],
+        "dropped": dropped,
+        "rejected_corrections": rejected,
+        "refused_drills": refused,
+        "drilled_facts": sorted(claims),
+        "added": {"corrections": len(corrections), "drills": len(fresh)},
+        "claim_check": check is not None,
+    }
+    return DrillPlan(examples=kept + corrections + list(fresh.values()), drivers=drivers, report=summary)
+
+
+def _corrected(example: Example, judgement: Judgement) -> Example:
+    from schemas import Example
+
+    review = judgement.correction
+    assert review is not None and review.corrected_answer
+    data = example.model_dump(exclude={"id", "origin", "metadata"})
+    metadata = {**example.metadata, "review_id": review.id, "replaces": example.id, "reviewer": review.annotator,
+                "verdict": judgement.verdict, "error_types": ",".join(review.error_types)}
+    return Example(**{**data, "output": review.corrected_answer.strip()}, origin="correction", metadata=metadata)
+
+
+Cause = tuple[str, dict[str, str], tuple[str, ...]]  # (wrong claim, driver metadata, its facts)
+
+
+def _wrong_claims(judged: dict[str, Judgement], by_id: dict[str, Example], reviews: Sequence[Review],
+                  report: EvalReport | None, facts: dict[str, Any]) -> dict[str, list[Cause]]:
+    """For each fact behind an error: the wrong claims made about it and what drove each."""
+    causes: dict[str, list[Cause]] = defaultdict(list)
+
+    def add(claim: str, driver: dict[str, str], fact_ids: Sequence[str]) -> None:
+        known = tuple(dict.fromkeys(i for i in fact_ids if i in facts))
+        for fact_id in known:
+            causes[fact_id].append((claim, driver, known))
+
+    for example_id, judgement in judged.items():
+        add(by_id[example_id].output, {"review_id": judgement.lead.id}, by_id[example_id].fact_ids)
+    for review in reviews:  # a biologist's verdict on a model's answer
+        if review.source == "eval" and review.status == "submitted" and review.verdict in ("wrong", "partly_correct"):
+            add(review.answer, {"review_id": review.id}, review.fact_ids)
+    if report is not None:
+        for item in report.failures:
+            named = [f.fact_id for f in item.findings if f.fact_id]
+            add(item.answer, {"eval_id": report.id or "eval", "driver": f"eval:{item.example_id}"},
+                named or item.fact_ids)
+    return dict(sorted(causes.items()))
+
+
+def _drivers(judged: dict[str, Judgement], reviews: Sequence[Review], report: EvalReport | None,
+             eval_ident: str | None, claims: dict[str, list[Cause]]) -> list[dict[str, Any]]:
+    drivers: list[dict[str, Any]] = []
+    for judgement in sorted(judged.values(), key=lambda j: j.example_id):
+        for review in judgement.reviews:
+            drivers.append({"type": "review", "id": review.id, "example_id": review.example_id,
+                            "annotator": review.annotator, "verdict": review.verdict,
+                            "error_types": list(review.error_types), "fact_ids": list(review.fact_ids),
+                            "corrected": bool(review.corrected_answer), "dataset": review.dataset})
+    for review in reviews:
+        if review.source == "eval" and review.status == "submitted" and review.verdict in ("wrong", "partly_correct"):
+            drivers.append({"type": "review", "id": review.id, "example_id": review.example_id,
+                            "annotator": review.annotator, "verdict": review.verdict, "eval_id": review.eval_id,
+                            "error_types": list(review.error_types), "fact_ids": list(review.fact_ids),
+                            "dataset": review.dataset})
+    if report is not None:
+        failures = report.failures
+        drivers.append({"type": "eval", "id": eval_ident, "version": report.version, "run_id": report.run_id,
+                        "failures": len(failures), "example_ids": [f.example_id for f in failures],
+                        "fact_ids": sorted({i for f in failures for i in f.fact_ids})})
+    return drivers
+
+
+def drill(registry: Registry, request: DrillRequest) -> DrillResult:
+    from curate.review import eval_id, read_eval_report, reviews_dir
+    from curate.training import factsheet_for
+
+    if not request.from_review and request.from_eval is None:
+        raise BadInputError("nothing to drill from: give --from-review, --from-eval REPORT, or both")
+    if request.per_fact < 0:
+        raise BadInputError(f"--per-fact {request.per_fact} is not allowed: give a whole number, 0 or more")
+    manifest = registry.manifest(request.version)
+    examples = registry.examples(request.version)
+    sheet = factsheet_for(registry, manifest.facts_name)
+    reviews = _reviews(registry) if request.from_review else []
+    report, ident = None, None
+    if request.from_eval is not None:
+        report, path = read_eval_report(registry, request.from_eval)
+        ident = eval_id(report, path)
+    made = plan(examples, sheet, reviews=reviews, report=report, eval_ident=ident, per_fact=request.per_fact,
+                seed=manifest.seed)
+    if not made.drivers:
+        sources = " or ".join(x for x in (f"the reviews in {reviews_dir(registry)}" if request.from_review else "",
+                                          f"eval {ident}" if report is not None else "") if x)
+        raise BadInputError(f"nothing to drill in {request.version}: {sources} judge none of its examples or "
+                            "answers wrong (run `curate review pull` first?)")
+    config = {**manifest.generator_config, "drill": {
+        "from_review": request.from_review, "from_eval": ident, "per_fact": request.per_fact,
+        "generator_version": _drill_version(), **made.report["added"]}}
+    new = registry.write_version(made.examples, facts=sheet, generator_config=config, seed=manifest.seed,
+                                 parent=request.version, drivers=made.drivers,
+                                 extra_files={"drill.json": (json.dumps(made.report, indent=2, sort_keys=True)
+                                                             + "\n").encode()})
+    return DrillResult(manifest=new, report=made.report)
+
+
+def _reviews(registry: Registry) -> list[Review]:
+    from annotations.pull import load_reviews
+    from curate.review import reviews_dir
+
+    return load_reviews(reviews_dir(registry))
+
+
+def _drill_version() -> str:
+    from generators.drills import VERSION
+
+    return VERSION
