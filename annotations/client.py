@@ -68,10 +68,7 @@ def argilla_errors(api_url: str) -> Iterator[None]:
         transport = _cause(exc, httpx.TransportError)
         if transport is not None:
             raise unreachable(api_url, transport) from None
-        if isinstance(exc, httpx.HTTPStatusError):
-            status, text = exc.response.status_code, exc.response.text
-        else:
-            status, text = getattr(exc, "status_code", None), str(exc)
+        status, text = _status(exc)
         if status is None:
             raise
         detail = " ".join(text.split())[:300]
@@ -81,6 +78,20 @@ def argilla_errors(api_url: str) -> Iterator[None]:
         if status >= 500:
             raise ServiceUnavailableError(f"Argilla at {api_url} failed ({status}): {detail}") from None
         raise BadInputError(f"Argilla at {api_url} refused the request ({status}): {detail}") from None
+
+
+def _status(exc: BaseException) -> tuple[int | None, str]:
+    """The HTTP status behind an exception (the SDK wraps some, e.g. a 401 in ArgillaCredentialsError)."""
+    import httpx
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, httpx.HTTPStatusError):
+            return seen.response.status_code, seen.response.text
+        if isinstance(getattr(seen, "status_code", None), int):
+            return int(seen.status_code), str(seen)  # type: ignore[attr-defined]
+        seen = seen.__cause__ or seen.__context__
+    return None, ""
 
 
 def unreachable(api_url: str, exc: BaseException) -> ServiceUnavailableError:
@@ -98,6 +109,15 @@ def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | Non
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def find_workspace(client: Any, name: str) -> Any:
+    """The workspace, or None (without the SDK's warning when it is missing)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return client.workspaces(name)
 
 
 def get_json(client: Any, path: str, **params: Any) -> Any:

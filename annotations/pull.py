@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from annotations import settings as s
-from annotations.client import argilla_errors, get_json, post_json
+from annotations.client import argilla_errors, find_workspace, get_json, post_json
 
 SNAPSHOT_SCHEMA = "curate.review-snapshot/1"
 PAGE = 1000
@@ -62,7 +62,7 @@ def review_datasets(client: Any, workspace: str, names: Iterable[str] | None, pr
     from curate.errors import NotFoundError
 
     with argilla_errors(client.api_url):
-        space = client.workspaces(workspace)
+        space = find_workspace(client, workspace)
         if space is None:
             raise NotFoundError(f"Argilla at {client.api_url} has no workspace {workspace!r}: push something first")
         found = {dataset.name: dataset for dataset in space.datasets}

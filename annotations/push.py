@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotations import settings as s
-from annotations.client import argilla_errors, get_json
+from annotations.client import argilla_errors, find_workspace, get_json
 
 BATCH = 500  # records per bulk request (the server's limit is 500)
 
@@ -62,7 +62,7 @@ def ensure_dataset(client: Any, name: str, workspace: str, *, min_submitted: int
     import argilla as rg
 
     with argilla_errors(client.api_url):
-        space = client.workspaces(workspace)
+        space = find_workspace(client, workspace)
         if space is None:
             space = rg.Workspace(name=workspace, client=client).create()
         dataset = _find_dataset(client, name, space)

@@ -101,7 +101,14 @@ def generate(registry: Registry, request: GenerateRequest) -> GenerateResult:
         "generator_versions": {kind: version for kind, version in generator_versions().items() if kind in kinds},
     }
     from curate.cards import card_finalizer
+    from curate.gates import gate_files, run_gates
+    from curate.gates.run import enforce
 
+    report = run_gates(examples, sheet, tissues=tissues)
+    enforce(report, allow_failing=request.allow_failing)  # a failing version is refused before anything is written
     manifest = registry.write_version(examples, facts=sheet, generator_config=config, seed=request.seed,
+                                      extra_files=gate_files(report), gates_passed=report.passed,
+                                      allow_failing=request.allow_failing,
                                       finalize=card_finalizer(registry, examples, sheet))
-    return GenerateResult(manifest=manifest, path=registry.versions_dir / manifest.version, examples=examples)
+    return GenerateResult(manifest=manifest, path=registry.versions_dir / manifest.version, examples=examples,
+                          gate_report=report.to_dict())

@@ -255,6 +255,7 @@ def _spawn(command: list[str], log: Path, *, env: dict[str, str] | None = None,
 
 def _check_port_free(host: str, port: int) -> None:
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no conflict
         try:
             probe.bind((host, port))
         except OSError:

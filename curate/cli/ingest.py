@@ -140,7 +140,7 @@ def _h5ad_bytes(adata: Any) -> bytes:
 
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "results.h5ad"
-        results_only(adata).write_h5ad(target)
+        results_only(adata).write_h5ad(target, compression="gzip")
         return target.read_bytes()
 
 

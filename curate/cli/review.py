@@ -191,8 +191,12 @@ def _progress(what: str) -> Iterator[Any]:
 
     from curate.cli._output import console
 
+    err = console(stderr=True)
+    if not err.is_terminal:  # no bar in logs and pipes: errors stay one clean line
+        yield lambda done, total: None
+        return
     with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console(stderr=True), transient=True) as bar:
+                  console=err, transient=True) as bar:
         task = bar.add_task(what, total=None)
 
         def advance(done: int, total: int | None) -> None:

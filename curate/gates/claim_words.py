@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from curate.gates.entities import Slot
 
 CLASS_LABELS = {"A": "stress-activated", "B": "baseline-active", "C": "stress-blocked"}
+# Cheap tests that say whether a rule can apply at all (the rules' own patterns are slower).
+PATTERN_HINT = re.compile(r"RESCUE|SUPPRESSION|KMP_ONLY|\bNS\b|KMP[- ]only|rescue pattern|suppression pattern", re.I)
+SPLIT_HINT = re.compile(r"genes (?:go|are|went)|mostly|biased|balanced")
+RELATION_HINT = re.compile(r"\s(?:>=|<=|>|<|=|≥|≤)\s")
+SUPERLATIVE_HINT = re.compile(r"first|last|most|least|highest|lowest|largest|smallest|greatest|biggest|fewest|\btie|"
+                              r"\btop\b|bottom")
 LABEL_CLASS = {label: letter for letter, label in CLASS_LABELS.items()}
 
 _CLASS = re.compile(r"(?-i:\bType ([ABC])\b)(?!\s*/|\s*,\s*[ABC]\b|\s+or\s+[ABC]\b)|"

@@ -57,9 +57,9 @@ _DESIGN_AFTER = re.compile(
     r"\s*(?:groups?|combinations?|tissues?|conditions?|factors?|arms?|time ?points?|doses?|sexes|replicates?|"
     r"samples?|mice|animals|weeks?|days?|hours?|h\b|Gy|cGy|mg/kg|months?|treatments?|cohorts?|levels?)\b", re.I)
 _N_EQUALS = re.compile(r"(?:\bn|\bN|\bsample size of)\s*=?\s*$")
-_RULE_BEFORE = re.compile(r"(?:at least|at most|above|below|over|under|between|and|<=|>=|<|>|≤|≥|threshold(?: of)?|"
-                          r"cut-?off(?: of)?|=)\s*$", re.I)
-_RULE_AFTER = re.compile(r"\s*(?:=|and\b|%\s*(?:and|up|=))")
+_RULE_BEFORE = re.compile(r"(?:at least|at most|between|between\s+[\d.,]+%?\s+and|<=|>=|<|>|≤|≥|threshold(?: of)?|"
+                          r"cut-?off(?: of)?)\s*$", re.I)
+_RULE_AFTER = re.compile(r"%?\s*=\s*[A-Za-z]")
 _APPROX = re.compile(r"(?:about|approximately|approx\.?|around|roughly|nearly|almost|some|close to|~|≈|"
                      r"on the order of)\s*$", re.I)
 _LESS = re.compile(r"(?P<op>fewer than|less than|below|under|<=|<|≤|no more than|at most|up to)\s*$", re.I)
@@ -126,7 +126,8 @@ def _read_numbers(text: str, padj: float) -> tuple[list[Num], list[Finding]]:
         elif decimals:
             vtype = "decimal"
         num = Num(start, end, match.group(0), value, decimals, bool(sign), vtype, precision)
-        if vtype == "decimal" and _RATIO_BEFORE.search(text, max(0, start - 40), start):
+        if vtype == "decimal" and "ratio" in text[max(0, start - 40):start].lower() and \
+                _RATIO_BEFORE.search(text, max(0, start - 40), start):
             num.vtype = "ratio"
         _classify(num, text, padj, findings)
         numbers.append(num)
@@ -134,43 +135,58 @@ def _read_numbers(text: str, padj: float) -> tuple[list[Num], list[Finding]]:
     return numbers, findings
 
 
+_HEDGE_WORDS = frozenset("not about approximately approx approx. around roughly nearly almost some to ~ ≈ of than under "
+                         "below over above < > <= >= ≤ ≥ most least excess exceeding".split())
+_NEXT_WORD = re.compile(r"\s*([A-Za-z/]+)")
+_DESIGN_WORDS = frozenset("group groups combination combinations tissue tissues condition conditions factor factors arm "
+                          "arms timepoint timepoints time doses dose sexes replicate replicates sample samples mice "
+                          "animals week weeks day days hour hours h gy cgy mg/kg month months treatment treatments "
+                          "cohort cohorts level levels".split())
+
+
 def _classify(num: Num, text: str, padj: float, findings: list[Finding]) -> None:
     start, end = num.start, num.end
     before = text[max(0, start - 40):start]
+    tail = before[-24:].lower()
     line_start = text.rfind("\n", 0, start) + 1
-    if not text[line_start:start].strip() and num.vtype == "int" and re.match(r"[.)]\s", text[end:end + 2]):
+    if num.vtype == "int" and not text[line_start:start].strip() and re.match(r"[.)]\s", text[end:end + 2]):
         num.exempt = "list marker"
         return
-    if re.search(r"\bstep\s*$", before, re.I):
+    if "step" in tail and re.search(r"\bstep\s*$", before, re.I):
         num.exempt = "list marker"
         return
-    if _PADJ.search(before):
+    if any(k in tail for k in ("adj", "fdr", "q ", "q<", "q=")) and _PADJ.search(before):
         num.exempt = "threshold"
         if abs(num.value - padj) > 1e-12:
             findings.append(Finding("wrong_threshold", start, end, num.text, num.text, f"padj < {padj:g}",
                                     message=f"the significance cut-off is padj < {padj:g}"))
         return
-    if _PVAL.search(before) and (num.value in _P_CUTOFFS or abs(num.value - padj) < 1e-12):
+    if (num.value in _P_CUTOFFS or abs(num.value - padj) < 1e-12) and _PVAL.search(before):
         num.exempt = "p-value cut-off"
         return
-    if _LFC_CUT.search(before):
+    if ("fc" in tail or "fold" in tail) and _LFC_CUT.search(before):
         num.exempt = "threshold"
         return
-    if _DESIGN_AFTER.match(text, end) or _N_EQUALS.search(before):
+    after = _NEXT_WORD.match(text, end)
+    if (after and after.group(1).lower() in _DESIGN_WORDS and _DESIGN_AFTER.match(text, end)) or (
+            "n" in tail[-6:] and _N_EQUALS.search(before)):
         num.exempt = "design constant"
         return
-    if any(abs(num.value - c) < 1e-9 for c in _RULE_CONSTANTS) and (
+    if not num.signed and any(abs(num.value - c) < 1e-9 for c in _RULE_CONSTANTS) and (
             _RULE_BEFORE.search(before) or _RULE_AFTER.match(text, end)):
         num.exempt = "rule threshold"
         return
-    if _NOT.search(before):
-        num.pred = "neq"
-    elif _APPROX.search(before):
-        num.pred = "approx"
-    elif found := _LESS.search(before):
-        num.pred = "le" if found.group("op").lower() in ("no more than", "at most", "up to", "<=", "≤") else "lt"
-    elif found := _MORE.search(before):
-        num.pred = "ge" if found.group("op").lower() in ("at least", "no fewer than", "no less than", ">=", "≥") else "gt"
+    words = tail.split()
+    if words and (words[-1] in _HEDGE_WORDS or tail.endswith(("<", ">", "~", "≈", "≤", "≥"))):
+        if _NOT.search(before):
+            num.pred = "neq"
+        elif _APPROX.search(before):
+            num.pred = "approx"
+        elif found := _LESS.search(before):
+            num.pred = "le" if found.group("op").lower() in ("no more than", "at most", "up to", "<=", "≤") else "lt"
+        elif found := _MORE.search(before):
+            num.pred = "ge" if found.group("op").lower() in ("at least", "no fewer than", "no less than", ">=",
+                                                             "≥") else "gt"
     if num.pred in ("approx", "lt", "le", "gt", "ge") or num.text.strip().lower().endswith(("k", "m")):
         digits = re.sub(r"\D", "", num.text.split(".")[0])
         zeros = len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
@@ -310,14 +326,13 @@ class Checker:
         self.lex = lex
         self.text = text
         self.doc = Doc.read(text, lex)
-        self.question_cues = lex.scan(question) if question else []
-        self.q_by_dim: dict[str, frozenset[str]] = {}
-        for cue in self.question_cues:
-            if not cue.negated:
-                self.q_by_dim[cue.dim] = self.q_by_dim.get(cue.dim, frozenset()) | {cue.value}
-        self.question_numbers = {round(n.value, 6) for n in _read_numbers(question, 1.0)[0]} if question else set()
+        self.question = question
+        self.used_question = False  # whether the verdict depended on the question at all
+        self._q_by_dim: dict[str, frozenset[str]] | None = None
+        self._q_numbers: set[float] | None = None
         self.findings: list[Finding] = []
         self.stated: set[str] = set()
+        self._dims_cache: dict[tuple[str, int], tuple[str, ...]] = {}
         known = [f for f in (fact_ids or ()) if f in lex.facts]
         for unknown in [f for f in (fact_ids or ()) if f not in lex.facts]:
             self.findings.append(Finding("unknown_fact", 0, 0, "", unknown, "a fact id of this sheet",
@@ -326,6 +341,24 @@ class Checker:
         self.scope_ids = tuple(known) if known else self._resolve_scope()
         self.primary = lex.slots(self.scope_ids)
         self.derived = derived_slots(lex, self.scope_ids) if self.has_ids else _structural_derived(lex, self.scope_ids)
+
+    @property
+    def q_by_dim(self) -> dict[str, frozenset[str]]:
+        self.used_question = True
+        if self._q_by_dim is None:
+            self._q_by_dim = {}
+            for cue in self.lex.scan(self.question) if self.question else ():
+                if not cue.negated:
+                    self._q_by_dim[cue.dim] = self._q_by_dim.get(cue.dim, frozenset()) | {cue.value}
+        return self._q_by_dim
+
+    @property
+    def question_numbers(self) -> set[float]:
+        self.used_question = True
+        if self._q_numbers is None:
+            self._q_numbers = ({round(n.value, 6) for n in _read_numbers(self.question, 1.0)[0]}
+                               if self.question and _Q_NUMBER.search(self.question) else set())
+        return self._q_numbers
 
     def _resolve_scope(self) -> tuple[str, ...]:
         named = {c.value for c in self.doc.cues if c.dim == "tissue"} | self.q_by_dim.get("tissue", frozenset())
@@ -426,7 +459,11 @@ class Checker:
             kinds = {c.value for c in self.doc.in_range("kind", *clause)}
             if kinds & {"pathway", "hub"}:
                 primary += [s for s in self.primary if s.vtype in ("nes", "lfc") and s not in primary]
-        ctx = self.context(num.start, num.end, clause, _dims_that_matter(primary), operand=operand)
+        key = (num.vtype, len(primary))
+        dims = self._dims_cache.get(key)
+        if dims is None:
+            dims = self._dims_cache[key] = _dims_that_matter(primary, derived)
+        ctx = self.context(num.start, num.end, clause, dims, operand=operand)
         strong = ctx.only_strong()
         allowed = [s for s in primary if self.compatible(s, ctx) or self.named_near(s, strong)]
         hit = next((s for s in allowed if _matches(num, s.value)), None)
@@ -440,7 +477,8 @@ class Checker:
             self.stated.update(hit.fact_ids if not hit.derived else ())
             return
         if round(num.value, 6) in self.question_numbers and (
-                not ctx.strong() or _REPORTED.search(self.text, max(0, num.start - 60), num.start)):
+                not self.context(num.start, num.end, clause, _ALL_DIMS, operand=operand).strong()
+                or _REPORTED.search(self.text, max(0, num.start - 60), num.start)):
             return
         if num.pred == "neq" and not allowed:
             return
@@ -448,7 +486,8 @@ class Checker:
         if wide is not None:
             return
         any_scope = next((s for s in primary if _matches(num, s.value)), None)
-        if any_scope is not None and (not ctx.strong() or not allowed):
+        bound = self.context(num.start, num.end, clause, _ALL_DIMS, operand=operand).strong()
+        if any_scope is not None and (not bound or not allowed):
             self.stated.update(any_scope.fact_ids)
             return
         if allowed:
@@ -521,11 +560,15 @@ class Checker:
                                          message=f"{self.text[start:result.end]}: the arithmetic gives {shown}"))
 
 
-def _dims_that_matter(slots: list[Slot]) -> tuple[str, ...]:
+_ALL_DIMS = ("tissue", "kind", "cond", "agent", "term", "pathway", "gene", "cattr")
+
+
+def _dims_that_matter(primary: list[Slot], derived: list[Slot]) -> tuple[str, ...]:
+    """The dimensions on which the candidate slots differ: only those need words to bind a number."""
     dims = []
-    for dim in ("tissue", "kind", "cond", "agent", "term", "pathway", "gene", "cattr"):
-        labels = {s.label(dim) for s in slots}
-        if len(labels) > 1 or dim in ("cattr", "cond", "agent"):
+    for dim in _ALL_DIMS:
+        labels = {s.label(dim) for s in primary} | {s.label(dim) for s in derived if s.label(dim) is not None}
+        if len(labels) > 1:
             dims.append(dim)
     return tuple(dims)
 
@@ -625,6 +668,7 @@ def _structural_derived(lex: Lexicon, fact_ids: tuple[str, ...]) -> list[Slot]:
 class ClaimResult:
     findings: list[Finding]
     stated_fact_ids: tuple[str, ...]
+    used_question: bool = True
 
 
 def analyse(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None = None, question: str = "") -> ClaimResult:
@@ -633,19 +677,28 @@ def analyse(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None = Non
 
     checker = Checker(lexicon(sheet), text, question, fact_ids)
     numbers = checker.check_numbers()
-    quotes = words._quoted_spans(text)
-    words.check_significance(checker, numbers)
-    words.check_classes(checker, quotes)
-    words.check_patterns(checker, quotes)
-    words.check_interactions(checker, quotes)
+    quotes = words._quoted_spans(text) if any(q in text for q in '"«“') else []
+    lower = text.lower()
+    if "signific" in lower:
+        words.check_significance(checker, numbers)
+    if "type " in lower or "stress-" in lower or "baseline-active" in lower:
+        words.check_classes(checker, quotes)
+    if words.PATTERN_HINT.search(text):
+        words.check_patterns(checker, quotes)
+    if "additive" in lower or "synergistic" in lower or "antagonistic" in lower:
+        words.check_interactions(checker, quotes)
     words.check_nes_directions(checker, quotes)
-    words.check_split_directions(checker, quotes)
-    words.check_number_directions(checker, numbers)
-    words.check_chains(checker)
-    words.check_superlatives(checker, quotes)
+    if words.SPLIT_HINT.search(lower):
+        words.check_split_directions(checker, quotes)
+    if numbers:
+        words.check_number_directions(checker, numbers)
+    if words.RELATION_HINT.search(text):
+        words.check_chains(checker)
+    if words.SUPERLATIVE_HINT.search(lower):
+        words.check_superlatives(checker, quotes)
     findings = sorted(checker.findings, key=lambda f: (f.start, f.end, f.type))
     stated = tuple(sorted(set(checker.stated) | (set(checker.scope_ids) if checker.has_ids else set())))
-    return ClaimResult(findings, stated)
+    return ClaimResult(findings, stated, checker.used_question)
 
 
 def check_text(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None = None,
@@ -668,31 +721,29 @@ def check_example(example: Example | Any, sheet: FactSheet) -> list[Finding]:
 
 def check_items(items: Sequence[Any], sheet: FactSheet, *, progress: Any = None) -> tuple[list[Finding],
                                                                                               list[tuple[str, ...]]]:
-    """Check many items. Identical answers to questions that bind them the same way are checked once."""
-    lex = lexicon(sheet)
-    cache: dict[tuple[Any, ...], ClaimResult] = {}
+    """Check many items. An answer is checked once for all the questions it answers, unless its
+    verdict depended on the question (a number only the question states, a tissue only it names)."""
+    by_answer: dict[tuple[str, tuple[str, ...]], ClaimResult] = {}
+    by_question: dict[tuple[str, tuple[str, ...], str], ClaimResult] = {}
     findings: list[Finding] = []
     stated: list[tuple[str, ...]] = []
     for index, item in enumerate(items):
-        question = f"{item.instruction}\n{item.input}" if item.input else item.instruction
-        key = (item.output, tuple(item.fact_ids), _question_key(lex, question))
-        result = cache.get(key)
-        if result is None:
-            result = analyse(item.output, sheet, fact_ids=list(item.fact_ids) or None, question=question)
-            cache[key] = result
-        findings += [f.with_example(item.id) for f in result.findings]
+        fact_ids = tuple(item.fact_ids)
+        result = by_answer.get((item.output, fact_ids))
+        if result is None or result.used_question:
+            question = f"{item.instruction}\n{item.input}" if item.input else item.instruction
+            key = (item.output, fact_ids, question)
+            result = by_question.get(key)
+            if result is None:
+                result = analyse(item.output, sheet, fact_ids=list(fact_ids) or None, question=question)
+                by_question[key] = result
+                by_answer.setdefault((item.output, fact_ids), result)
+        if result.findings:
+            findings += [f.with_example(item.id) for f in result.findings]
         stated.append(result.stated_fact_ids)
-        if progress is not None and index % 500 == 0:
+        if progress is not None and index % 1000 == 0:
             progress(index)
     return findings, stated
 
 
 _Q_NUMBER = re.compile(r"\d")
-
-
-def _question_key(lex: Lexicon, question: str) -> tuple[Any, ...]:
-    """What of a question can change a verdict: the facts its words name and the numbers it states."""
-    cues = frozenset((c.dim, c.value) for c in lex.scan(question) if not c.negated)
-    numbers = frozenset(round(n.value, 6) for n in _read_numbers(question, 1.0)[0]) if _Q_NUMBER.search(question) \
-        else frozenset()
-    return cues, numbers

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from schemas import FactSheet
@@ -20,8 +20,7 @@ if TYPE_CHECKING:
 DIMS = ("tissue", "kind", "cond", "agent", "term", "pathway", "gene", "cattr")
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     start: int
     end: int
     dim: str
@@ -38,12 +37,13 @@ class Slot:
     fact_ids: tuple[str, ...]
     labels: tuple[tuple[str, str], ...] = ()  # (dim, value) pairs; a dim not listed does not apply
     derived: str = ""  # the operation, e.g. "sum", "ratio", "share_up"; empty for a fact's own value
+    by_dim: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_dim", dict(self.labels))
 
     def label(self, dim: str) -> str | None:
-        for name, value in self.labels:
-            if name == dim:
-                return value
-        return None
+        return self.by_dim.get(dim)
 
 
 # Fixed vocabulary: regex, then the (dim, value) pairs a match means. Order matters where two
@@ -104,30 +104,57 @@ class Lexicon:
     names_exact: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     names_folded: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     phrases: dict[str, list[tuple[re.Pattern[str], tuple[tuple[str, str], ...]]]] = field(default_factory=dict)
+    name_keys: frozenset[str] = field(default_factory=frozenset)
+    _scans: dict[str, list[Cue]] = field(default_factory=dict)
+    _hit_patterns: dict[frozenset[str], re.Pattern[str]] = field(default_factory=dict)
     _derived_cache: dict[tuple[str, ...], list[Slot]] = field(default_factory=dict)
 
     def scan(self, text: str) -> list[Cue]:
         """Every cue in `text`, in order. A match can carry several (dim, value) pairs."""
-        found: list[tuple[int, int, tuple[tuple[str, str], ...]]] = []
-        for match in self.pattern.finditer(text):
-            pairs = self.payloads[match.lastgroup or ""]
-            found.append((match.start(), match.end(), pairs))
-        taken = [(a, b) for a, b, _ in found]
-        for match in _WORD.finditer(text):
-            hit = self._name(text, match)
-            if hit is None:
-                continue
-            end, pairs = hit
-            start = match.start()
-            if not any(a < end and start < b for a, b in taken):
-                found.append((start, end, pairs))
-        found.sort(key=lambda item: item[0])
+        cached = self._scans.get(text)
+        if cached is not None:
+            return cached
+        found: list[tuple[int, int, tuple[tuple[str, str], ...]]] = [
+            (m.start(), m.end(), self.payloads[m.lastgroup or ""]) for m in self.pattern.finditer(text)]
+        hits = frozenset(w for w in set(_WORD.findall(text)) if self._may_name(w))
+        if hits:
+            taken = [(a, b) for a, b, _ in found]
+            for match in self._hits_pattern(hits).finditer(text):
+                hit = self._name(text, match)
+                if hit is None:
+                    continue
+                end, pairs = hit
+                start = match.start()
+                if not any(a < end and start < b for a, b in taken):
+                    found.append((start, end, pairs))
+            found.sort(key=lambda item: item[0])
         cues: list[Cue] = []
         for start, end, pairs in found:
             if pairs:
                 negated = bool(_NEGATION.search(text, max(0, start - 16), start))
-                cues.extend(Cue(start, end, dim, value, negated) for dim, value in pairs)
+                cues.extend([Cue(start, end, dim, value, negated) for dim, value in pairs])
+        if len(self._scans) > 200_000:
+            self._scans.clear()
+        self._scans[text] = cues
         return cues
+
+    def _may_name(self, word: str) -> bool:
+        if word in self.names_exact or word.lower() in self.name_keys:
+            return True
+        if "-" in word:
+            head = word.split("-", 1)[0]
+            return head in self.names_exact or head.lower() in self.name_keys
+        return False
+
+    def _hits_pattern(self, hits: frozenset[str]) -> re.Pattern[str]:
+        pattern = self._hit_patterns.get(hits)
+        if pattern is None:
+            words = "|".join(re.escape(w) for w in sorted(hits, key=len, reverse=True))
+            pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
+            if len(self._hit_patterns) > 20_000:
+                self._hit_patterns.clear()
+            self._hit_patterns[hits] = pattern
+        return pattern
 
     def _name(self, text: str, match: re.Match[str]) -> tuple[int, tuple[tuple[str, str], ...]] | None:
         """A tissue, gene or pathway named at this word: (end, payload)."""
@@ -193,7 +220,7 @@ def _build(sheet: FactSheet) -> Lexicon:
         options.sort(key=lambda item: -len(item[0].pattern))
     payloads = {f"g{i}": pairs for i, (_, pairs) in enumerate(_VOCAB)}
     alternation = "|".join(f"(?P<g{i}>{regex})" for i, (regex, _) in enumerate(_VOCAB))
-    pattern = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE)
+    pattern = re.compile(rf"(?=[A-Za-z|])(?<![\w])(?:{alternation})(?![\w])", re.IGNORECASE)
     slots_by_fact = {fact.id: _fact_slots(fact) for fact in sheet.facts}
     entity_words = {t.lower() for t in sheet.tissues} | {p.lower() for p in pathways} | {g.lower() for g in genes}
     return Lexicon(
@@ -207,6 +234,7 @@ def _build(sheet: FactSheet) -> Lexicon:
         names_exact=exact,
         names_folded=folded,
         phrases=phrases,
+        name_keys=frozenset(folded) | frozenset(phrases),
     )
 
 

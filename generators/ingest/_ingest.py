@@ -15,7 +15,7 @@ from generators.ingest._contrasts import INTERACTION_CONTRASTS
 from generators.ingest._de import METHODS, differential_expression
 from generators.ingest._design import DesignSpec, load_design, map_design
 from generators.ingest._facts import facts_from_results
-from generators.ingest._gsea import gsea_from_tables, pathway_enrichment
+from generators.ingest._gsea import GSEA_CONTRASTS, gsea_from_tables, pathway_enrichment
 from generators.ingest._readers import (
     FORMATS,
     _is_genelab_companion,
@@ -73,7 +73,7 @@ def ingest(
     announce(STEPS[0])
     spec = load_design(design)
     groups = _group_inputs(_expand(paths), fmt)
-    gmt_path = _gmt_path(gmt, groups.pop("gmt", []))
+    pathways = _read_pathway_inputs(groups.get("fgsea", []), _gmt_path(gmt, groups.pop("gmt", [])), spec)
     kind, adata = _read_de_input(groups, spec)
     announce(STEPS[1])
     if kind == "h5ad":
@@ -81,7 +81,7 @@ def ingest(
         announce(STEPS[2])
         differential_expression(adata, method=de_method, padj=padj, n_cpus=n_cpus)
     announce(STEPS[3])
-    notes = _add_pathways(adata, groups.get("fgsea", []), gmt_path, spec, permutations, seed)
+    notes = _add_pathways(adata, pathways, permutations, seed)
     announce(STEPS[4])
     call_rules(adata, padj=padj)
     facts = facts_from_results(adata, tissue=slug)
@@ -196,23 +196,42 @@ def _read_de_input(groups: dict[str, list[Path]], spec: DesignSpec) -> tuple[str
     return kind, read_genelab(tables[0], sample_table=sample, contrasts_table=contrasts, design=spec)
 
 
-def _add_pathways(
-    adata: AnnData, fgsea_files: list[Path], gmt: Path | None, spec: DesignSpec, permutations: int, seed: int,
-) -> list[str]:
+@dataclass
+class _PathwayInputs:
+    tables: dict[str, Any] = field(default_factory=dict)  # fGSEA tables by contrast
+    files: dict[str, dict[str, str]] = field(default_factory=dict)
+    gene_sets: dict[str, list[str]] | None = None
+    gmt: dict[str, str] | None = None
+
+
+def _read_pathway_inputs(fgsea_files: list[Path], gmt: Path | None, spec: DesignSpec) -> _PathwayInputs:
+    """Read (and so check) fGSEA tables or the GMT before the long DE fit."""
     if fgsea_files and gmt is not None:
         raise BadInputError(f"{fgsea_files[0]}: give fGSEA tables or a GMT to compute them, not both")
-    if fgsea_files:
-        tables, files = {}, {}
-        for path in fgsea_files:
-            contrast, table = read_fgsea(path, design=spec)
-            if contrast in tables:
-                raise BadInputError(f"{path}: a second fGSEA table for {contrast} ({files[contrast]['name']} came first)")
-            tables[contrast], files[contrast] = table, source_record(path)
-        gsea_from_tables(adata, tables, files=files)
+    found = _PathwayInputs()
+    for path in fgsea_files:
+        contrast, table = read_fgsea(path, design=spec)
+        if contrast in found.tables:
+            raise BadInputError(f"{path}: a second fGSEA table for {contrast} ({found.files[contrast]['name']} came first)")
+        found.tables[contrast], found.files[contrast] = table, source_record(path)
+    missing = [c for c in GSEA_CONTRASTS if c not in found.tables]
+    if found.tables and missing:
+        raise BadInputError(
+            f"fGSEA tables are needed for both {' and '.join(GSEA_CONTRASTS)}; missing {missing[0]} "
+            f"(given: {', '.join(record['name'] for record in found.files.values())})"
+        )
+    if gmt is not None:
+        found.gene_sets, found.gmt = read_gmt(gmt), source_record(gmt)
+    return found
+
+
+def _add_pathways(adata: AnnData, pathways: _PathwayInputs, permutations: int, seed: int) -> list[str]:
+    if pathways.tables:
+        gsea_from_tables(adata, pathways.tables, files=pathways.files)
         return []
-    if gmt is None:
+    if pathways.gene_sets is None:
         return ["no GMT or fGSEA tables: no pathway facts"]
-    pathway_enrichment(adata, read_gmt(gmt), source=source_record(gmt), permutations=permutations, seed=seed)
+    pathway_enrichment(adata, pathways.gene_sets, source=pathways.gmt, permutations=permutations, seed=seed)
     return []
 
 

@@ -147,15 +147,15 @@ def _check_counts(where: Path, counts: np.ndarray, adata: AnnData, slot: str) ->
         raise BadInputError(f"{where}: {slot} holds {counts.dtype} values; counts must be integers")
     if np.issubdtype(counts.dtype, np.integer):
         bad = counts < 0
-        problem = "negative"
     else:
         bad = ~np.isfinite(counts) | (counts < 0) | (counts != np.round(counts))
-        problem = "non-integer, negative or missing"
     if bad.any():
         i, j = (int(k[0]) for k in np.nonzero(bad))
+        value = counts[i, j].item()
+        problem = "missing" if not np.isfinite(value) else "negative" if value < 0 else "non-integer"
         raise BadInputError(
             f"{where}: {slot} holds {problem} counts (sample {adata.obs_names[i]!r}, gene {adata.var_names[j]!r}: "
-            f"{counts[i, j]!r}); give raw integer counts, not normalised values"
+            f"{value!r}); give raw integer counts, not normalised values"
         )
 
 

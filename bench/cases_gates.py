@@ -1,0 +1,127 @@
+"""Speed of the quality gates (claim check, duplicates, leakage, coverage) on 10k, 50k and 100k examples.
+
+The examples are real generator output: the embedded fact sheet is copied into variants whose tissues
+have new names and whose values are perturbed (counts x 0.8-1.25, NES and fold changes x 0.9-1.1), and
+every variant is generated in full (about 1,000 examples each). The variants' facts form one sheet, so
+every answer is checked against its own facts and no two variants share a text. The coverage PNG is not
+part of the timing (it is drawn once per version, independently of its size).
+
+Goal: all gates on 100k examples in <= 60 s on the 2-core CI machine, and near-linear growth: the
+100k / 10k time ratio <= 12 (the 10k run is the baseline). Quick mode runs 2k and 10k only.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def variant_sheet(n_variants: int, seed: int = 0):  # type: ignore[no-untyped-def]
+    """One fact sheet holding `n_variants` renamed, perturbed copies of the embedded facts."""
+    from generators.embedded import load_default_factsheet
+    from schemas import FactSheet
+
+    base = load_default_factsheet()
+    rng = random.Random(seed)
+    facts = []
+    for k in range(n_variants):
+        for fact in base.facts:
+            data = fact.model_dump()
+            data["tissue"] = f"{fact.tissue}-v{k}"
+            data.pop("id")
+            _perturb(data, rng, k)
+            facts.append(data)
+    return FactSheet.model_validate({"name": "bench-variants", "title": "bench", "facts": facts})
+
+
+def _perturb(data: dict, rng: random.Random, k: int) -> None:
+    if k == 0:
+        return
+    if data.get("n_up") is not None:
+        factor = rng.uniform(0.8, 1.25)
+        data["n_up"] = max(1, round(data["n_up"] * factor))
+        data["n_down"] = max(1, round(data["n_down"] * factor))
+        data["n_degs"] = data["n_up"] + data["n_down"]
+    elif "n_degs" in data and data["n_degs"] > 5:
+        data["n_degs"] = round(data["n_degs"] * rng.uniform(0.8, 1.25))
+    for key in ("stress_nes", "kmp_nes"):
+        if key in data:
+            data[key] = round(data[key] * rng.uniform(0.9, 1.1), 3)
+    if "mean_abs_log2fc" in data:
+        data["mean_abs_log2fc"] = round(data["mean_abs_log2fc"] * rng.uniform(0.9, 1.1), 2)
+
+
+def examples_for(n_examples: int):  # type: ignore[no-untyped-def]
+    """About `n_examples` generated examples (whole variants), and the sheet they come from."""
+    from generators import generate_examples
+    from schemas import EXAMPLE_KINDS
+
+    per_variant = 960
+    n_variants = max(1, round(n_examples / per_variant))
+    sheet = variant_sheet(n_variants)
+    examples, seen = [], set()
+    for k in range(n_variants):
+        tissues = [f"{t}-v{k}" for t in ("heart", "hippocampus", "liver", "soleus")]
+        for example in generate_examples(sheet, tissues=tissues, kinds=EXAMPLE_KINDS, seed=k, per_fact=3):
+            # "Rank the four tissues by ..." reads the same in every variant: keep the first only
+            if example.instruction not in seen:
+                seen.add(example.instruction)
+                examples.append(example)
+    return examples[:n_examples], sheet
+
+
+def _time_gates(n_examples: int) -> tuple[float, dict]:
+    from curate.gates import as_items, run_gates
+
+    examples, sheet = examples_for(n_examples)
+    items = as_items(examples)
+    began = time.perf_counter()
+    report = run_gates(items, sheet, coverage=True)
+    seconds = time.perf_counter() - began
+    return seconds, {"n": len(items), "passed": report.passed, "per_gate_s": {k: round(v, 2) for k, v in
+                                                                               report.seconds.items()}}
+
+
+def _case(size: int, baseline_size: int):  # type: ignore[no-untyped-def]
+    def run(quick: bool) -> dict:
+        base_s, base_info = _time_gates(baseline_size)
+        cand_s, cand_info = _time_gates(size)
+        ratio = cand_s / base_s
+        goal_ratio = 12.0 * size / 100_000 if baseline_size == 10_000 else size / baseline_size * 1.2
+        met = ratio <= goal_ratio and (size != 100_000 or cand_s <= 60.0)
+        return {
+            "baseline_s": round(base_s, 3),
+            "candidate_s": round(cand_s, 3),
+            "ratio": round(ratio, 2),
+            "goal": (f"{size // 1000}k/{baseline_size // 1000}k time ratio <= {goal_ratio:g}"
+                     + ("; 100k <= 60 s" if size == 100_000 else "")),
+            "goal_met": met,
+            "note": (f"all gates on {cand_info['n']} generated examples vs {base_info['n']}; per gate (s): "
+                     f"{cand_info['per_gate_s']}; gates passed: {cand_info['passed']}"),
+        }
+
+    return run
+
+
+def gates_quick(quick: bool) -> dict:
+    return _case(10_000, 2_000)(quick)
+
+
+def gates_50k(quick: bool) -> dict:
+    if quick:
+        return gates_quick(quick)
+    return _case(50_000, 10_000)(quick)
+
+
+def gates_100k(quick: bool) -> dict:
+    if quick:
+        return {"baseline_s": 0.0, "candidate_s": 0.0, "ratio": 0.0, "note": "skipped in quick mode (see gates_50k)",
+                "goal_met": None}
+    return _case(100_000, 10_000)(quick)
+
+
+CASES = {"gates_50k": gates_50k, "gates_100k": gates_100k}

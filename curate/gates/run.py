@@ -1,0 +1,134 @@
+"""Run every gate on a set of examples and return one `GateReport`."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from curate.gates.claims import check_items
+from curate.gates.coverage import measure_coverage
+from curate.gates.dedup import LEAK_THRESHOLD, NEAR_THRESHOLD, Prompts, find_duplicates
+from curate.gates.entities import lexicon
+from curate.gates.items import GateItem, as_items
+from curate.gates.leakage import TRAIN_SIDE, find_leakage
+from curate.gates.report import ClaimsReport, GateReport
+
+if TYPE_CHECKING:
+    from schemas import Example, FactSheet
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def run_gates(
+    examples: Sequence[Example | GateItem],
+    sheet: FactSheet,
+    *,
+    tissues: Sequence[str] | None = None,
+    test_items: Sequence[Example | GateItem] | None = None,
+    coverage: bool = True,
+    enforce_coverage: bool = True,
+    near_threshold: float = NEAR_THRESHOLD,
+    leak_threshold: float = LEAK_THRESHOLD,
+    progress: Progress | None = None,
+) -> GateReport:
+    """Claim check, duplicates, leakage and coverage.
+
+    `test_items` (`curate lint --test`) are a separate test set: they join the test side of the
+    leakage check, and the dataset's own items all count as training. `tissues` limits coverage to
+    the facts of those tissues. With `enforce_coverage=False` coverage is measured and reported but
+    does not fail the report.
+    """
+    items = as_items(examples)
+    extra = as_items(test_items or [])
+    everything = items + extra
+    seconds: dict[str, float] = {}
+    notify = progress or (lambda stage, done, total: None)
+
+    began = time.perf_counter()
+    notify("claims", 0, len(everything))
+    findings, stated = check_items(everything, sheet, progress=lambda done: notify("claims", done, len(everything)))
+    claims = ClaimsReport(findings=findings, n_checked=len(everything))
+    seconds["claims"] = time.perf_counter() - began
+
+    began = time.perf_counter()
+    notify("duplicates", 0, len(everything))
+    prompts = Prompts(everything, lexicon(sheet))
+    duplicates = find_duplicates(prompts, threshold=near_threshold)
+    seconds["duplicates"] = time.perf_counter() - began
+
+    began = time.perf_counter()
+    notify("leakage", 0, len(everything))
+    if extra:
+        test = [len(items) + i for i in range(len(extra))] + [i for i, it in enumerate(items) if it.split == "test"]
+        train = [i for i, it in enumerate(items) if it.split != "test"]
+        leakage = find_leakage(prompts, test_indices=test, train_indices=train, threshold=leak_threshold)
+    else:
+        leakage = find_leakage(prompts, threshold=leak_threshold)
+    seconds["leakage"] = time.perf_counter() - began
+
+    report_coverage = None
+    if coverage:
+        began = time.perf_counter()
+        notify("coverage", 0, len(everything))
+        split_view = everything if not extra else [
+            _as_split(it, "test") for it in extra] + [_as_split(it, "train" if it.split in TRAIN_SIDE else it.split)
+                                                     for it in items]
+        stated_view = stated if not extra else stated[len(items):] + stated[:len(items)]
+        report_coverage = measure_coverage(Prompts(split_view, None) if extra else prompts, sheet, tissues=tissues,
+                                           stated=stated_view)
+        seconds["coverage"] = time.perf_counter() - began
+    notify("done", len(everything), len(everything))
+    return GateReport(
+        claims=claims,
+        duplicates=duplicates,
+        leakage=leakage,
+        coverage=report_coverage,
+        n_items=len(everything),
+        counts_by_split=dict(sorted(Counter(it.split for it in everything).items())),
+        coverage_gates=enforce_coverage,
+        seconds=seconds,
+    )
+
+
+def _as_split(item: GateItem, split: str) -> GateItem:
+    from dataclasses import replace
+
+    return item if item.split == split else replace(item, split=split)
+
+
+def gate_files(report: GateReport, *, title: str = "") -> dict[str, bytes]:
+    """The files a version keeps: gates.json, and the coverage heatmap when coverage was measured."""
+    from curate.gates.coverage import heatmap_png
+    from curate.gates.report import COVERAGE_FILE, GATES_FILE
+
+    files = {GATES_FILE: report.to_json()}
+    if report.coverage is not None and report.coverage.facts:
+        files[COVERAGE_FILE] = heatmap_png(report.coverage, title=title)
+    return files
+
+
+def failure_message(report: GateReport) -> str:
+    """One line for GateFailedError."""
+    failed = [name for name, passed in report.gate_results.items() if not passed]
+    summaries = report.summaries()
+    return "quality gates failed: " + "; ".join(f"{name}: {summaries[name]}" for name in failed) + \
+        " (use --allow-failing to write the version anyway)"
+
+
+def as_dict(report: GateReport) -> dict[str, Any]:
+    return report.to_dict()
+
+
+def enforce(report: GateReport, *, allow_failing: bool) -> None:
+    """Refuse a failing report: print its findings to stderr and raise GateFailedError (exit 1)."""
+    if report.passed or allow_failing:
+        return
+    from rich.console import Console
+
+    from curate.errors import GateFailedError
+    from curate.gates.report import print_report
+
+    print_report(report, Console(stderr=True, highlight=False, emoji=False), title="quality gates: version refused")
+    raise GateFailedError(failure_message(report))
