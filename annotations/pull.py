@@ -19,7 +19,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +98,7 @@ def fetch_raw(client: Any, dataset: Any, workspace: str, progress: Progress | No
         "dataset_id": str(dataset.id),
         "workspace": workspace,
         "api_url": client.api_url,
-        "pulled_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+        "pulled_at": datetime.now(UTC).isoformat(timespec="microseconds"),
         "users": users,
         "n_records": len(records),
         "n_responses": sum(len(r.get("responses") or []) for r in records.values()),
@@ -118,7 +118,7 @@ def save_snapshot(reviews_dir: Path, raw: RawPull) -> Path | None:
     if latest is not None and _read_header(latest).get("records_sha256") == digest:
         return None
     header = {**raw.header, "records_sha256": digest}
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     path = folder / f"{stamp}-{raw.header['dataset']}.jsonl"
     partial = folder / f".{path.name}.partial"
     with partial.open("w", encoding="utf-8") as out:
@@ -188,7 +188,7 @@ def record_reviews(record: dict[str, Any], header: dict[str, Any], snapshot: str
             status=response["status"],
             verdict=verdict if verdict in VERDICTS else None,
             corrected_answer=_text(values, s.CORRECTED_ANSWER),
-            error_types=[e for e in _as_list(_value(values, s.ERROR_TYPES)) if e in ERROR_TYPES],
+            error_types=[e for e in _as_list(_value(values, s.ERROR_TYPES)) if e in ERROR_TYPES],  # type: ignore[misc]
             confidence=_confidence(_value(values, s.CONFIDENCE)),
             note=_text(values, s.NOTE),
             answered_at=str(response.get("updated_at") or response.get("inserted_at") or ""),

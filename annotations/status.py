@@ -86,12 +86,12 @@ def _pairs_agreeing(values: list[str]) -> float:
 
 
 def _alpha(units: list[list[str]]) -> float | None:
-    coincidence: Counter[tuple[str, str]] = Counter()
+    coincidence: defaultdict[tuple[str, str], float] = defaultdict(float)
     for values in units:
         weight = 1 / (len(values) - 1)
         for a, b in permutations(values, 2):
             coincidence[(a, b)] += weight
-    margins: Counter[str] = Counter()
+    margins: defaultdict[str, float] = defaultdict(float)
     for (a, _), count in coincidence.items():
         margins[a] += count
     n = sum(margins.values())

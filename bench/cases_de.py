@@ -25,8 +25,14 @@ def de_ten_contrasts(quick: bool) -> dict:
     import numpy as np
 
     from generators.ingest import CONTRAST_NAMES, differential_expression, map_design
-    from generators.ingest._contrasts import FACTORS
-    from generators.ingest._de import contrast_matrix, design_metadata, fit_pydeseq2, single_threaded_blas, wald_tests
+    from generators.ingest._de import (
+        cells_of,
+        contrast_matrix,
+        design_metadata,
+        fit_pydeseq2,
+        single_threaded_blas,
+        wald_tests,
+    )
     from generators.ingest._simulate import _make_genes, simulate_tissue
 
     n_genes = 2000 if quick else 20000
@@ -35,7 +41,7 @@ def de_ten_contrasts(quick: bool) -> dict:
     adata.X = np.asarray(adata.X).astype(np.int64)
     map_design(adata)
     metadata = design_metadata(adata)
-    cells = [tuple(int(metadata[f].cat.codes.iloc[i]) for f in FACTORS) for i in range(len(metadata))]
+    cells = cells_of(metadata)
 
     with warnings.catch_warnings(), single_threaded_blas():
         warnings.simplefilter("ignore")

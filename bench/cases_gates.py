@@ -60,8 +60,8 @@ def examples_for(n_examples: int):  # type: ignore[no-untyped-def]
     from generators import generate_examples
     from schemas import EXAMPLE_KINDS
 
-    per_variant = 960
-    n_variants = max(1, round(n_examples / per_variant))
+    per_variant = 950
+    n_variants = max(1, -(-n_examples // per_variant))
     sheet = variant_sheet(n_variants)
     examples, seen = [], set()
     for k in range(n_variants):

@@ -46,8 +46,8 @@ def _client() -> Any:
 
 
 def _items(n: int, tag: str) -> list[Any]:
-    """Records shaped like curate's: question, answer, facts with provenance, 8 metadata, 2 suggestions."""
-    from annotations.push import ReviewItem, Suggestion
+    """Records shaped like curate's: question, answer, facts with provenance, 8 metadata, suggestions."""
+    from annotations.push import ReviewItem
 
     facts = ("**1.** In liver, hindlimb unloading (HU) changes 4,110 genes (2,189 up, 1,921 down) against vehicle "
              "controls at padj < 0.05.\n\n<small>`deg_count:liver:HU` · source `stressor_degs.csv` · row 7 · "
@@ -61,8 +61,17 @@ def _items(n: int, tag: str) -> list[Any]:
         metadata={"tissue": "liver", "kind": "factual_qa", "template": f"factual_qa.deg_count.train{i % 4 + 1}",
                   "version": "v1", "fact_ids": ["deg_count:liver:HU"], "split": "train", "source": "example",
                   "flagged": "no"},
-        suggestions=(Suggestion("verdict", "wrong", "bench", 0.9), Suggestion("error_types", ["wrong_number"], "bench")),
+        suggestions=_suggestions(flagged=i % 10 == 0),
     ) for i in range(n)]
+
+
+def _suggestions(flagged: bool) -> tuple[Any, ...]:
+    """As curate pre-fills them: one in ten flagged by the claim check (verdict and error types), the rest one."""
+    from annotations.push import Suggestion
+
+    if flagged:
+        return (Suggestion("verdict", "wrong", "bench", 0.9), Suggestion("error_types", ["wrong_number"], "bench"))
+    return (Suggestion("verdict", "correct", "bench", 0.5),)
 
 
 def _sdk_records(items: list[Any]) -> list[Any]:

@@ -174,7 +174,8 @@ def read_eval_report(registry: Registry, value: str) -> tuple[EvalReport, Path]:
                 first = exc.errors()[0]
                 where = ".".join(str(p) for p in first["loc"]) or "<root>"
                 raise BadInputError(f"{candidate}: not an eval report: {where}: {first['msg']}") from None
-    raise NotFoundError(f"--from-eval {value}: no report.json there, and no eval {value!r} in {registry.home / 'evals'}")
+    raise NotFoundError(f"--from-eval {value}: no report.json there, and no eval {value!r} in "
+                        f"{registry.home / 'evals'}")
 
 
 def eval_id(report: EvalReport, path: Path) -> str:
@@ -252,7 +253,8 @@ def pull(registry: Registry, conn: Connection, *, datasets: list[str] | None, wo
          progress: Callable[[int], None] | None = None) -> tuple[list[PullResult], int]:
     """Snapshot every review dataset; returns the results and the number of reviews now known."""
     from annotations.client import connect
-    from annotations.pull import load_reviews, pull as pull_all, review_datasets
+    from annotations.pull import load_reviews, review_datasets
+    from annotations.pull import pull as pull_all
 
     client = connect(conn)
     found = review_datasets(client, workspace, datasets, DATASET_PREFIX)

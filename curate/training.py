@@ -55,25 +55,27 @@ def factsheet_for(registry: Registry, name: str) -> FactSheet:
 def claim_checker(sheet: FactSheet) -> Any:
     """The quality gates' whole-answer claim check, shaped as train/ expects; None if the gates lack one."""
     try:
-        from curate.gates.claims import check_text  # type: ignore[import-not-found]
+        from curate.gates.claims import check_text
     except ImportError:
         return None
 
-    def check(text: str, facts: list[Fact]) -> list[dict[str, Any]]:
-        problems = check_text(text, sheet, fact_ids=[fact.id for fact in facts])
-        return [p if isinstance(p, dict) else _as_dict(p) for p in problems]
+    def check(text: str, facts: list[Fact], question: str = "") -> list[dict[str, Any]]:
+        found = check_text(text, sheet, fact_ids=[fact.id for fact in facts] or None, question=question)
+        return [_finding_dict(finding) for finding in found]
 
     return check
 
 
-def _as_dict(problem: Any) -> dict[str, Any]:
-    if hasattr(problem, "model_dump"):
-        return dict(problem.model_dump())
-    if hasattr(problem, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return asdict(problem)
-    return {"message": str(problem)}
+def _finding_dict(finding: Any) -> dict[str, Any]:
+    data = finding.to_dict() if hasattr(finding, "to_dict") else dict(finding)
+    fact_ids = data.get("fact_ids") or []
+    label = data.get("type", "claim").replace("_", " ")
+    return {
+        "message": f"{label}: {data.get('message') or data.get('text', '')}".strip(),
+        "fact_id": fact_ids[0] if fact_ids else None,
+        "expected": data.get("expected") or None,
+        "found": data.get("found") or data.get("text") or None,
+    }
 
 
 # -- tiny base --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from generators.kinds import factual_qa
 from schemas import (
     DegCountFact,
     Example,
+    ExampleKind,
     Fact,
     HubGeneFact,
     InteractionFact,
@@ -37,7 +38,8 @@ Driver = Mapping[str, str]  # metadata naming the cause, e.g. {"review_id": "rv-
 def topic(fact: Fact) -> str:
     """What the fact is about, as a noun phrase, without its value."""
     if isinstance(fact, DegCountFact):
-        return f"the number of {fact.tissue} genes changed by {t.STRESSOR_PHRASE[fact.contrast]} against vehicle controls"
+        stressor = t.STRESSOR_PHRASE[fact.contrast]
+        return f"the number of {fact.tissue} genes changed by {stressor} against vehicle controls"
     if isinstance(fact, KmpEffectFact):
         return f"the number of {fact.tissue} genes KMP changes relative to vehicle {t.CONDITION_PHRASE[fact.condition]}"
     if isinstance(fact, InteractionFact):
@@ -104,7 +106,7 @@ def quote(text: str) -> str:
     return flat if len(flat) <= QUOTE_LIMIT else flat[: QUOTE_LIMIT - 1].rstrip() + "…"
 
 
-def _example(kind: str, tissue: str, instruction: str, output: str, fact_ids: Sequence[str], template_id: str,
+def _example(kind: ExampleKind, tissue: str, instruction: str, output: str, fact_ids: Sequence[str], template_id: str,
              driver: Driver) -> Example:
     return Example(
         kind=kind,

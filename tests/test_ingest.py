@@ -27,8 +27,15 @@ from generators.ingest import (
     read_gmt,
     response_class,
 )
-from generators.ingest._contrasts import FACTORS, contrast_from_name
-from generators.ingest._de import contrast_matrix, design_metadata, fit_pydeseq2, single_threaded_blas, wald_tests
+from generators.ingest._contrasts import CELLS, FACTORS, contrast_from_name
+from generators.ingest._de import (
+    cells_of,
+    contrast_matrix,
+    design_metadata,
+    fit_pydeseq2,
+    single_threaded_blas,
+    wald_tests,
+)
 from generators.ingest._fast import fit_saturated
 from generators.ingest._simulate import _make_genes, simulate_tissue
 
@@ -50,8 +57,7 @@ def _tissue(tissue: str, *, genes: int, replicates: int, seed: int, outliers: in
 
 
 def _cells(adata) -> list[tuple[int, int, int]]:  # type: ignore[no-untyped-def]
-    meta = design_metadata(adata)
-    return [tuple(int(meta[f].cat.codes.iloc[i]) for f in FACTORS) for i in range(len(meta))]  # type: ignore[misc]
+    return cells_of(design_metadata(adata))
 
 
 def _obs_adata(columns: dict[str, list[str]]):  # type: ignore[no-untyped-def]
@@ -89,7 +95,7 @@ def test_map_design_recognises_common_spellings(levels: dict[str, tuple[str, str
     map_design(adata)
     mapping = adata.uns["design"]["mapping"]
     assert [mapping[f]["column"] for f in FACTORS] == list(levels)
-    for factor, (reference, treated) in zip(FACTORS, levels.values()):
+    for factor, (reference, treated) in zip(FACTORS, levels.values(), strict=False):
         assert mapping[factor]["treated"] == [treated] and mapping[factor]["reference"] == [reference]
     assert list(adata.obs["design_drug"].cat.categories) == ["vehicle", "KMP"]
     assert set(adata.uns["design"]["cell_counts"].values()) == {2}
@@ -97,7 +103,7 @@ def test_map_design_recognises_common_spellings(levels: dict[str, tuple[str, str
 
 def test_map_design_reads_a_group_column() -> None:
     parts = _factorial({"d": ("VEH", "KMP"), "h": ("NL", "HU"), "i": ("sham", "IR")})
-    groups = [" & ".join(t) for t in zip(parts["d"], parts["h"], parts["i"])]
+    groups = [" & ".join(t) for t in zip(parts["d"], parts["h"], parts["i"], strict=False)]
     adata = _obs_adata({"group": groups})
     map_design(adata)
     assert adata.obs["design_hu"].tolist() == ["HU" if "HU" in g.split(" & ") else "NL" for g in groups]
@@ -168,7 +174,7 @@ def test_deseq2_reader_accepts_filtered_genes_and_refuses_other_gaps(tmp_path: P
     adata = read_deseq2([table])
     assert adata.uns["de"]["contrasts"] == ["KMP_in_HU"]
     assert np.isnan(de_table(adata, "KMP_in_HU")["padj"]["g3"])
-    table.write_text("\n".join(rows[:2] + ["g2,800,-1.0,0.3,-3.3,0.001,NA"] + rows[3:]) + "\n")
+    table.write_text("\n".join([*rows[:2], "g2,800,-1.0,0.3,-3.3,0.001,NA", *rows[3:]]) + "\n")
     with pytest.raises(BadInputError, match=r"padj is NaN at row 2 \(gene 'g2'\)"):
         read_deseq2([table])
 
@@ -197,7 +203,7 @@ def test_rules_edge_cases() -> None:
 # -- DE: the vectorised Wald test against pydeseq2's own DeseqStats ---------------------------
 @pytest.fixture(scope="module")
 def fitted():  # type: ignore[no-untyped-def]
-    adata, truth = _tissue("heart", genes=700, replicates=4, seed=3, outliers=6)
+    adata, _truth = _tissue("heart", genes=700, replicates=4, seed=3, outliers=6)
     map_design(adata)
     counts = np.asarray(adata.X)
     with single_threaded_blas():
@@ -262,3 +268,52 @@ def test_differential_expression_writes_h5ad_storable_results(tmp_path: Path) ->
     table = de_table(back, "HU")
     assert list(table.columns) == ["baseMean", *FIELDS]
     np.testing.assert_array_equal(table["padj"].to_numpy(), adata.varm["de_padj"][:, 0])
+
+
+# -- GeneLab tables and fGSEA tables ----------------------------------------------------------
+def _genelab_group(cell: tuple[int, int, int]) -> str:
+    words = (("Vehicle", "Kaempferol"), ("Normally Loaded", "Hindlimb Unloaded"), ("Sham", "Irradiated"))
+    return " & ".join(pair[bit] for pair, bit in zip(words, cell, strict=True))
+
+
+def test_genelab_reader_maps_groups_and_flips_reversed_comparisons(tmp_path: Path) -> None:
+    from generators.ingest import read_genelab
+
+    table = pd.DataFrame({"ENSEMBL": ["E1", "E2", "E3"], "SYMBOL": ["Abc", "Def", "Ghi"], "All.mean": [501, 301, 11]})
+    stressed, control = _genelab_group((0, 1, 1)), _genelab_group((0, 0, 0))
+    kmp_stress = _genelab_group((1, 1, 1))
+    table[f"Log2fc_({stressed})v({control})"] = [2.0, -1.0, 0.1]  # no Stat columns: older GeneLab tables
+    table[f"P.value_({stressed})v({control})"] = [1e-6, 1e-3, 0.8]
+    table[f"Adj.p.value_({stressed})v({control})"] = [1e-5, 1e-2, 0.9]
+    table[f"Log2fc_({stressed})v({kmp_stress})"] = [0.5, 3.0, 0.0]  # reversed: vehicle over KMP
+    table[f"P.value_({stressed})v({kmp_stress})"] = [0.2, 1e-8, 1.0]
+    table[f"Adj.p.value_({stressed})v({kmp_stress})"] = [0.4, 1e-7, np.nan]
+    path = tmp_path / "GLDS-1_rna_seq_differential_expression_GLbulkRNAseq.csv"
+    table.to_csv(path, index=False)
+    samples = pd.DataFrame({"condition": [_genelab_group(c) for c in CELLS for _ in range(2)]},
+                           index=[f"S{i}" for i in range(16)])
+    samples.to_csv(tmp_path / "GLDS-1_rna_seq_SampleTable_GLbulkRNAseq.csv")
+    adata = read_genelab(path)
+    assert adata.uns["de"]["contrasts"] == ["HU_IR", "KMP_in_HU_IR"]
+    kmp = de_table(adata, "KMP_in_HU_IR")
+    assert kmp["log2FoldChange"].tolist() == [-0.5, -3.0, -0.0]
+    assert adata.var["symbol"].tolist() == ["Abc", "Def", "Ghi"]
+    samples.iloc[:1].to_csv(tmp_path / "GLDS-1_rna_seq_SampleTable_GLbulkRNAseq.csv")
+    with pytest.raises(BadInputError, match="missing the cell"):
+        read_genelab(path)
+
+
+def test_ingest_takes_fgsea_tables_beside_deseq2_tables(tmp_path: Path) -> None:
+    from generators.ingest import ingest
+
+    rows = ["g1,500,2.0,0.3,6.6,1e-10,1e-8", "g2,300,-1.0,0.3,-3.3,0.001,0.01", "g3,80,0.1,0.3,0.3,0.7,0.9"]
+    for contrast in ("KMP_baseline", "KMP_in_HU_IR", "HU_IR"):
+        (tmp_path / f"{contrast}.csv").write_text("\n".join(["gene,baseMean,log2FoldChange,lfcSE,stat,pvalue,padj",
+                                                             *rows]) + "\n")
+    (tmp_path / "gsea_HU_IR.csv").write_text("pathway,padj,NES\nHALLMARK_A,0.01,-2.1\nHALLMARK_B,0.01,1.9\n")
+    (tmp_path / "gsea_KMP_in_HU_IR.csv").write_text("pathway,padj,NES\nHALLMARK_A,0.02,1.7\nHALLMARK_B,0.3,-0.2\n")
+    result = ingest([tmp_path], tissue="Heart")
+    shifts = {f.pathway: f.pattern for f in result.facts if f.kind == "pathway_shift"}
+    assert shifts == {"A": "RESCUE", "B": "NS"}
+    assert {f.tissue for f in result.facts} == {"heart"}
+    assert result.summary["response_class"] is None  # 2 DEGs at baseline and under stress: undecided

@@ -64,11 +64,11 @@ def _float_counts(d: Path) -> list[str]:
 
 
 def _nan_padj(d: Path) -> list[str]:
-    return [str(_deseq2(d / "HU.csv", GOOD_ROWS + ["g4,900,1.5,0.3,5.0,1e-6,NA"])), "--tissue", "heart"]
+    return [str(_deseq2(d / "HU.csv", [*GOOD_ROWS, "g4,900,1.5,0.3,5.0,1e-6,NA"])), "--tissue", "heart"]
 
 
 def _duplicate_genes(d: Path) -> list[str]:
-    return [str(_deseq2(d / "HU_IR.csv", GOOD_ROWS + ["g2,310,-1.1,0.3,-3.4,0.001,0.01"])), "--tissue", "heart"]
+    return [str(_deseq2(d / "HU_IR.csv", [*GOOD_ROWS, "g2,310,-1.1,0.3,-3.4,0.001,0.01"])), "--tissue", "heart"]
 
 
 def _wrong_genelab_header(d: Path) -> list[str]:
@@ -118,8 +118,10 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], str]] = {
     "float counts": (_float_counts, "counts.h5ad: X holds non-integer counts (sample 's2', gene 'g5': 12.5)"),
     "NaN padj": (_nan_padj, "HU.csv: padj is NaN at row 4 (gene 'g4')"),
     "duplicate genes": (_duplicate_genes, "HU_IR.csv: gene 'g2' appears twice (rows 2 and 4)"),
-    "wrong GeneLab header": (_wrong_genelab_header, "column 'Log2FC_(KMP & HU & IR)v(VEH & HU & IR)' is not GeneLab's form"),
-    "unknown contrast name": (_unknown_contrast, "KMP_vs_everything.csv: file name 'KMP_vs_everything' names no known contrast"),
+    "wrong GeneLab header": (_wrong_genelab_header,
+                             "column 'Log2FC_(KMP & HU & IR)v(VEH & HU & IR)' is not GeneLab's form"),
+    "unknown contrast name": (_unknown_contrast,
+                              "KMP_vs_everything.csv: file name 'KMP_vs_everything' names no known contrast"),
     "empty GMT": (_empty_gmt, "empty.gmt: GMT file has no gene sets"),
     "corrupt h5ad": (_corrupt_h5ad, "counts.h5ad: not a readable .h5ad file"),
     "ambiguous mapping": (_ambiguous, "ambiguous design: 'treatment' and 'drug'"),

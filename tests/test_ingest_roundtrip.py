@@ -86,14 +86,16 @@ def test_roundtrip_recovers_classes_and_the_planted_pathway(study: dict[str, Any
         planted = study["truth"]["tissues"][tissue]
         (cls,) = sheet.select(kind="tissue_class", tissue=tissue)
         assert cls.response_class == planted["response_class"], tissue
-        pathway = next(f for f in sheet.select(kind="pathway_shift", tissue=tissue) if f.pathway == "SIM_STRESS_RESCUED")
+        shifts = sheet.select(kind="pathway_shift", tissue=tissue)
+        pathway = next(f for f in shifts if f.pathway == "SIM_STRESS_RESCUED")
         assert (pathway.pattern, pathway.stress_nes < 0, pathway.kmp_nes > 0) == ("RESCUE", True, True), tissue
         assert pathway.provenance.source == "gene_sets.gmt" and pathway.provenance.sha256 == gmt_sha
         assert (study["home"] / "facts" / "sim" / "ingest" / f"{tissue}.h5ad").is_file()
 
 
 def test_curate_facts_shows_where_each_fact_came_from(study: dict[str, Any]) -> None:
-    run = run_curate("facts", "--facts", "sim", "--tissue", "heart", "--kind", "deg_count", "--json", home=study["home"])
+    run = run_curate("facts", "--facts", "sim", "--tissue", "heart", "--kind", "deg_count", "--json",
+                     home=study["home"])
     assert run.returncode == 0, run.stderr
     facts = {f["id"]: f for f in json.loads(run.stdout)["facts"]}
     provenance = facts["deg_count:heart:HU_IR"]["provenance"]
@@ -136,11 +138,11 @@ def test_a_deseq2_folder_gives_the_same_facts(study: dict[str, Any]) -> None:
 def _write_genelab(folder: Path, results, counts) -> None:  # type: ignore[no-untyped-def]
     """A GeneLab-format DGE table with its SampleTable and contrasts companions."""
     def group(cell: tuple[int, int, int]) -> str:
-        return " & ".join(levels[bit] for levels, bit in zip(GENELAB_LEVELS.values(), cell))
+        return " & ".join(levels[bit] for levels, bit in zip(GENELAB_LEVELS.values(), cell, strict=False))
 
     design = results.uns["design"]["mapping"]
-    cells = [tuple(int(str(counts.obs[design[f]["column"]].iloc[i]) in design[f]["treated"]) for f in ("drug", "hu", "ir"))
-             for i in range(counts.n_obs)]
+    cells = [tuple(int(str(counts.obs[design[f]["column"]].iloc[i]) in design[f]["treated"])
+                   for f in ("drug", "hu", "ir")) for i in range(counts.n_obs)]
     samples = pd.DataFrame({"condition": [group(c) for c in cells]}, index=counts.obs_names)
     samples.to_csv(folder / "SampleTable_GLbulkRNAseq.csv")
     X = np.asarray(counts.X, dtype=float)

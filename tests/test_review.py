@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _review_server import add_annotator, connection_env, dataset_id, my_records, owner_client, respond, \
-    shared_server
+from _review_server import add_annotator, connection_env, dataset_id, my_records, owner_client, respond, shared_server
 from conftest import read_examples, run_curate
 
 WORKSPACE = "api"
@@ -154,7 +153,7 @@ def test_status_counts_per_annotator_and_kind_with_agreement(answered: dict[str,
     assert (factual["reviewed"], factual["responses"], factual["wrong"]) == (3, 5, 2)
     assert data["records"] == len(read_examples(home, "v1"))
     assert data["agreement"]["records"] == 2 and data["agreement"]["observed"] == 0.5
-    assert data["agreement"]["krippendorff_alpha"] is not None
+    assert data["agreement"]["krippendorff_alpha"] == 0.4  # units (wrong, partly) and (correct, correct)
     text = run_curate("review", "status", "--workspace", WORKSPACE, home=home, env=connection_env(server))
     assert text.returncode == 0 and "bio2" in text.stdout and "Krippendorff" in text.stdout
 
@@ -293,3 +292,20 @@ def _eval_report(home: Path, folder: Path) -> Path:
     path = folder / "report.json"
     path.write_text(report.model_dump_json(by_alias=True, indent=2))
     return path
+
+
+def test_serve_again_reports_the_running_server(server: dict[str, Any]) -> None:
+    again = run_curate("review", "serve", "--data", server["data"], "--port", str(server["port"]), "--json")
+    assert again.returncode == 0, again.stderr
+    assert again.json()["server_pid"] == server["server_pid"] and again.json()["api_url"] == server["api_url"]
+
+
+def test_review_settings_speak_the_review_schema() -> None:
+    from annotations import settings
+    from schemas import ERROR_TYPES, VERDICTS
+
+    assert tuple(settings.VERDICT_LABELS) == VERDICTS
+    assert tuple(settings.ERROR_TYPE_LABELS) == ERROR_TYPES
+    config = settings.review_settings()
+    assert {f.name for f in config.fields} == {"question", "answer", "facts", "reference"}
+    assert [m.name for m in config.metadata] == list(settings.METADATA)

@@ -149,15 +149,15 @@ def test_extra_tissue_is_flagged() -> None:
 def test_claim_check_findings_make_an_answer_wrong() -> None:
     seen: list[tuple[str, list[str]]] = []
 
-    def checker(text: str, facts: list) -> list[dict]:
-        seen.append((text, [f.id for f in facts]))
+    def checker(text: str, facts: list, question: str) -> list[dict]:
+        seen.append((text, [f.id for f in facts], question))
         return [{"message": "liver HU is 4,110, not 4,111", "fact_id": "deg_count:liver:HU"}] if "4,111" in text else []
 
     good = score_answer(LIVER_HU, LIVER_HU.reference, SHEET, claim_check=checker)
     bad = score_answer(LIVER_HU, "4,111 DEGs.", SHEET, claim_check=checker)
     assert good.results["claims"] is True and good.correct
     assert bad.results["claims"] is False
-    assert seen[0] == (LIVER_HU.reference, ["deg_count:liver:HU"])
+    assert seen[0] == (LIVER_HU.reference, ["deg_count:liver:HU"], LIVER_HU.question)
 
 
 def test_negation_reads_only_its_own_clause() -> None:

@@ -17,6 +17,17 @@ from train.tiny_base import build_tiny_base
 SHEET = load_default_factsheet()
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():  # noqa: ANN201
+    """One thread: on a busy 2-core machine two spinning OpenMP threads make the fit several times slower."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="module")
 def examples():  # noqa: ANN201
     return generate_examples(SHEET, tissues=["heart"], kinds=["factual_qa", "calibration"], seed=0, per_fact=1)

@@ -40,7 +40,9 @@ CONTENT_F1 = 0.6
 FLOAT_TOLERANCE = 0.01
 NUMERIC_FIELDS = ("n_degs", "n_up", "n_down", "stress_nes", "kmp_nes", "mean_abs_log2fc")
 BOUND_KINDS = ("tissue", "contrast", "pathway", "gene")
-ClaimCheck = Callable[[str, list[Any]], list[dict[str, Any]]]
+# (answer, the example's facts, the question) -> problems, each a dict with message and optionally
+# fact_id, expected, found. curate passes its quality gates' claim check.
+ClaimCheck = Callable[[str, list[Any], str], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -350,9 +352,9 @@ def score_content(q: Question, answer: str) -> list[Finding]:
                     expected=f">= {CONTENT_F1}", found=f"{f1:.2f}")]
 
 
-def score_claims(answer: str, facts: list[Fact], claim_check: ClaimCheck) -> list[Finding]:
+def score_claims(q: Question, answer: str, facts: list[Fact], claim_check: ClaimCheck) -> list[Finding]:
     out = []
-    for problem in claim_check(answer, facts):
+    for problem in claim_check(answer, facts, q.question):
         message = str(problem.get("message") or problem.get("reason") or problem)
         fact_id = problem.get("fact_id")
         out.append(finding("claims", message, fact_id=fact_id, expected=problem.get("expected"),
@@ -378,5 +380,5 @@ def score_answer(
     )
     content = score_content(q, answer) if q.answerable and q.reference and not structured else None
     verdicts.add("content", content)
-    verdicts.add("claims", score_claims(answer, facts, claim_check) if claim_check else None)
+    verdicts.add("claims", score_claims(q, answer, facts, claim_check) if claim_check else None)
     return verdicts

@@ -18,6 +18,7 @@ from curate.cli import train
 from curate.cli import verify as verify_noun
 from curate.cli import drill, review
 from curate.cli import ingest
+from curate.cli import lint
 
 app = typer.Typer(
     name="curate",
@@ -42,6 +43,7 @@ verify_noun.register(app)
 review.register(app)
 ingest.register(app)
 drill.register(app)
+lint.register(app)
 
 
 def main() -> None:

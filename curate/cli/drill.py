@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,7 @@ def drill(
     version: Annotated[str, typer.Option("--version", help="The version to drill, e.g. v3.", show_default=False)],
     from_review: Annotated[bool, typer.Option(
         "--from-review", help="Use the reviews pulled with `curate review pull`.")] = False,
-    from_eval: Annotated[Optional[str], typer.Option(
+    from_eval: Annotated[str | None, typer.Option(
         "--from-eval", help="Use an eval's failures: its report.json, its folder, or its eval id.",
         show_default=False)] = None,
     per_fact: Annotated[int, typer.Option("--per-fact", help="New paraphrases per fact behind an error.")] = 3,

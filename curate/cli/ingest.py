@@ -4,15 +4,18 @@ planted truth, for tests, the demo and the benchmark)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterator
+from typing import Annotated, Any
 
 import typer
 
 from curate.cli._options import Home, Json
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")
+_PATHS_HELP = "Inputs: one .h5ad, DESeq2 CSVs, a GeneLab table, fGSEA tables, or folders of them."
+_METHOD_HELP = "pydeseq2 (DeseqDataSet fit) or fast (vectorised fit of the same model)."
 
 
 def register(app: typer.Typer) -> None:
@@ -21,15 +24,15 @@ def register(app: typer.Typer) -> None:
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Inputs: one .h5ad, DESeq2 CSVs, a GeneLab table, fGSEA tables, or folders of them.")],
+    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP)],
     tissue: Annotated[str, typer.Option(help="The tissue these data are from (a lowercase slug, e.g. heart).")],
-    design: Annotated[Path | None, typer.Option(help="design.yaml: which obs columns and levels are drug, hu and ir.")] = None,
-    gmt: Annotated[Path | None, typer.Option(help="Gene sets (GMT) for preranked GSEA of HU_IR and KMP_in_HU_IR.")] = None,
+    design: Annotated[Path | None, typer.Option(help="design.yaml: which obs columns and levels are which.")] = None,
+    gmt: Annotated[Path | None, typer.Option(help="Gene sets (GMT) for preranked GSEA of HU_IR, KMP_in_HU_IR.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="auto, h5ad, deseq2, genelab or fgsea.")] = "auto",
-    name: Annotated[str, typer.Option(help="Fact sheet to register (facts of other tissues in it are kept).")] = "ingested",
+    name: Annotated[str, typer.Option(help="Fact sheet to register (its other tissues' facts are kept).")] = "ingested",
     padj: Annotated[float, typer.Option(help="DEG and pathway threshold: padj below this.")] = 0.05,
-    de_method: Annotated[str, typer.Option("--de-method", help="pydeseq2 (DeseqDataSet fit) or fast (vectorised fit of the same model).")] = "pydeseq2",
-    cpus: Annotated[int | None, typer.Option(help="Processes for pydeseq2's per-gene fits (default: all cores).")] = None,
+    de_method: Annotated[str, typer.Option("--de-method", help=_METHOD_HELP)] = "pydeseq2",
+    cpus: Annotated[int | None, typer.Option(help="Processes for pydeseq2's per-gene fits (default: all).")] = None,
     permutations: Annotated[int, typer.Option(help="GSEA permutations.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed for GSEA permutations.")] = 0,
     home: Home = None,
@@ -92,7 +95,7 @@ def simulate(
         print_json(summary)
         return
     lines = [f"wrote a simulated study to {out} (seed {seed}, {genes} genes, {replicates} replicates per cell)"]
-    for name, info in summary["tissues"].items():
+    for _name, info in summary["tissues"].items():
         lines.append(f"  {info['file']}: planted class {info['response_class']}, planted DEGs "
                      + ", ".join(f"{c} {n}" for c, n in info["planted_degs"].items()))
     lines.append(f"  {truth['gmt']}: {truth['planted_set']} (stress lowers it, KMP restores it) and random decoys")
@@ -168,11 +171,12 @@ def _report(summary: dict[str, Any], sheet: Any, path: Path, as_json: bool) -> N
         return
     rows = [[c, n] for c, n in summary["deg_counts"].items()]
     out = plain_console()
-    out.print(plain_table(f"{summary['tissue']}: DEGs per contrast ({summary['format']}, {summary['de'].get('method', '')})",
-                          ["contrast", "n_degs"], rows, numeric={"n_degs"}))
+    title = f"{summary['tissue']}: DEGs per contrast ({summary['format']}, {summary['de'].get('method', '')})"
+    out.print(plain_table(title, ["contrast", "n_degs"], rows, numeric={"n_degs"}))
     if summary["design"]:
-        out.print("design: " + "; ".join(f"{f} = {m['column']} ({', '.join(m['treated'])} vs {', '.join(m['reference'])})"
-                                         for f, m in summary["design"].items()), markup=False)
+        mapped = [f"{f} = {m['column']} ({', '.join(m['treated'])} vs {', '.join(m['reference'])})"
+                  for f, m in summary["design"].items()]
+        out.print("design: " + "; ".join(mapped), markup=False)
     out.print(f"response class: {summary['response_class'] or 'none (rule undecided)'}; pathway patterns: "
               + (", ".join(f"{p} {n}" for p, n in summary["pathway_patterns"].items()) or "none"), markup=False)
     for note in summary["notes"]:

@@ -5,22 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 from curate.cli._options import Home, Json
 
-ApiUrl = Annotated[Optional[str], typer.Option(
+ApiUrl = Annotated[str | None, typer.Option(
     "--api-url", help="Argilla URL. Default: $ARGILLA_API_URL, else the server `curate review serve` started.",
     show_default=False)]
-ApiKey = Annotated[Optional[str], typer.Option(
+ApiKey = Annotated[str | None, typer.Option(
     "--api-key", help="Argilla API key. Default: $ARGILLA_API_KEY, else the local server's.", show_default=False)]
 Workspace = Annotated[str, typer.Option(help="Argilla workspace.")]
-Datasets = Annotated[Optional[list[str]], typer.Option(
+Datasets = Annotated[list[str] | None, typer.Option(
     "--dataset", help="A review dataset (repeatable). Default: every dataset named curate-* in the workspace.",
     show_default=False)]
-DataDir = Annotated[Optional[Path], typer.Option(
+DataDir = Annotated[Path | None, typer.Option(
     "--data", help="Folder for the local server's database, Redis and logs. Default: <home>/argilla.",
     show_default=False)]
 
@@ -34,17 +34,17 @@ def register(parent: typer.Typer) -> None:
 
 @app.command("push", help="Push a version's examples (or an eval's answers) to Argilla for review. Idempotent.")
 def push(
-    version: Annotated[Optional[str], typer.Argument(help="The version whose examples to review, e.g. v3.",
+    version: Annotated[str | None, typer.Argument(help="The version whose examples to review, e.g. v3.",
                                                      show_default=False)] = None,
-    sample: Annotated[Optional[int], typer.Option(help="Push a seeded random sample of N.", show_default=False)] = None,
+    sample: Annotated[int | None, typer.Option(help="Push a seeded random sample of N.", show_default=False)] = None,
     kinds: Annotated[str, typer.Option(help="Kinds of example: a comma list, or 'all'.")] = "all",
     only_flagged: Annotated[bool, typer.Option(
         "--only-flagged", help="Only examples the claim check flags (with --from-eval: only failed answers).")] = False,
-    from_eval: Annotated[Optional[str], typer.Option(
+    from_eval: Annotated[str | None, typer.Option(
         "--from-eval", help="Review a model's answers: an eval report.json, its folder, or an eval id.",
         show_default=False)] = None,
     seed: Annotated[int, typer.Option(help="Seed for --sample.")] = 0,
-    dataset: Annotated[Optional[str], typer.Option(
+    dataset: Annotated[str | None, typer.Option(
         help="Dataset name. Default: curate-review (examples) or curate-eval-<eval id>.", show_default=False)] = None,
     workspace: Workspace = "argilla",
     annotators_per_record: Annotated[int, typer.Option(

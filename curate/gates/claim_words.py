@@ -76,12 +76,14 @@ def _negated(text: str, start: int) -> bool:
 
 
 def _tissues_for(checker: Checker, start: int, end: int) -> frozenset[str]:
+    from curate.gates.claims import QUESTION
+
     clause = checker.doc.clause(start, end)
     found, level = checker.resolve("tissue", start, end, clause)
-    if found:
+    scope = frozenset(checker.lex.facts[f].tissue for f in checker.scope_ids)  # type: ignore[attr-defined]
+    if found and not (level >= QUESTION and checker.has_ids and len(scope) == 1):
         return found & checker.lex.tissues or found
-    tissues = {checker.lex.facts[f].tissue for f in checker.scope_ids}  # type: ignore[attr-defined]
-    return frozenset(tissues) if len(tissues) == 1 else frozenset()
+    return scope if len(scope) == 1 else frozenset()
 
 
 def _report(checker: Checker, kind: str, start: int, end: int, found: str, expected: str,

@@ -243,7 +243,7 @@ _VTYPES = {
 _SENTENCE_END = re.compile(r"(?<=[.!?»])\s+(?=[\"«(A-Z0-9])|\n+")
 _FROM_TO_WORD = re.compile(r"\bfrom\b[^,;:.]*?\s(to)\b")
 _COLON_BEFORE_NUMBER = re.compile(r":(?=\s*[+\-−]?\d)")
-_BOUNDARY = re.compile(r"(?<!\d),|,(?!\d)|[;()]|:(?!\s*[+\-−]?\d)|\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s")
+_BOUNDARY = re.compile(r"(?<!\d),(?!\s*(?:which is\s+)?not significant)|,(?!\d|\s*(?:which is\s+)?not significant)|[;()]|:(?!\s*[+\-−]?\d)|\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s")
 
 
 @dataclass
@@ -363,7 +363,9 @@ class Checker:
     def _resolve_scope(self) -> tuple[str, ...]:
         named = {c.value for c in self.doc.cues if c.dim == "tissue"} | self.q_by_dim.get("tissue", frozenset())
         tissues = named & self.lex.tissues
-        return tuple(f.id for f in self.lex.sheet.facts if not tissues or f.tissue in tissues)
+        if not tissues:
+            return self.lex.all_fact_ids
+        return tuple(f for t in sorted(tissues) for f in self.lex.facts_by_tissue[t])
 
     # -- context ------------------------------------------------------------------------------
     def resolve(self, dim: str, start: int, end: int, clause: tuple[int, int], *,
@@ -640,6 +642,13 @@ def _show(slot: Slot) -> str:
 
 def _structural_derived(lex: Lexicon, fact_ids: tuple[str, ...]) -> list[Slot]:
     """Without fact ids: derived values within each tissue, and across tissues for one contrast."""
+    cached = lex._structural_cache.get(fact_ids)
+    if cached is None:
+        cached = lex._structural_cache[fact_ids] = _structural(lex, fact_ids)
+    return cached
+
+
+def _structural(lex: Lexicon, fact_ids: tuple[str, ...]) -> list[Slot]:
     groups: dict[tuple[str, str], list[str]] = {}
     facts = lex.facts
     for fid in fact_ids:
@@ -658,7 +667,7 @@ def _structural_derived(lex: Lexicon, fact_ids: tuple[str, ...]) -> list[Slot]:
             mixed = tuple(i for i in ids if facts[i].kind in ("deg_count", "kmp_effect"))  # type: ignore[attr-defined]
             if len(mixed) <= 6:
                 made += derived_slots(lex, mixed)
-        else:
+        elif len(ids) <= 8:  # across tissues: a handful of tissues, not a sheet of hundreds
             made += derived_slots(lex, tuple(ids))
     return made
 
@@ -730,6 +739,12 @@ def check_items(items: Sequence[Any], sheet: FactSheet, *, progress: Any = None)
     for index, item in enumerate(items):
         fact_ids = tuple(item.fact_ids)
         result = by_answer.get((item.output, fact_ids))
+        if result is None and fact_ids:
+            # With fact ids, a question can only excuse a finding (a number it states), never add one:
+            # an answer clean without its question is clean with any question.
+            result = analyse(item.output, sheet, fact_ids=list(fact_ids), question="")
+            result.used_question = bool(result.findings)
+            by_answer[(item.output, fact_ids)] = result
         if result is None or result.used_question:
             question = f"{item.instruction}\n{item.input}" if item.input else item.instruction
             key = (item.output, fact_ids, question)

@@ -116,7 +116,6 @@ class Prompts:
     def __init__(self, items: Sequence[GateItem], lex: Lexicon | None) -> None:
         self.items = items
         self.text = [normalise(item.prompt) for item in items]
-        self.answer = [normalise(item.output) for item in items]
         self._lex = lex
         self._entities: dict[str, frozenset[str]] = {}
 
@@ -166,7 +165,7 @@ def find_duplicates(prompts: Prompts, *, threshold: float = NEAR_THRESHOLD,
             continue
         by_answer: dict[str, list[str]] = defaultdict(list)
         for index in indices:
-            by_answer[prompts.answer[index]].append(items[index].id)
+            by_answer[normalise(items[index].output)].append(items[index].id)
         if len(by_answer) == 1:
             report.exact_examples.append(sorted(items[i].id for i in indices))
         else:
@@ -194,14 +193,10 @@ def _pair(prompts: Prompts, a: int, b: int, score: float) -> Pair:
 
 
 def _blocks(prompts: Prompts, indices: Iterable[int]) -> list[list[int]]:
-    """Items grouped by what they are about. An item with fact ids also joins its entity block, so a
-    prompt without fact ids is still compared with the ones that have them."""
+    """Items grouped by what they are about: their fact ids, or (without) the entities they name."""
     blocks: dict[tuple[str, frozenset[str]], list[int]] = defaultdict(list)
-    any_without = any(not item.fact_ids for item in prompts.items)
     for index in indices:
         blocks[prompts.about(index)].append(index)
-        if any_without and prompts.items[index].fact_ids:
-            blocks[("entities", prompts.entities(index))].append(index)
     return [block for block in blocks.values() if len(block) > 1]
 
 

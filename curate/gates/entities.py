@@ -105,8 +105,10 @@ class Lexicon:
     names_folded: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     phrases: dict[str, list[tuple[re.Pattern[str], tuple[tuple[str, str], ...]]]] = field(default_factory=dict)
     name_keys: frozenset[str] = field(default_factory=frozenset)
+    facts_by_tissue: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    all_fact_ids: tuple[str, ...] = ()
     _scans: dict[str, list[Cue]] = field(default_factory=dict)
-    _hit_patterns: dict[frozenset[str], re.Pattern[str]] = field(default_factory=dict)
+    _structural_cache: dict[tuple[str, ...], list[Slot]] = field(default_factory=dict)
     _derived_cache: dict[tuple[str, ...], list[Slot]] = field(default_factory=dict)
 
     def scan(self, text: str) -> list[Cue]:
@@ -116,65 +118,59 @@ class Lexicon:
             return cached
         found: list[tuple[int, int, tuple[tuple[str, str], ...]]] = [
             (m.start(), m.end(), self.payloads[m.lastgroup or ""]) for m in self.pattern.finditer(text)]
-        hits = frozenset(w for w in set(_WORD.findall(text)) if self._may_name(w))
-        if hits:
+        lower = text.lower()
+        tokens = set(_WORD.findall(lower))
+        hits = tokens & self.name_keys
+        heads = {t.split("-", 1)[0] for t in tokens if "-" in t} & self.name_keys
+        if hits or heads:
             taken = [(a, b) for a, b, _ in found]
-            for match in self._hits_pattern(hits).finditer(text):
-                hit = self._name(text, match)
-                if hit is None:
-                    continue
-                end, pairs = hit
-                start = match.start()
-                if not any(a < end and start < b for a, b in taken):
-                    found.append((start, end, pairs))
+            for key in hits | heads:
+                for start, end, pairs in self._names_at(text, lower, key, key in hits, key in heads):
+                    if not any(a < end and start < b for a, b in taken):
+                        found.append((start, end, pairs))
             found.sort(key=lambda item: item[0])
         cues: list[Cue] = []
         for start, end, pairs in found:
             if pairs:
-                negated = bool(_NEGATION.search(text, max(0, start - 16), start))
+                window = lower[max(0, start - 16):start]
+                negated = ("no" in window or "without" in window or "except" in window or "neither" in window) and \
+                    bool(_NEGATION.search(text, max(0, start - 16), start))
                 cues.extend([Cue(start, end, dim, value, negated) for dim, value in pairs])
         if len(self._scans) > 200_000:
             self._scans.clear()
         self._scans[text] = cues
         return cues
 
-    def _may_name(self, word: str) -> bool:
-        if word in self.names_exact or word.lower() in self.name_keys:
-            return True
-        if "-" in word:
-            head = word.split("-", 1)[0]
-            return head in self.names_exact or head.lower() in self.name_keys
-        return False
+    def _names_at(self, text: str, lower: str, key: str, whole: bool,
+                  head: bool) -> list[tuple[int, int, tuple[tuple[str, str], ...]]]:
+        """Where `key` starts a word of `text` (a whole word, or the head of a hyphenated one)."""
+        made = []
+        size, pos = len(key), lower.find(key)
+        while pos >= 0:
+            end = pos + size
+            before = lower[pos - 1] if pos else " "
+            after = lower[end] if end < len(lower) else " "
+            if not (before.isalnum() or before in "_-"):
+                is_whole = whole and not (after.isalnum() or after in "_-")
+                if is_whole or (head and after == "-") or key in self.phrases:
+                    hit = self._name(text, pos, end, key)
+                    if hit is not None:
+                        made.append((pos, hit[0], hit[1]))
+            pos = lower.find(key, pos + 1)
+        return made
 
-    def _hits_pattern(self, hits: frozenset[str]) -> re.Pattern[str]:
-        pattern = self._hit_patterns.get(hits)
-        if pattern is None:
-            words = "|".join(re.escape(w) for w in sorted(hits, key=len, reverse=True))
-            pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
-            if len(self._hit_patterns) > 20_000:
-                self._hit_patterns.clear()
-            self._hit_patterns[hits] = pattern
-        return pattern
-
-    def _name(self, text: str, match: re.Match[str]) -> tuple[int, tuple[tuple[str, str], ...]] | None:
-        """A tissue, gene or pathway named at this word: (end, payload)."""
-        word = match.group(0)
-        exact = self.names_exact.get(word)
+    def _name(self, text: str, start: int, end: int, key: str) -> tuple[int, tuple[tuple[str, str], ...]] | None:
+        """A tissue, gene or pathway named at text[start:end]: (end, payload)."""
+        exact = self.names_exact.get(text[start:end])
         if exact is not None:
-            return match.end(), exact
-        lower = word.lower()
-        folded = self.names_folded.get(lower)
+            return end, exact
+        folded = self.names_folded.get(key)
         if folded is not None:
-            return match.end(), folded
-        for phrase, pairs in self.phrases.get(lower, ()):
-            long = phrase.match(text, match.start())
+            return end, folded
+        for phrase, pairs in self.phrases.get(key, ()):
+            long = phrase.match(text, start)
             if long:
                 return long.end(), pairs
-        if "-" in word:
-            head = word.split("-", 1)[0]
-            pairs = self.names_exact.get(head) or self.names_folded.get(head.lower())
-            if pairs is not None:
-                return match.start() + len(head), pairs
         return None
 
     def slots(self, fact_ids: tuple[str, ...]) -> list[Slot]:
@@ -234,7 +230,9 @@ def _build(sheet: FactSheet) -> Lexicon:
         names_exact=exact,
         names_folded=folded,
         phrases=phrases,
-        name_keys=frozenset(folded) | frozenset(phrases),
+        name_keys=frozenset(folded) | frozenset(phrases) | frozenset(name.lower() for name in exact),
+        facts_by_tissue={t: tuple(f.id for f in sheet.facts if f.tissue == t) for t in sheet.tissues},
+        all_fact_ids=tuple(f.id for f in sheet.facts),
     )
 
 

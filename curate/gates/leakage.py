@@ -70,13 +70,10 @@ def find_leakage(prompts: Prompts, *, test_indices: Sequence[int] | None = None,
 
 
 def _paired_blocks(prompts: Prompts, test: list[int], train: list[int]) -> list[tuple[list[int], list[int]]]:
-    any_without = any(not prompts.items[i].fact_ids for i in (*test, *train))
     sides: dict[tuple[str, frozenset[str]], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for side, indices in ((0, test), (1, train)):
         for index in indices:
             sides[prompts.about(index)][side].append(index)
-            if any_without and prompts.items[index].fact_ids:
-                sides[("entities", prompts.entities(index))][side].append(index)
     return [(a, b) for a, b in sides.values() if a and b]
 
 

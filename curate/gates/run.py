@@ -89,6 +89,7 @@ def run_gates(
         counts_by_split=dict(sorted(Counter(it.split for it in everything).items())),
         coverage_gates=enforce_coverage,
         seconds=seconds,
+        stated=stated,
     )
 
 

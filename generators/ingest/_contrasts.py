@@ -9,19 +9,20 @@ design-matrix rows), the truth of a simulation, and the pairwise GeneLab compari
 from __future__ import annotations
 
 import re
-from itertools import product
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 FACTORS = ("drug", "hu", "ir")
 # Canonical level names, reference first.
 LEVELS: Mapping[str, tuple[str, str]] = MappingProxyType(
     {"drug": ("vehicle", "KMP"), "hu": ("NL", "HU"), "ir": ("sham", "IR")}
 )
-FACTOR_WORDS = {"drug": "drug (KMP vs vehicle)", "hu": "HU (unloaded vs normally loaded)", "ir": "IR (irradiated vs sham)"}
+FACTOR_WORDS = {
+    "drug": "drug (KMP vs vehicle)", "hu": "HU (unloaded vs normally loaded)", "ir": "IR (irradiated vs sham)",
+}
 
 Cell = tuple[int, int, int]
-CELLS: tuple[Cell, ...] = tuple(product((0, 1), repeat=3))  # type: ignore[assignment]
+CELLS: tuple[Cell, ...] = tuple((drug, hu, ir) for drug in (0, 1) for hu in (0, 1) for ir in (0, 1))
 
 _CONTROL: Cell = (0, 0, 0)
 
@@ -74,7 +75,7 @@ _NAME_NOISE = re.compile(
 
 
 def cell_label(cell: Cell) -> str:
-    return " & ".join(LEVELS[factor][level] for factor, level in zip(FACTORS, cell))
+    return " & ".join(LEVELS[factor][level] for factor, level in zip(FACTORS, cell, strict=False))
 
 
 def contrast_from_name(stem: str) -> str | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -52,7 +52,7 @@ def differential_expression(
     if not 0 < padj < 1:
         raise BadInputError(f"--padj {padj}: the threshold must lie strictly between 0 and 1")
     counts, metadata = _inputs(adata, design_key)
-    cells = [tuple(int(metadata[f].cat.codes.iloc[i]) for f in FACTORS) for i in range(len(metadata))]
+    cells = cells_of(metadata)
     with single_threaded_blas():
         if method == "pydeseq2":
             fit, version = fit_pydeseq2(counts, metadata, n_cpus=n_cpus)[1], _pydeseq2_version()
@@ -89,7 +89,7 @@ def de_table(adata: AnnData, contrast: str, *, key: str = "de") -> pd.DataFrame:
 def contrast_matrix(design: np.ndarray, cells: Sequence[Cell]) -> np.ndarray:
     """Coefficients x contrasts: each contrast's signed sum of its cells' design rows."""
     rows: dict[Cell, np.ndarray] = {}
-    for row, cell in zip(np.asarray(design, dtype=float), cells):
+    for row, cell in zip(np.asarray(design, dtype=float), cells, strict=False):
         rows.setdefault(cell, row)
     return np.column_stack(
         [sum(weight * rows[cell] for cell, weight in CONTRASTS[name].items()) for name in CONTRAST_NAMES]
@@ -198,6 +198,12 @@ def design_metadata(adata: AnnData, design_key: str = "design") -> pd.DataFrame:
     )
 
 
+def cells_of(metadata: pd.DataFrame) -> list[Cell]:
+    """Each sample's cell (drug, hu, ir) as 0/1 codes, from `design_metadata`'s categoricals."""
+    codes = np.column_stack([metadata[factor].cat.codes.to_numpy() for factor in FACTORS])
+    return [(int(d), int(h), int(i)) for d, h, i in codes]
+
+
 @contextmanager
 def single_threaded_blas() -> Iterator[None]:
     """OPENBLAS_NUM_THREADS=1 for this process (threadpoolctl) and for the worker processes it starts."""
@@ -219,14 +225,17 @@ def single_threaded_blas() -> Iterator[None]:
 def _inputs(adata: AnnData, design_key: str) -> tuple[np.ndarray, pd.DataFrame]:
     metadata = design_metadata(adata, design_key)
     counts = np.asarray(adata.X.toarray() if hasattr(adata.X, "toarray") else adata.X)
-    if (counts == 0).any(axis=0).all():
-        raise BadInputError("every gene has a zero in some sample; median-of-ratios size factors are undefined")
     return counts.astype(np.int64), metadata
 
 
 def _fit_fast(counts: np.ndarray, metadata: pd.DataFrame, cells: list[Cell]) -> Fit:
     from formulaic import model_matrix
 
+    if (counts == 0).any(axis=0).all():
+        raise BadInputError(
+            "every gene has a zero count in some sample, so median-of-ratios size factors are undefined; "
+            "use --de-method pydeseq2 (it falls back to iterative size factors)"
+        )
     design = model_matrix(DESIGN_FORMULA, metadata)
     cell_index = np.array([CELLS.index(cell) for cell in cells])
     return fit_saturated(counts, cell_index, design.to_numpy(dtype=float), list(design.columns))

@@ -129,7 +129,9 @@ def map_design(adata: AnnData, *, design: DesignSpec | None = None, key_added: s
         labels = np.array(LEVELS[factor])[assignment[:, position]]
         adata.obs[f"{key_added}_{factor}"] = pd.Categorical(labels, categories=list(LEVELS[factor]))
     adata.uns[key_added] = {
-        "params": {"design_file": spec.source, "group_column": spec.group_column or "", "min_replicates": MIN_REPLICATES},
+        "params": {
+            "design_file": spec.source, "group_column": spec.group_column or "", "min_replicates": MIN_REPLICATES,
+        },
         "mapping": {
             factor: {"column": c.column, "treated": list(c.treated), "reference": list(c.reference)}
             for factor, c in chosen.items()
@@ -296,7 +298,7 @@ def _from_spec(factor: str, given: FactorSpec, obs: pd.DataFrame, spec: DesignSp
     treated = {normalise(v) for v in given.treated}
     reference = {normalise(v) for v in given.reference}
     assignment = []
-    for sample, value in zip(obs.index, values):
+    for sample, value in zip(obs.index, values, strict=False):
         words = {normalise(value)} | {normalise(t) for s in _SPLITTERS if s in value for t in value.split(s)}
         is_treated, is_reference = bool(words & treated), bool(words & reference)
         if is_treated == is_reference:
@@ -306,8 +308,8 @@ def _from_spec(factor: str, given: FactorSpec, obs: pd.DataFrame, spec: DesignSp
                 f"{'and' if is_treated else 'nor'} reference ({', '.join(given.reference) or '-'}) for {factor}"
             )
         assignment.append(int(is_treated))
-    levels_t = tuple(sorted({v for v, a in zip(values, assignment) if a}))
-    levels_r = tuple(sorted({v for v, a in zip(values, assignment) if not a}))
+    levels_t = tuple(sorted({v for v, a in zip(values, assignment, strict=False) if a}))
+    levels_r = tuple(sorted({v for v, a in zip(values, assignment, strict=False) if not a}))
     return _Candidate(factor, str(column), tuple(assignment), levels_t, levels_r)
 
 
@@ -334,7 +336,9 @@ def _parse_factors(where: Path, raw: Any) -> dict[str, FactorSpec]:
             raise BadInputError(f"{where}: factors.{factor} must be a column name or {{column, treated, reference}}")
         unknown = sorted(set(body) - {"column", "treated", "reference"})
         if unknown:
-            raise BadInputError(f"{where}: unknown key factors.{factor}.{unknown[0]}; allowed: column, treated, reference")
+            raise BadInputError(
+                f"{where}: unknown key factors.{factor}.{unknown[0]}; allowed: column, treated, reference"
+            )
         spec = FactorSpec(
             column=_optional_str(where, f"factors.{factor}.column", body.get("column")),
             treated=_str_list(where, f"factors.{factor}.treated", body.get("treated")),

@@ -39,16 +39,22 @@ def facts_from_results(adata: AnnData, *, tissue: str, key: str = "de", rules_ke
     for contrast, field in STRESSOR_CONTRASTS.items():
         if contrast in counts:
             n, up, down = (int(v) for v in counts[contrast])
-            facts.append(DegCountFact(tissue=tissue, contrast=field, n_degs=n, n_up=up, n_down=down,
-                                      provenance=_provenance(adata, contrast, method, padj)))
+            facts.append(DegCountFact.model_validate(
+                {"tissue": tissue, "contrast": field, "n_degs": n, "n_up": up, "n_down": down,
+                 "provenance": _provenance(adata, contrast, method, padj)}
+            ))
     for contrast, condition in KMP_CONTRASTS.items():
         if contrast in counts:
-            facts.append(KmpEffectFact(tissue=tissue, condition=condition, n_degs=int(counts[contrast][0]),
-                                       provenance=_provenance(adata, contrast, method, padj)))
+            facts.append(KmpEffectFact.model_validate(
+                {"tissue": tissue, "condition": condition, "n_degs": int(counts[contrast][0]),
+                 "provenance": _provenance(adata, contrast, method, padj)}
+            ))
     for contrast, term in INTERACTION_CONTRASTS.items():
         if contrast in counts:
-            facts.append(InteractionFact(tissue=tissue, term=term, n_degs=int(counts[contrast][0]),
-                                         provenance=_provenance(adata, contrast, method, padj)))
+            facts.append(InteractionFact.model_validate(
+                {"tissue": tissue, "term": term, "n_degs": int(counts[contrast][0]),
+                 "provenance": _provenance(adata, contrast, method, padj)}
+            ))
     if rules["response_class"]:
         inputs = {k: int(v) for k, v in rules["class_inputs"].items()}
         note = (
@@ -65,7 +71,7 @@ def facts_from_results(adata: AnnData, *, tissue: str, key: str = "de", rules_ke
     facts.extend(_pathway_facts(adata, tissue, rules, padj))
     hubs = rules["hub_genes"]
     used = ", ".join(str(c) for c in hubs["contrasts"])
-    for gene, value in zip(hubs["gene"], hubs["mean_abs_log2fc"]):
+    for gene, value in zip(hubs["gene"], hubs["mean_abs_log2fc"], strict=False):
         facts.append(HubGeneFact(
             tissue=tissue, gene=str(gene), mean_abs_log2fc=float(value),
             provenance=_provenance(adata, KMP_UNDER_STRESS_CONTRAST, f"{method}; mean |log2FC|", padj, contrast=used,
@@ -123,18 +129,19 @@ def _pathway_facts(adata: AnnData, tissue: str, rules: Mapping[str, Any], padj: 
             continue
         seen.add(pathway)
         note = (
-            f"{raw}: NES {float(table['stress_nes'][i]):.3f} (padj {float(table['stress_padj'][i]):.3g}) under HU+IR vs "
-            f"control, {float(table['kmp_nes'][i]):.3f} (padj {float(table['kmp_padj'][i]):.3g}) for KMP under HU+IR; "
+            f"{raw}: NES {float(table['stress_nes'][i]):.3f} (padj {float(table['stress_padj'][i]):.3g}) "
+            f"under HU+IR vs control, {float(table['kmp_nes'][i]):.3f} (padj {float(table['kmp_padj'][i]):.3g}) "
+            "for KMP under HU+IR; "
             f"ranking: {gsea['params']['ranking']}{note_source}"
         )
-        facts.append(PathwayShiftFact(
-            tissue=tissue, pathway=pathway, collection=collection,
-            stress_nes=round(float(table["stress_nes"][i]), 3), kmp_nes=round(float(table["kmp_nes"][i]), 3),
-            pattern=pattern, stress_significant=bool(table["stress_significant"][i]),
-            kmp_significant=bool(table["kmp_significant"][i]),
-            provenance=_record(source, contrast=f"{STRESS_CONTRAST}, {KMP_UNDER_STRESS_CONTRAST}",
-                               method=f"{gsea['params']['method']}; pattern rule", padj=padj, note=note),
-        ))
+        facts.append(PathwayShiftFact.model_validate({
+            "tissue": tissue, "pathway": pathway, "collection": collection,
+            "stress_nes": round(float(table["stress_nes"][i]), 3), "kmp_nes": round(float(table["kmp_nes"][i]), 3),
+            "pattern": pattern, "stress_significant": bool(table["stress_significant"][i]),
+            "kmp_significant": bool(table["kmp_significant"][i]),
+            "provenance": _record(source, contrast=f"{STRESS_CONTRAST}, {KMP_UNDER_STRESS_CONTRAST}",
+                                  method=f"{gsea['params']['method']}; pattern rule", padj=padj, note=note),
+        }))
     return facts
 
 
@@ -172,7 +179,9 @@ def _provenance(
                    note=note)
 
 
-def _record(source: Mapping[str, str], *, contrast: str, method: str, padj: float, note: str | None = None) -> Provenance:
+def _record(
+    source: Mapping[str, str], *, contrast: str, method: str, padj: float, note: str | None = None
+) -> Provenance:
     from schemas import Provenance
 
     return Provenance(source=source["name"], sha256=source["sha256"], contrast=contrast, method=method,

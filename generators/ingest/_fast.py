@@ -68,7 +68,7 @@ def fit_saturated(counts: np.ndarray, cells: np.ndarray, design: np.ndarray, col
     dispersions = stages.map(genewise, fitted, squared_logres, prior_var)
     eta, hat = stages.cell_means(dispersions)
     mu = size_factors[:, None] * np.exp(eta[cells])
-    cooks = _cooks(y, normed[:, nonzero], mu, hat, design, cells)
+    cooks = _cooks(y, normed[:, nonzero], mu, hat, design)
 
     all_disp = np.full(counts.shape[1], np.nan)
     all_eta = np.full((n_cells, counts.shape[1]), np.nan)
@@ -256,7 +256,9 @@ def _fit_trend(genewise: np.ndarray, normed_means: np.ndarray):  # type: ignore[
     return lambda means: a0 + a1 / means
 
 
-def _dispersion_prior(genewise: np.ndarray, fitted: np.ndarray, n_samples: int, n_coefficients: int) -> tuple[float, float]:
+def _dispersion_prior(
+    genewise: np.ndarray, fitted: np.ndarray, n_samples: int, n_coefficients: int
+) -> tuple[float, float]:
     from pydeseq2.utils import mean_absolute_deviation
 
     residuals = np.log(genewise) - np.log(fitted)
@@ -266,7 +268,7 @@ def _dispersion_prior(genewise: np.ndarray, fitted: np.ndarray, n_samples: int, 
     return squared_logres, prior_var
 
 
-def _cooks(y: np.ndarray, normed: np.ndarray, mu: np.ndarray, hat: np.ndarray, design: np.ndarray, cells: np.ndarray) -> np.ndarray:
+def _cooks(y: np.ndarray, normed: np.ndarray, mu: np.ndarray, hat: np.ndarray, design: np.ndarray) -> np.ndarray:
     from pydeseq2.utils import robust_method_of_moments_disp
 
     frame = pd.DataFrame(design, index=[str(i) for i in range(design.shape[0])])

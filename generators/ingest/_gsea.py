@@ -51,7 +51,9 @@ def pathway_enrichment(
         )
     labels, matched = _gene_labels(adata, gene_sets)
     gmt_name = (source or {}).get("name", "gene sets")
-    usable = {name: genes for name, genes in gene_sets.items() if MIN_SET_SIZE <= len(set(genes) & matched) <= MAX_SET_SIZE}
+    usable = {
+        name: genes for name, genes in gene_sets.items() if MIN_SET_SIZE <= len(set(genes) & matched) <= MAX_SET_SIZE
+    }
     if not usable:
         example = next(iter(gene_sets.values()))[:3]
         raise BadInputError(
@@ -119,7 +121,7 @@ def _gene_labels(adata: AnnData, gene_sets: Mapping[str, Sequence[str]]) -> tupl
     ids = [str(g) for g in adata.var_names]
     best = ids
     if "symbol" in adata.var:
-        symbols = [str(s) if str(s) else i for s, i in zip(adata.var["symbol"], ids)]
+        symbols = [str(s) if str(s) else i for s, i in zip(adata.var["symbol"], ids, strict=False)]
         if len(wanted & set(symbols)) > len(wanted & set(ids)):
             best = symbols
     return best, wanted & set(best)
@@ -131,5 +133,6 @@ def _ranking(adata: AnnData, key: str, column: int, labels: list[str]) -> pd.Ser
         pvalue = np.clip(adata.varm[f"{key}_pvalue"][:, column], 1e-300, 1)
         stat = np.sign(adata.varm[f"{key}_log2FoldChange"][:, column]) * -np.log10(pvalue)
     ranking = pd.Series(stat, index=labels).dropna()
-    ranking = ranking[~ranking.index.duplicated(keep="first")]
+    ranking = ranking.iloc[np.argsort(-np.abs(ranking.to_numpy()), kind="stable")]
+    ranking = ranking[~ranking.index.duplicated(keep="first")]  # a duplicated name keeps its strongest value
     return ranking.sort_values(ascending=False)

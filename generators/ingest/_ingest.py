@@ -212,7 +212,8 @@ def _read_pathway_inputs(fgsea_files: list[Path], gmt: Path | None, spec: Design
     for path in fgsea_files:
         contrast, table = read_fgsea(path, design=spec)
         if contrast in found.tables:
-            raise BadInputError(f"{path}: a second fGSEA table for {contrast} ({found.files[contrast]['name']} came first)")
+            first = found.files[contrast]["name"]
+            raise BadInputError(f"{path}: a second fGSEA table for {contrast} ({first} came first)")
         found.tables[contrast], found.files[contrast] = table, source_record(path)
     missing = [c for c in GSEA_CONTRASTS if c not in found.tables]
     if found.tables and missing:
@@ -235,7 +236,9 @@ def _add_pathways(adata: AnnData, pathways: _PathwayInputs, permutations: int, s
     return []
 
 
-def _summary(adata: AnnData, kind: str, tissue: str, facts: list[Fact], notes: list[str], de_method: str) -> dict[str, Any]:
+def _summary(
+    adata: AnnData, kind: str, tissue: str, facts: list[Fact], notes: list[str], de_method: str
+) -> dict[str, Any]:
     rules = adata.uns["rules"]
     pathways = rules.get("pathways", {})
     patterns = Counter(str(p) for p in pathways.get("pattern", []) if str(p))

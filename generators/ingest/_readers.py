@@ -68,7 +68,8 @@ def detect_format(path: Path) -> str:
 
 
 def _is_genelab_companion(path: Path) -> bool:
-    return "sampletable" in path.name.lower() or ("contrasts" in path.name.lower() and "glbulkrnaseq" in path.name.lower())
+    name = path.name.lower()
+    return "sampletable" in name or ("contrasts" in name and "glbulkrnaseq" in name)
 
 
 def _first_line(path: Path) -> str:
@@ -176,10 +177,12 @@ def read_deseq2(paths: Sequence[str | os.PathLike[str]], *, design: DesignSpec |
         where = Path(raw)
         contrast = contrast_for_file(where, spec)
         if contrast in tables:
-            raise BadInputError(f"{where}: contrast {contrast} already comes from {files[contrast]['name']}; give one file per contrast")
+            raise BadInputError(
+                f"{where}: contrast {contrast} already comes from {files[contrast]['name']}; give one file per contrast"
+            )
         tables[contrast] = _deseq2_table(where)
         files[contrast] = source_record(where)
-    return results_adata(tables, files=files, fmt="deseq2")
+    return results_adata(tables, files=files, fmt="deseq2", params={"method": "DESeq2 results tables (read)"})
 
 
 def contrast_for_file(where: Path, spec: DesignSpec) -> str:
@@ -344,7 +347,7 @@ def read_genelab(
     sample_path = Path(sample_table) if sample_table else _companion(where, "SampleTable")
     contrasts_path = Path(contrasts_table) if contrasts_table else _companion(where, "contrasts")
     if sample_path is not None:
-        _check_sample_table(sample_path, design)
+        _check_sample_table(sample_path, groups, design)
     if contrasts_path is not None:
         _check_contrasts_table(contrasts_path, comparisons)
     genes = frame[gene_column].str.strip()
@@ -368,7 +371,8 @@ def read_genelab(
         for table in tables.values():
             table["symbol"] = frame["SYMBOL"].to_numpy()
     record = source_record(where)
-    return results_adata(tables, files={name: record for name in tables}, fmt="genelab")
+    return results_adata(tables, files={name: record for name in tables}, fmt="genelab",
+                         params={"method": "GeneLab DGE table (DESeq2 Wald, pairwise groups; read)"})
 
 
 def _genelab_gene_column(where: Path, frame: pd.DataFrame) -> str:
@@ -444,12 +448,14 @@ def _companion(table: Path, kind: str) -> Path | None:
     return matches[0] if matches else None
 
 
-def _check_sample_table(path: Path, design: DesignSpec | None) -> None:
+def _check_sample_table(path: Path, groups: Sequence[str], design: DesignSpec | None) -> None:
+    """Every cell of the 2x2x2 has 2 or more samples. Conditions are mapped with the table's group
+    names, so a SampleTable that lacks whole groups still maps (and is refused for the missing cell)."""
     frame = _read_strings(path)
     if "condition" not in frame.columns:
         raise BadInputError(f"{path}: no 'condition' column; GeneLab's SampleTable lists each sample's group")
     conditions = frame["condition"].str.strip().tolist()
-    cells = map_groups(sorted(set(conditions)), design=design, where=f"{path.name} conditions")
+    cells = map_groups(sorted(set(conditions) | set(groups)), design=design, where=f"{path.name} conditions")
     check_cells([cells[c] for c in conditions], what=f"samples in {path.name}")
 
 
@@ -490,7 +496,8 @@ def read_fgsea(path: str | os.PathLike[str], *, design: DesignSpec | None = None
         gaps = np.flatnonzero(np.isnan(out[column].to_numpy()))
         if gaps.size:
             raise BadInputError(
-                f"{where}: {column} is NaN at row {gaps[0] + 1} (pathway {out.index[gaps[0]]!r}); every pathway needs one"
+                f"{where}: {column} is NaN at row {gaps[0] + 1} (pathway {out.index[gaps[0]]!r}); "
+                "every pathway needs one"
             )
     _check_probabilities(where, out, "padj")
     return contrast, out
@@ -510,7 +517,9 @@ def read_gmt(path: str | os.PathLike[str]) -> dict[str, list[str]]:
         fields = [field.strip() for field in line.split("\t")]
         genes = [gene for gene in fields[2:] if gene]
         if len(fields) < 3 or not fields[0] or not genes:
-            raise BadInputError(f"{where}: line {number} is not 'name<TAB>description<TAB>gene...' with at least one gene")
+            raise BadInputError(
+                f"{where}: line {number} is not 'name<TAB>description<TAB>gene...' with at least one gene"
+            )
         if fields[0] in sets:
             raise BadInputError(f"{where}: gene set {fields[0]!r} appears twice (line {number})")
         sets[fields[0]] = list(dict.fromkeys(genes))

@@ -81,8 +81,11 @@ def call_rules(
     }
     if "KMP_baseline" in counts and KMP_UNDER_STRESS_CONTRAST in counts:
         stressor = max((counts[c][0] for c in STRESSOR_CONTRASTS if c in counts), default=0)
-        inputs = {"KMP_baseline": counts["KMP_baseline"][0], KMP_UNDER_STRESS_CONTRAST: counts[KMP_UNDER_STRESS_CONTRAST][0],
-                  "largest_stressor": stressor}
+        inputs = {
+            "KMP_baseline": counts["KMP_baseline"][0],
+            KMP_UNDER_STRESS_CONTRAST: counts[KMP_UNDER_STRESS_CONTRAST][0],
+            "largest_stressor": stressor,
+        }
         rules["class_inputs"] = inputs
         rules["response_class"] = response_class(*inputs.values()) or ""
     if gsea_key in adata.uns:
@@ -118,8 +121,9 @@ def _pathways(gsea: dict[str, Any], padj: float) -> dict[str, Any]:
         stress_sig = bool(stress["padj"][i] < padj)
         kmp_sig = bool(kmp["padj"][j] < padj)
         pattern = pathway_pattern(float(stress["NES"][i]), float(kmp["NES"][j]), stress_sig, kmp_sig)
-        for field, value in zip(rows, (str(name), float(stress["NES"][i]), float(stress["padj"][i]), float(kmp["NES"][j]),
-                                       float(kmp["padj"][j]), stress_sig, kmp_sig, pattern or "")):
+        values = (str(name), float(stress["NES"][i]), float(stress["padj"][i]), float(kmp["NES"][j]),
+                  float(kmp["padj"][j]), stress_sig, kmp_sig, pattern or "")
+        for field, value in zip(rows, values, strict=True):
             rows[field].append(value)
     return {field: np.array(values) for field, values in rows.items()}
 

@@ -181,7 +181,7 @@ def _assign_programs(tissue: str, genes: _Genes, rng: np.random.Generator) -> di
     programs: dict[str, np.ndarray] = {}
     start = 0
     for program, share in PLANS[tissue].items():
-        size = int(round(share * genes.ids.size))
+        size = round(share * genes.ids.size)
         programs[program] = np.sort(pool[start : start + size])
         start += size
     if start > pool.size:
@@ -217,7 +217,7 @@ def _obs(tissue: str, cell_of_sample: np.ndarray, rng: np.random.Generator) -> p
         levels = style["group"]
         columns["group"] = [" & ".join(levels[3 * bit + k] for k, bit in enumerate(cell)) for cell in cells]
     else:
-        for (column, (reference, treated)), position in zip(style.items(), range(3)):
+        for (column, (reference, treated)), position in zip(style.items(), range(3), strict=False):
             columns[column] = [treated if cell[position] else reference for cell in cells]
     columns["animal"] = [f"M{i + 1:03d}" for i in range(len(cells))]
     columns["batch"] = list(rng.choice(["run1", "run2"], len(cells)))

@@ -271,7 +271,8 @@ class SqlSearchEngine(SearchEngine):
             return and_(true(), *(self._filter_condition(part) for part in condition.filters))
         scope = condition.scope
         if isinstance(scope, MetadataFilterScope):
-            return _match(func.json_extract(Record.metadata_, json_path(scope.metadata_property)), condition, json=False)
+            value = func.json_extract(Record.metadata_, json_path(scope.metadata_property))
+            return _match(value, condition, json=False)
         if isinstance(scope, RecordFilterScope):
             return _match(getattr(Record, scope.property), condition, json=False)
         if isinstance(scope, SuggestionFilterScope):
@@ -288,7 +289,8 @@ class SqlSearchEngine(SearchEngine):
         matched = (
             select(Suggestion.id)
             .join(Question, Question.id == Suggestion.question_id)
-            .where(Suggestion.record_id == Record.id, Question.name == scope.question, _match(column, condition, json=json))
+            .where(Suggestion.record_id == Record.id, Question.name == scope.question,
+                   _match(column, condition, json=json))
         )
         return exists(matched)
 
@@ -308,9 +310,9 @@ class SqlSearchEngine(SearchEngine):
         if ResponseStatusFilter.pending in statuses:  # pending: no response yet (from this user, if one is given)
             parts.append(not_(exists(select(Response.id).where(Response.record_id == Record.id, *by_user))))
         if wanted:
-            parts.append(
-                exists(select(Response.id).where(Response.record_id == Record.id, *by_user, Response.status.in_(wanted)))
-            )
+            answered = select(Response.id).where(Response.record_id == Record.id, *by_user,
+                                                 Response.status.in_(wanted))
+            parts.append(exists(answered))
         return or_(false(), *parts)
 
     @staticmethod
@@ -340,10 +342,10 @@ class SqlSearchEngine(SearchEngine):
             else:
                 continue
             columns.append(key.desc() if order.order == SortOrder.desc else key.asc())
-        return columns + [Record.inserted_at.asc(), Record.id.asc()]
+        return [*columns, Record.inserted_at.asc(), Record.id.asc()]
 
 
 def _cosine(a: list[float], b: list[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b))
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
     norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
     return dot / norm if norm else 0.0

@@ -1,0 +1,120 @@
+"""Bench cases for train/: batched generation, and SFT throughput with packing.
+
+Both run on the tiny Mistral-architecture model, on one torch thread (two spinning OpenMP threads
+make timings on a shared 2-core machine meaningless).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+WORK = Path(tempfile.gettempdir()) / "curate-bench-train"
+
+
+@lru_cache(maxsize=2)
+def _examples(quick: bool) -> list[Any]:
+    from generators import generate_examples
+    from generators.embedded import load_default_factsheet
+
+    sheet = load_default_factsheet()
+    tissues = ["heart"] if quick else ["heart", "liver"]
+    return generate_examples(sheet, tissues=tissues, kinds=["factual_qa", "calibration", "comparison"], seed=0,
+                             per_fact=1)
+
+
+@lru_cache(maxsize=2)
+def _base(quick: bool) -> Path:
+    from train.prompts import example_prompt
+    from train.tiny_base import build_tiny_base
+
+    folder = WORK / f"base-{'quick' if quick else 'full'}"
+    shutil.rmtree(folder, ignore_errors=True)
+    build_tiny_base([f"{example_prompt(e)} {e.output}" for e in _examples(quick) if e.split == "train"], folder)
+    return folder
+
+
+def _fit(quick: bool, name: str, **overrides: Any) -> dict[str, Any]:
+    from train.config import resolve_config
+    from train.fit import fit
+
+    root = WORK / f"{name}-{'quick' if quick else 'full'}"
+    shutil.rmtree(root, ignore_errors=True)
+    config = resolve_config(preset="tiny", overrides=overrides)
+    return fit(_examples(quick), base_model=_base(quick), config=config, work_dir=root / "work",
+               record_dir=root / "record", data_version="bench", data_hash="0" * 64, show_progress=False)
+
+
+def _one_thread() -> int:
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    return before
+
+
+def batched_generation(quick: bool) -> dict[str, Any]:
+    """Greedy answers at batch 16 (left padding) against one prompt at a time; outputs must be identical."""
+    import torch
+
+    from train.generation import generate, load_for_generation
+    from train.prompts import example_prompt
+
+    threads = _one_thread()
+    try:
+        _fit(quick, "gen", max_steps=60 if quick else -1)
+        model, tokenizer = load_for_generation(_base(quick), WORK / f"gen-{'quick' if quick else 'full'}/record/adapter")
+        prompts = [example_prompt(e) for e in _examples(quick)][: 32 if quick else 96]
+        max_new = 48 if quick else 96
+        generate(model, tokenizer, prompts[:4], batch_size=4, max_new_tokens=8)  # warm-up
+        began = time.perf_counter()
+        single = generate(model, tokenizer, prompts, batch_size=1, max_new_tokens=max_new)
+        baseline = time.perf_counter() - began
+        began = time.perf_counter()
+        batched = generate(model, tokenizer, prompts, batch_size=16, max_new_tokens=max_new)
+        candidate = time.perf_counter() - began
+    finally:
+        torch.set_num_threads(threads)
+    identical = [g.text for g in single] == [g.text for g in batched]
+    ratio = baseline / candidate
+    return {
+        "baseline_s": round(baseline, 3),
+        "candidate_s": round(candidate, 3),
+        "ratio": round(ratio, 2),
+        "identical_outputs": identical,
+        "goal": ">= 8x faster, identical outputs",
+        "goal_met": identical and ratio >= 8,
+        "note": f"ratio = one-at-a-time / batch-16 time (speed-up); {len(prompts)} prompts, greedy, "
+                f"max {max_new} new tokens, tiny model with a fitted adapter, 1 thread",
+    }
+
+
+def sft_packing(quick: bool) -> dict[str, Any]:
+    """SFT tokens/s: packed sequences (bfd, padding-free) against padded batches, same data and epochs."""
+    import torch
+
+    threads = _one_thread()
+    epochs = 3 if quick else 10
+    try:
+        padded = _fit(quick, "padded", num_train_epochs=epochs)
+        packed = _fit(quick, "packed", num_train_epochs=epochs, packing=True, max_length=256)
+    finally:
+        torch.set_num_threads(threads)
+    return {
+        "baseline_s": padded["time_s"],
+        "candidate_s": packed["time_s"],
+        "ratio": round(packed["tokens_per_s"] / padded["tokens_per_s"], 2),
+        "padded_tokens_per_s": padded["tokens_per_s"],
+        "packed_tokens_per_s": packed["tokens_per_s"],
+        "padded_steps": padded["global_step"],
+        "packed_steps": packed["global_step"],
+        "note": f"ratio = packed / padded tokens per second (real tokens only); {epochs} epochs of "
+                f"{padded['n_train_examples']} examples, tiny preset (batch 16), packed to 256 tokens, 1 thread, CPU",
+    }
+
+
+CASES = {"train_batched_generation": batched_generation, "train_sft_packing": sft_packing}
