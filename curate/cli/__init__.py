@@ -16,6 +16,7 @@ from curate.cli import card, diff, export, hub, show
 from curate.cli import eval as eval_noun
 from curate.cli import train
 from curate.cli import verify as verify_noun
+from curate.cli import cycle as cycle_noun
 from curate.cli import drill, review
 from curate.cli import ingest
 from curate.cli import lint
@@ -40,6 +41,7 @@ hub.register(app)
 train.register(app)
 eval_noun.register(app)
 verify_noun.register(app)
+cycle_noun.register(app)
 review.register(app)
 ingest.register(app)
 drill.register(app)

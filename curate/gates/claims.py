@@ -78,7 +78,7 @@ _REPORTED = re.compile(r"\b(?:claim(?:ed|s)?|says?|said|wrote|written|stated?|qu
                        re.I)
 
 
-@dataclass
+@dataclass(slots=True)
 class Num:
     start: int
     end: int
@@ -119,7 +119,8 @@ def _read_numbers(text: str, padj: float) -> tuple[list[Num], list[Finding]]:
             vtype = "int"
         elif suffix.startswith(("%", "percent", "per cent")):
             vtype = "percent"
-        elif suffix.endswith("fold") or suffix in ("x", "×") or _TIMES_AFTER.match(text, end):
+        elif suffix.endswith("fold") or suffix in ("x", "×") or (
+                text[end:end + 7].lstrip().lower().startswith(("times", "fold", "-fold")) and _TIMES_AFTER.match(text, end)):
             vtype = "ratio"
         elif sign:
             vtype = "signed"
@@ -148,8 +149,8 @@ def _classify(num: Num, text: str, padj: float, findings: list[Finding]) -> None
     start, end = num.start, num.end
     before = text[max(0, start - 40):start]
     tail = before[-24:].lower()
-    line_start = text.rfind("\n", 0, start) + 1
-    if num.vtype == "int" and not text[line_start:start].strip() and re.match(r"[.)]\s", text[end:end + 2]):
+    if num.vtype == "int" and text[end:end + 1] in (".", ")") and text[end + 1:end + 2] in (" ", "\n", "\t") \
+            and not text[text.rfind("\n", 0, start) + 1:start].strip():
         num.exempt = "list marker"
         return
     if "step" in tail and re.search(r"\bstep\s*$", before, re.I):
@@ -167,9 +168,10 @@ def _classify(num: Num, text: str, padj: float, findings: list[Finding]) -> None
     if ("fc" in tail or "fold" in tail) and _LFC_CUT.search(before):
         num.exempt = "threshold"
         return
-    after = _NEXT_WORD.match(text, end)
-    if (after and after.group(1).lower() in _DESIGN_WORDS and _DESIGN_AFTER.match(text, end)) or (
-            "n" in tail[-6:] and _N_EQUALS.search(before)):
+    following = text[end:end + 24].split(None, 1)
+    next_word = following[0].lower().rstrip(".,;:)") if following else ""
+    if (next_word in _DESIGN_WORDS and _DESIGN_AFTER.match(text, end)) or (
+            ("=" in tail[-4:] or "size of" in tail) and _N_EQUALS.search(before)):
         num.exempt = "design constant"
         return
     if not num.signed and any(abs(num.value - c) < 1e-9 for c in _RULE_CONSTANTS) and (

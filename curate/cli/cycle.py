@@ -1,0 +1,86 @@
+"""`curate cycle` and `curate report`: the closed loop, and its progression across rounds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from curate.cli._options import Home, Json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("cycle", help="Fit, evaluate, review and drill, round after round (optionally with a control arm).")(
+        cycle)
+    app.command("report", help="Show the progression across rounds of a cycle: table, plot, reliability.")(report)
+
+
+def cycle(
+    rounds: Annotated[int, typer.Option(help="Rounds of fit, eval, review and drill.")] = 3,
+    reviewer: Annotated[str, typer.Option(help="auto: eval findings review; argilla: a biologist does.")] = "auto",
+    base_model: Annotated[Optional[Path], typer.Option("--base-model", help="Base model folder; default: a tiny "
+                                                       "model built from the start version.")] = None,
+    control: Annotated[bool, typer.Option("--control", help="Also run an undrilled control arm.")] = False,
+    seeds: Annotated[str, typer.Option(help="Comma list of training seeds, e.g. 0,1,2.")] = "0",
+    version: Annotated[Optional[str], typer.Option(help="Start version; default: the latest.")] = None,
+    preset: Annotated[str, typer.Option(help="Fit preset: tiny or study.")] = "tiny",
+    epochs: Annotated[Optional[float], typer.Option(help="Training epochs per round (the budget).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Fit config overrides (YAML/JSON).")] = None,
+    per_fact: Annotated[int, typer.Option("--per-fact", help="New paraphrases per failing fact.")] = 2,
+    api_url: Annotated[Optional[str], typer.Option(envvar="ARGILLA_API_URL", help="Argilla URL.")] = None,
+    api_key: Annotated[Optional[str], typer.Option(envvar="ARGILLA_API_KEY", help="Argilla API key.",
+                                                   show_default=False)] = None,
+    review_timeout: Annotated[float, typer.Option(help="Seconds to wait for Argilla reviews.")] = 3600.0,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the last interrupted cycle.")] = False,
+    home: Home = None,
+    json: Json = False,
+) -> None:
+    from curate.cli._output import console, print_json, table
+    from curate.cycle import CycleRequest, run, start_or_resume
+    from curate.errors import BadInputError
+    from curate.registry import Registry
+    from curate.report import TABLE_COLUMNS, progression_rows, table_rows
+
+    try:
+        seed_list = tuple(int(s) for s in seeds.split(",") if s.strip())
+    except ValueError:
+        raise BadInputError(f"--seeds {seeds!r}: give whole numbers separated by commas") from None
+    request = CycleRequest(rounds=rounds, reviewer=reviewer, base_model=base_model, control=control,
+                           seeds=seed_list or (0,), version=version, preset=preset, epochs=epochs,
+                           config_file=config, per_fact=per_fact, api_url=api_url, api_key=api_key,
+                           review_timeout=review_timeout)
+    registry = Registry(home)
+    state = start_or_resume(registry, request, resume=resume)
+    err = console(stderr=True)
+    state = run(registry, state, on_event=lambda message: err.print(f"[dim]{message}[/dim]"))
+    rows = progression_rows({"rounds": state.rounds})
+    if json:
+        print_json({"cycle_id": state.cycle_id, "folder": str(state.folder), "rows": rows})
+        return
+    console().print(table(f"{state.cycle_id}: progression", TABLE_COLUMNS, table_rows(rows)))
+
+
+def report(
+    out: Annotated[Optional[Path], typer.Option(help="Folder for the plot and diagrams; default: the cycle's.")] = None,
+    cycle_id: Annotated[Optional[str], typer.Option("--cycle", help="A cycle id; default: the latest.")] = None,
+    home: Home = None,
+    json: Json = False,
+) -> None:
+    from curate.cli._output import console, print_json, table
+    from curate.registry import Registry
+    from curate.report import TABLE_COLUMNS, pick_cycle, table_rows, write_report
+
+    registry = Registry(home)
+    chosen = pick_cycle(registry, cycle_id)
+    folder = out or registry.home / "cycles" / chosen["cycle_id"] / "report"
+    result = write_report(registry, chosen, folder)
+    if json:
+        print_json(result)
+        return
+    out_console = console()
+    out_console.print(table(f"{result['cycle_id']}: progression", TABLE_COLUMNS, table_rows(result["rows"])))
+    summary_rows = [[s["arm"], s["round"], s["n_seeds"], f"{s['mean']:.3f}", f"{s['sd']:.3f}",
+                     f"{s['min']:.3f}-{s['max']:.3f}"] for s in result["summary"]]
+    out_console.print(table("accuracy across seeds", ["arm", "round", "seeds", "mean", "sd", "range"], summary_rows))
+    out_console.print(f"plot: {result['plot']}; {len(result['reliability'])} reliability diagrams in {folder}")

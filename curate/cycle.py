@@ -1,0 +1,308 @@
+"""`curate cycle`: fit, evaluate on the fixed held-out test split, review, drill, repeat.
+
+A cycle lives in ``<home>/cycles/<cycle id>/``::
+
+    state.json     every finished step of every round, of every arm and seed (rewritten atomically)
+    fit.json       the fit config overrides shared by all rounds
+    base/          the tiny base model, when no --base-model is given
+
+An *arm* is a sequence of versions. The drilled arm drills the failures of each round. The control
+arm (``--control``) starts from the same version and, each round, adds exactly as many examples as
+the drilled arm did, made the same way but about facts picked at random. Both arms fit from the same
+base with the same config and seed, so the only difference is which facts the new examples target.
+
+``--resume`` reads state.json and continues after the last finished step.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from curate.errors import BadInputError, NotFoundError
+
+if TYPE_CHECKING:
+    from curate.registry import Registry
+    from schemas import EvalReport, Example, FactSheet
+
+STEPS = ("fit", "eval", "review", "drill")
+ARMS = ("drilled", "control")
+STATE = "state.json"
+
+
+@dataclass(frozen=True)
+class CycleRequest:
+    rounds: int = 3
+    reviewer: str = "auto"
+    base_model: Path | None = None
+    control: bool = False
+    seeds: tuple[int, ...] = (0,)
+    version: str | None = None
+    preset: str = "tiny"
+    epochs: float | None = None
+    config_file: Path | None = None
+    per_fact: int = 2
+    api_url: str | None = None
+    api_key: str | None = None
+    review_timeout: float = 3600.0
+
+
+@dataclass
+class CycleState:
+    cycle_id: str
+    folder: Path
+    request: dict[str, Any]
+    rounds: list[dict[str, Any]] = field(default_factory=list)  # one entry per (seed, arm, round)
+    finished: bool = False
+
+    def find(self, seed: int, arm: str, round_number: int) -> dict[str, Any] | None:
+        return next((r for r in self.rounds if (r["seed"], r["arm"], r["round"]) == (seed, arm, round_number)), None)
+
+    def save(self) -> None:
+        payload = {"cycle_id": self.cycle_id, "request": self.request, "rounds": self.rounds,
+                   "finished": self.finished}
+        temp = self.folder / f".{STATE}.{uuid.uuid4().hex}"
+        temp.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
+        os.replace(temp, self.folder / STATE)
+
+
+Event = Callable[[str], None]
+
+
+def start_or_resume(registry: Registry, request: CycleRequest, *, resume: bool) -> CycleState:
+    if request.rounds < 1:
+        raise BadInputError(f"--rounds {request.rounds} is not allowed: give at least 1")
+    if request.reviewer not in ("auto", "argilla"):
+        raise BadInputError(f"--reviewer {request.reviewer!r}: choose auto or argilla")
+    if resume:
+        return _latest_unfinished(registry)
+    registry.ensure_writable()
+    version = request.version or _latest_version(registry)
+    registry.manifest(version)
+    cycle_id = f"cycle-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:6]}"
+    folder = registry.home / "cycles" / cycle_id
+    folder.mkdir(parents=True)
+    settings = {**request.__dict__, "version": version, "base_model": str(request.base_model or ""),
+                "config_file": str(request.config_file or ""), "seeds": list(request.seeds), "api_key": None}
+    state = CycleState(cycle_id, folder, settings)
+    state.save()
+    return state
+
+
+def _latest_version(registry: Registry) -> str:
+    names = registry.version_names()
+    if not names:
+        raise NotFoundError(f"no versions in {registry.home}: run `curate generate` first")
+    return names[-1]
+
+
+def _latest_unfinished(registry: Registry) -> CycleState:
+    folder = registry.home / "cycles"
+    candidates = sorted(folder.glob("cycle-*/" + STATE)) if folder.is_dir() else []
+    for path in reversed(candidates):
+        data = json.loads(path.read_text())
+        if not data["finished"]:
+            return CycleState(data["cycle_id"], path.parent, data["request"], data["rounds"], False)
+    raise NotFoundError(f"no interrupted cycle in {folder} to resume")
+
+
+def run(registry: Registry, state: CycleState, *, on_event: Event = lambda _: None) -> CycleState:
+    """Run (or finish) every round of every arm and seed, saving state after each step."""
+    req = state.request
+    base = _base_model(registry, state, on_event)
+    arms = ARMS if req["control"] else ARMS[:1]
+    for seed in req["seeds"]:
+        config_file = _fit_config(state, seed)
+        versions = {arm: req["version"] for arm in arms}
+        for round_number in range(1, req["rounds"] + 1):
+            for arm in arms:
+                record = state.find(seed, arm, round_number) or _new_round(state, seed, arm, round_number,
+                                                                           versions[arm])
+                _run_round(registry, state, record, base, config_file, on_event)
+                versions[arm] = record.get("next_version") or record["version"]
+    state.finished = True
+    state.save()
+    return state
+
+
+def _new_round(state: CycleState, seed: int, arm: str, round_number: int, version: str) -> dict[str, Any]:
+    record: dict[str, Any] = {"seed": seed, "arm": arm, "round": round_number, "version": version, "done": []}
+    state.rounds.append(record)
+    state.save()
+    return record
+
+
+def _run_round(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path,
+               on_event: Event) -> None:
+    label = f"seed {record['seed']} {record['arm']} round {record['round']} ({record['version']})"
+    last_round = record["round"] == state.request["rounds"]
+    for step in STEPS:
+        if step in record["done"] or (last_round and step in ("review", "drill")):
+            continue
+        on_event(f"{label}: {step}")
+        STEP_FUNCTIONS[step](registry, state, record, base, config_file)
+        record["done"].append(step)
+        state.save()
+
+
+# -- steps ---------------------------------------------------------------------------------------
+def _fit(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path) -> None:
+    from curate.training import FitRequest, fit_version
+
+    run = fit_version(registry, FitRequest(version=record["version"], base_model=base, preset=state.request["preset"],
+                                           config_file=config_file, show_progress=False))
+    record["run_id"] = run["run_id"]
+    record["fit"] = {k: run.get(k) for k in ("train_loss", "seconds", "tokens_per_second", "n_train") if k in run}
+
+
+def _eval(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path) -> None:
+    from curate.training import EvalRequest, eval_version
+
+    # The held-out test split is the start version's: drills only ever add to train.
+    report, path = eval_version(registry, EvalRequest(version=state.request["version"], adapter=record["run_id"],
+                                                      split="test", show_progress=False))
+    record["eval_id"] = report.id
+    record["eval_path"] = str(path)
+    record["n_examples"] = registry.manifest(record["version"]).n_examples
+    record["metrics"] = _metrics(report)
+
+
+def _metrics(report: EvalReport) -> dict[str, Any]:
+    return {
+        "accuracy": report.accuracy,
+        "ece": report.ece,
+        "mce": report.mce,
+        "brier": report.brier,
+        "n_items": report.n_items,
+        "by_kind": report.accuracy_by_kind,
+        "by_tissue": report.accuracy_by_tissue,
+    }
+
+
+def _review(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path) -> None:
+    if state.request["reviewer"] == "argilla":
+        _review_in_argilla(registry, state, record)
+    failures = _failures(Path(record["eval_path"]))
+    record["failing_facts"] = sorted({fact_id for item in failures for fact_id in item["fact_ids"]})
+    record["n_failures"] = len(failures)
+
+
+def _failures(eval_path: Path) -> list[dict[str, Any]]:
+    report = json.loads((eval_path / "report.json").read_text())
+    return [item for item in report["items"] if not item["correct"]]
+
+
+def _review_in_argilla(registry: Registry, state: CycleState, record: dict[str, Any]) -> None:
+    """Push the round's failures, then wait until every pushed record has a submitted review."""
+    from curate.review import PushRequest, connection, pull, push
+
+    conn = connection(registry, state.request["api_url"], state.request["api_key"])
+    pushed = push(registry, conn, PushRequest(version=record["version"], from_eval=record["eval_path"]))
+    record["review_dataset"] = pushed.get("dataset")
+    deadline = time.monotonic() + float(state.request["review_timeout"])
+    while True:
+        pulled = pull(registry, conn, datasets=[pushed["dataset"]], workspace=pushed.get("workspace", "argilla"))
+        if pulled.get("pending", 0) == 0 and pulled.get("submitted", 0) > 0:
+            record["reviews"] = {k: pulled.get(k) for k in ("submitted", "snapshot")}
+            return
+        if time.monotonic() > deadline:
+            raise BadInputError(f"round {record['round']}: reviews of {pushed['dataset']} not finished after "
+                                f"{state.request['review_timeout']:.0f} s; resume with `curate cycle --resume`")
+        time.sleep(5)
+
+
+def _drill(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path) -> None:
+    if record["arm"] == "drilled":
+        new_version, added = _targeted_drill(registry, state, record)
+    else:
+        new_version, added = _control_drill(registry, state, record)
+    record["next_version"] = new_version
+    record["added"] = added
+
+
+def _targeted_drill(registry: Registry, state: CycleState, record: dict[str, Any]) -> tuple[str, int]:
+    from curate.drill import DrillRequest, drill
+
+    if not record["failing_facts"]:
+        return record["version"], 0
+    result = drill(registry, DrillRequest(version=record["version"], from_eval=record["eval_path"],
+                                          from_review=state.request["reviewer"] == "argilla",
+                                          per_fact=state.request["per_fact"]))
+    before = registry.manifest(record["version"]).n_examples
+    record["drilled_facts"] = record["failing_facts"]
+    return result.manifest.version, result.manifest.n_examples - before
+
+
+def _control_drill(registry: Registry, state: CycleState, record: dict[str, Any]) -> tuple[str, int]:
+    """As many new examples as the drilled arm added this round, about facts picked at random."""
+    from curate.drill import random_drill
+
+    twin = state.find(record["seed"], "drilled", record["round"])
+    budget = int((twin or {}).get("added", 0))
+    n_facts = max(1, len((twin or {}).get("drilled_facts", [])))
+    if budget == 0:
+        return record["version"], 0
+    rng = random.Random(f"{record['seed']}:control:{record['round']}")
+    manifest = random_drill(registry, record["version"], n_examples=budget, n_facts=n_facts, rng=rng,
+                            per_fact=state.request["per_fact"])
+    record["drilled_facts"] = manifest.drivers[0].get("facts", []) if manifest.drivers else []
+    return manifest.version, manifest.n_examples - registry.manifest(record["version"]).n_examples
+
+
+STEP_FUNCTIONS: dict[str, Callable[[Registry, CycleState, dict[str, Any], Path, Path], None]] = {
+    "fit": _fit, "eval": _eval, "review": _review, "drill": _drill,
+}
+
+
+# -- set-up ---------------------------------------------------------------------------------------
+def _base_model(registry: Registry, state: CycleState, on_event: Event) -> Path:
+    if state.request["base_model"]:
+        return Path(state.request["base_model"])
+    base = state.folder / "base"
+    if not (base / "config.json").is_file():
+        from curate.training import build_tiny_base
+
+        on_event("building the tiny base model")
+        if base.exists():
+            import shutil
+
+            shutil.rmtree(base)
+        build_tiny_base(registry, base, version=state.request["version"])
+    return base
+
+
+def _fit_config(state: CycleState, seed: int) -> Path:
+    overrides: dict[str, Any] = {"seed": seed}
+    if state.request.get("config_file"):
+        from train.config import read_config_file
+
+        overrides = {**read_config_file(Path(state.request["config_file"])), **overrides}
+    if state.request.get("epochs"):
+        overrides["num_train_epochs"] = state.request["epochs"]
+    path = state.folder / f"fit-seed{seed}.json"
+    path.write_text(json.dumps(overrides, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def load_cycles(registry: Registry) -> list[dict[str, Any]]:
+    folder = registry.home / "cycles"
+    if not folder.is_dir():
+        return []
+    return [json.loads(path.read_text()) for path in sorted(folder.glob("cycle-*/" + STATE))]
+
+
+def facts_sheet(registry: Registry, version: str) -> FactSheet:
+    from curate.training import factsheet_for
+
+    return factsheet_for(registry, registry.manifest(version).facts_name)
+
+
+def examples_of(registry: Registry, version: str) -> list[Example]:
+    return registry.examples(version)
