@@ -2,8 +2,10 @@
 
 The examples are real generator output: the embedded fact sheet is copied into variants whose tissues
 have new names and whose values are perturbed (counts x 0.8-1.25, NES and fold changes x 0.9-1.1), and
-every variant is generated in full (about 1,000 examples each). The variants' facts form one sheet, so
-every answer is checked against its own facts and no two variants share a text. The coverage PNG is not
+every variant is generated in full (about 950 examples each; prompts that read the same in every
+variant, such as "Rank the four tissues by ...", are kept once). The variants' facts form one sheet
+(7,000 facts at 100k), so every answer is checked against its own facts and no two variants share a
+text. The coverage PNG is not
 part of the timing (it is drawn once per version, independently of its size).
 
 Goal: all gates on 100k examples in <= 60 s on the 2-core CI machine, and near-linear growth: the
@@ -20,22 +22,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def variant_sheet(n_variants: int, seed: int = 0):  # type: ignore[no-untyped-def]
-    """One fact sheet holding `n_variants` renamed, perturbed copies of the embedded facts."""
+def variant_sheets(n_variants: int, seed: int = 0):  # type: ignore[no-untyped-def]
+    """`n_variants` renamed, perturbed copies of the embedded facts, and one sheet holding them all."""
     from generators.embedded import load_default_factsheet
     from schemas import FactSheet
 
     base = load_default_factsheet()
     rng = random.Random(seed)
-    facts = []
+    variants, everything = [], []
     for k in range(n_variants):
+        facts = []
         for fact in base.facts:
             data = fact.model_dump()
             data["tissue"] = f"{fact.tissue}-v{k}"
             data.pop("id")
             _perturb(data, rng, k)
             facts.append(data)
-    return FactSheet.model_validate({"name": "bench-variants", "title": "bench", "facts": facts})
+        variants.append(FactSheet.model_validate({"name": f"bench-v{k}", "title": "bench", "facts": facts}))
+        everything += facts
+    merged = FactSheet.model_validate({"name": "bench-variants", "title": "bench", "facts": everything})
+    return variants, merged
 
 
 def _perturb(data: dict, rng: random.Random, k: int) -> None:
@@ -56,22 +62,21 @@ def _perturb(data: dict, rng: random.Random, k: int) -> None:
 
 
 def examples_for(n_examples: int):  # type: ignore[no-untyped-def]
-    """About `n_examples` generated examples (whole variants), and the sheet they come from."""
+    """At least `n_examples` generated examples (whole variants), and the sheet they come from."""
     from generators import generate_examples
     from schemas import EXAMPLE_KINDS
 
     per_variant = 950
     n_variants = max(1, -(-n_examples // per_variant))
-    sheet = variant_sheet(n_variants)
+    variants, sheet = variant_sheets(n_variants)
     examples, seen = [], set()
-    for k in range(n_variants):
-        tissues = [f"{t}-v{k}" for t in ("heart", "hippocampus", "liver", "soleus")]
-        for example in generate_examples(sheet, tissues=tissues, kinds=EXAMPLE_KINDS, seed=k, per_fact=3):
+    for k, variant in enumerate(variants):
+        for example in generate_examples(variant, tissues=variant.tissues, kinds=EXAMPLE_KINDS, seed=k, per_fact=3):
             # "Rank the four tissues by ..." reads the same in every variant: keep the first only
             if example.instruction not in seen:
                 seen.add(example.instruction)
                 examples.append(example)
-    return examples[:n_examples], sheet
+    return examples, sheet  # whole variants, so that every fact keeps its test item
 
 
 def _time_gates(n_examples: int) -> tuple[float, dict]:
@@ -80,15 +85,17 @@ def _time_gates(n_examples: int) -> tuple[float, dict]:
     examples, sheet = examples_for(n_examples)
     items = as_items(examples)
     began = time.perf_counter()
+    cpu = time.process_time()
     report = run_gates(items, sheet, coverage=True)
     seconds = time.perf_counter() - began
-    return seconds, {"n": len(items), "passed": report.passed, "per_gate_s": {k: round(v, 2) for k, v in
-                                                                               report.seconds.items()}}
+    return seconds, {"n": len(items), "passed": report.passed, "cpu_s": round(time.process_time() - cpu, 2),
+                     "per_gate_s": {k: round(v, 2) for k, v in report.seconds.items()}}
 
 
 def _case(size: int, baseline_size: int):  # type: ignore[no-untyped-def]
     def run(quick: bool) -> dict:
-        base_s, base_info = _time_gates(baseline_size)
+        baselines = [_time_gates(baseline_size) for _ in range(3)]  # median of 3: the baseline is short
+        base_s, base_info = sorted(baselines, key=lambda run: run[0])[1]
         cand_s, cand_info = _time_gates(size)
         ratio = cand_s / base_s
         goal_ratio = 12.0 * size / 100_000 if baseline_size == 10_000 else size / baseline_size * 1.2
@@ -101,7 +108,8 @@ def _case(size: int, baseline_size: int):  # type: ignore[no-untyped-def]
                      + ("; 100k <= 60 s" if size == 100_000 else "")),
             "goal_met": met,
             "note": (f"all gates on {cand_info['n']} generated examples vs {base_info['n']}; per gate (s): "
-                     f"{cand_info['per_gate_s']}; gates passed: {cand_info['passed']}"),
+                     f"{cand_info['per_gate_s']}; CPU {cand_info['cpu_s']} s vs {base_info['cpu_s']} s; "
+                     f"gates passed: {cand_info['passed']}"),
         }
 
     return run

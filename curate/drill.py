@@ -12,6 +12,7 @@ From the reviews pulled into the home (`--from-review`) and the failures of an e
    scorer's finding) gets new paraphrases (`generators.drills.paraphrases`) and error-correction
    examples that quote the wrong claim that was actually made.
 3. The claim check verifies every correction and drill; one it rejects is left out and reported.
+   Then the quality gates run on the whole new version, as for `curate generate`.
 4. The manifest's `drivers` list each review and eval that drove the version, so `curate diff`
    can say why an example changed; drill.json in the version holds the details.
 """
@@ -39,6 +40,7 @@ class DrillRequest:
     from_review: bool = False
     from_eval: str | None = None
     per_fact: int = 3
+    allow_failing: bool = False
 
 
 @dataclass
@@ -66,6 +68,7 @@ class DrillPlan:
 class DrillResult:
     manifest: DatasetManifest
     report: dict[str, Any]
+    gate_report: dict[str, Any] | None = None
 
 
 def judge(reviews: Sequence[Review], example_ids: set[str]) -> dict[str, Judgement]:
@@ -208,6 +211,9 @@ def _drivers(judged: dict[str, Judgement], reviews: Sequence[Review], report: Ev
 
 
 def drill(registry: Registry, request: DrillRequest) -> DrillResult:
+    from curate.cards import card_finalizer
+    from curate.gates import gate_files, run_gates
+    from curate.gates.run import enforce
     from curate.review import eval_id, read_eval_report, reviews_dir
     from curate.training import factsheet_for
 
@@ -233,11 +239,14 @@ def drill(registry: Registry, request: DrillRequest) -> DrillResult:
     config = {**manifest.generator_config, "drill": {
         "from_review": request.from_review, "from_eval": ident, "per_fact": request.per_fact,
         "generator_version": _drill_version(), **made.report["added"]}}
+    gates = run_gates(made.examples, sheet, tissues=manifest.generator_config.get("tissues"))
+    enforce(gates, allow_failing=request.allow_failing)  # refused before anything is written
+    files = {**gate_files(gates), "drill.json": (json.dumps(made.report, indent=2, sort_keys=True) + "\n").encode()}
     new = registry.write_version(made.examples, facts=sheet, generator_config=config, seed=manifest.seed,
-                                 parent=request.version, drivers=made.drivers,
-                                 extra_files={"drill.json": (json.dumps(made.report, indent=2, sort_keys=True)
-                                                             + "\n").encode()})
-    return DrillResult(manifest=new, report=made.report)
+                                 parent=request.version, drivers=made.drivers, extra_files=files,
+                                 gates_passed=gates.passed, allow_failing=request.allow_failing,
+                                 finalize=card_finalizer(registry, made.examples, sheet))
+    return DrillResult(manifest=new, report=made.report, gate_report=gates.to_dict())
 
 
 def _reviews(registry: Registry) -> list[Review]:

@@ -188,8 +188,8 @@ def _wrong_class(example: dict, sheet: FactSheet, rng: random.Random) -> Mutatio
 def _wrong_category(example: dict, sheet: FactSheet, rng: random.Random) -> Mutation | None:
     """A wrong pathway pattern or a wrong additive/synergistic/antagonistic verdict."""
     text = example["output"]
-    sites = [(m, ("RESCUE", "SUPPRESSION", "KMP_ONLY", "NS")) for m in re.finditer(r"\b(RESCUE|SUPPRESSION|KMP_ONLY|NS)\b",
-                                                                                  text)]
+    patterns = ("RESCUE", "SUPPRESSION", "KMP_ONLY", "NS")
+    sites = [(m, patterns) for m in re.finditer(r"\b(RESCUE|SUPPRESSION|KMP_ONLY|NS)\b", text)]
     sites += [(m, ("additive", "synergistic", "antagonistic"))
               for m in re.finditer(r"(?<=combined effect is )(additive|synergistic|antagonistic)", text)]
     if not sites:
@@ -227,7 +227,7 @@ def _reverse_ranking(example: dict, sheet: FactSheet, rng: random.Random) -> Mut
         items = payload
         relations = re.findall(r"\) ([>=]) ", match.group(0))
         new = items[-1]
-        for relation, item in zip(reversed(relations), reversed(items[:-1])):
+        for relation, item in zip(reversed(relations), reversed(items[:-1]), strict=False):
             new += f" {relation} {item}"
         new_text = _replace(text, match.start(), match.end(), new)
         return Mutation("reverse_ranking", new_text, match.start(), match.start() + len(new), "chain reversed")

@@ -163,7 +163,8 @@ def test_drill_replaces_judged_examples_and_drills_their_facts(pulled: dict[str,
     result = run_curate("drill", "--from-review", "--version", "v1", "--json", home=home)
     assert result.returncode == 0, result.stderr
     report = result.json()
-    assert report["version"] == "v2" and report["parent"] == "v1"
+    assert report["version"] == "v2" and report["parent"] == "v1" and report["gates_passed"] is True
+    assert (home / "versions" / "v2" / "gates.json").is_file() and (home / "versions" / "v2" / "drill.json").is_file()
     v2 = {e["id"]: e for e in read_examples(home, "v2")}
     corrected, bad = answered["corrected"], answered["bad"]
     assert corrected["id"] not in v2 and bad["id"] not in v2

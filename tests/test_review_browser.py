@@ -81,7 +81,7 @@ def test_biologist_corrects_an_answer_in_the_browser(browser: Any, server: dict[
     ident = dataset_id(server, DATASET, WORKSPACE)
     browser.get(f"{server['api_url']}/dataset/{ident}/annotation-mode")
     wait.until(ready.element_to_be_clickable((By.CSS_SELECTOR, "label[for=verdict_wrong]")))
-    shown = wait.until(lambda page: next((q for q in examples if q in page.page_source), None))
+    shown = wait.until(lambda page: next((q for q in examples if q in _visible_text(page)), None))
     example = examples[shown]
     correction = _correction_for(example)
 
@@ -108,6 +108,12 @@ def test_biologist_corrects_an_answer_in_the_browser(browser: Any, server: dict[
     assert fixed["output"] == correction and fixed["instruction"] == example["instruction"]
     assert fixed["metadata"]["reviewer"] == server["username"] and fixed["metadata"]["error_types"] == "wrong_number"
     assert example["id"] not in {e["id"] for e in v2}
+
+
+def _visible_text(page: Any) -> str:
+    from selenium.webdriver.common.by import By
+
+    return str(page.find_element(By.TAG_NAME, "body").text)
 
 
 def _wait_for_submission(server: dict[str, Any], ident: str, timeout: float = 30) -> None:

@@ -52,7 +52,7 @@ UNANSWERABLE = Question(
 )
 
 
-def verdict(q: Question, answer: str):  # noqa: ANN201
+def verdict(q: Question, answer: str):
     return score_answer(q, answer, SHEET)
 
 
@@ -200,7 +200,7 @@ def _swap_first_fact_value(text: str, fact_ids: list[str]) -> str | None:
     return None
 
 
-def test_report_metrics_and_json_round_trip(tmp_path) -> None:  # noqa: ANN001
+def test_report_metrics_and_json_round_trip(tmp_path) -> None:
     from train.evaluate import write_report
 
     answered = [

@@ -18,7 +18,7 @@ SHEET = load_default_factsheet()
 
 
 @pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():  # noqa: ANN201
+def one_torch_thread():
     """One thread: on a busy 2-core machine two spinning OpenMP threads make the fit several times slower."""
     import torch
 
@@ -29,19 +29,19 @@ def one_torch_thread():  # noqa: ANN201
 
 
 @pytest.fixture(scope="module")
-def examples():  # noqa: ANN201
+def examples():
     return generate_examples(SHEET, tissues=["heart"], kinds=["factual_qa", "calibration"], seed=0, per_fact=1)
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory, examples) -> Path:  # noqa: ANN001
+def base(tmp_path_factory: pytest.TempPathFactory, examples) -> Path:
     folder = tmp_path_factory.mktemp("tiny-base") / "base"
     build_tiny_base([f"{example_prompt(e)} {e.output}" for e in examples if e.split == "train"], folder)
     return folder
 
 
 @pytest.fixture(scope="module")
-def fitted(tmp_path_factory: pytest.TempPathFactory, examples, base: Path) -> tuple[Path, dict]:  # noqa: ANN001
+def fitted(tmp_path_factory: pytest.TempPathFactory, examples, base: Path) -> tuple[Path, dict]:
     root = tmp_path_factory.mktemp("fit")
     record = fit(examples, base_model=base, config=resolve_config(preset="tiny"), work_dir=root / "work",
                  record_dir=root / "record", data_version="v1", data_hash="ab" * 32, show_progress=False)
@@ -66,7 +66,7 @@ def test_tiny_base_loads_offline_with_auto_classes(base: Path) -> None:
     assert tokenizer.decode(tokenizer(text, add_special_tokens=False)["input_ids"]) == text
 
 
-def test_fit_writes_a_complete_run_record(fitted: tuple[Path, dict], examples) -> None:  # noqa: ANN001
+def test_fit_writes_a_complete_run_record(fitted: tuple[Path, dict], examples) -> None:
     record_dir, record = fitted
     assert (record_dir / "adapter" / "adapter_config.json").is_file()
     assert (record_dir / "adapter" / "adapter_model.safetensors").is_file()
@@ -86,7 +86,7 @@ def test_fit_writes_a_complete_run_record(fitted: tuple[Path, dict], examples) -
                                                      "up_proj", "down_proj"}
 
 
-def test_loss_is_on_the_completion_only(base: Path, examples) -> None:  # noqa: ANN001
+def test_loss_is_on_the_completion_only(base: Path, examples) -> None:
     """TRL's prompt/completion format masks the prompt: labels are -100 there."""
     import datasets
     from trl import SFTConfig, SFTTrainer
@@ -106,7 +106,7 @@ def test_loss_is_on_the_completion_only(base: Path, examples) -> None:  # noqa: 
     assert tokenizer.decode([t for t in labels if t != -100]).strip() == examples[0].output + "</s>"
 
 
-def test_batched_generation_equals_one_at_a_time(fitted: tuple[Path, dict], base: Path, examples) -> None:  # noqa: ANN001
+def test_batched_generation_equals_one_at_a_time(fitted: tuple[Path, dict], base: Path, examples) -> None:
     from train.generation import generate, load_for_generation
 
     model, tokenizer = load_for_generation(base, fitted[0] / "adapter")
@@ -121,7 +121,7 @@ def test_batched_generation_equals_one_at_a_time(fitted: tuple[Path, dict], base
 
 @pytest.mark.slow
 @pytest.mark.parametrize("override", [{"packing": True}, {"quantize": True}], ids=["packing", "nf4-cpu"])
-def test_packing_and_4bit_fit_on_cpu(tmp_path: Path, base: Path, examples, override: dict) -> None:  # noqa: ANN001
+def test_packing_and_4bit_fit_on_cpu(tmp_path: Path, base: Path, examples, override: dict) -> None:
     config = resolve_config(preset="tiny", overrides={**override, "max_steps": 3})
     record = fit(examples, base_model=base, config=config, work_dir=tmp_path / "work", record_dir=tmp_path / "rec",
                  data_version="v1", data_hash="cd" * 32, show_progress=False)

@@ -52,7 +52,7 @@ def load_for_generation(base_model: str | Path, adapter: str | Path | None = Non
 
             model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
     if on_cuda:
-        model = model.to("cuda")
+        model = model.to("cuda")  # type: ignore[arg-type]  # transformers' decorated .to() confuses mypy
     model.eval()
     return model, tokenizer
 
@@ -64,25 +64,31 @@ def generate(
     *,
     batch_size: int = 16,
     max_new_tokens: int = 256,
+    length_hints: list[int] | None = None,
     show_progress: bool = False,
 ) -> list[Generation]:
-    """Greedy answers to `prompts` (user turns; the chat template is applied here), in order."""
+    """Greedy answers to `prompts` (user turns; the chat template is applied here), in order.
+
+    A batch runs until its longest answer ends, so prompts are batched with others of similar
+    expected answer length (`length_hints`, e.g. the reference answers' lengths), else of similar
+    prompt length. The order changes only the speed: every answer is the one it would be alone.
+    """
     from train.progress import progress_bar
 
     if batch_size < 1:
         raise BadInputError(f"--batch-size {batch_size}: must be at least 1")
-    rendered = [render_prompt(tokenizer, prompt) for prompt in prompts]
-    lengths = [len(tokenizer(text, add_special_tokens=False)["input_ids"]) for text in rendered]
-    order = sorted(range(len(rendered)), key=lambda i: lengths[i])
+    ids = [tokenizer(render_prompt(tokenizer, p), add_special_tokens=False)["input_ids"] for p in prompts]
+    hints = length_hints if length_hints is not None else [0] * len(ids)
+    order = sorted(range(len(ids)), key=lambda i: (hints[i], len(ids[i])))
+    stop_ids = _stop_ids(model, tokenizer)
     results: dict[int, Generation] = {}
-    with progress_bar("generate", len(rendered), enabled=show_progress) as advance:
+    with progress_bar("generate", len(ids), enabled=show_progress) as advance:
         for start in range(0, len(order), batch_size):
-            indices = order[start:start + batch_size]
-            for index, generation in zip(indices, _generate_batch(model, tokenizer, [rendered[i] for i in indices],
-                                                                  max_new_tokens), strict=True):
-                results[index] = generation
-            advance(len(indices))
-    return [results[i] for i in range(len(rendered))]
+            batch = order[start:start + batch_size]
+            answers = _generate_batch(model, tokenizer, [ids[i] for i in batch], max_new_tokens, stop_ids)
+            results.update(zip(batch, answers, strict=True))
+            advance(len(batch))
+    return [results[i] for i in range(len(ids))]
 
 
 def _stop_ids(model: Any, tokenizer: Any) -> list[int]:
@@ -91,31 +97,35 @@ def _stop_ids(model: Any, tokenizer: Any) -> list[int]:
     return sorted({*ids, tokenizer.eos_token_id} - {None})
 
 
-def _generate_batch(model: Any, tokenizer: Any, texts: list[str], max_new_tokens: int) -> list[Generation]:
+def _generate_batch(
+    model: Any, tokenizer: Any, contexts: list[list[int]], max_new_tokens: int, stop_ids: list[int]
+) -> list[Generation]:
+    """One left-padded batch through `model.generate`, greedy, with the probability of every chosen token."""
     import torch
     from transformers import GenerationConfig
 
-    encoded = tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(model.device)
-    stop_ids = _stop_ids(model, tokenizer)
+    width = max(len(c) for c in contexts)
+    pad = tokenizer.pad_token_id
+    input_ids = torch.tensor([[pad] * (width - len(c)) + c for c in contexts], device=model.device)
+    attention = torch.tensor([[0] * (width - len(c)) + [1] * len(c) for c in contexts], device=model.device)
     config = GenerationConfig(
         do_sample=False,
         max_new_tokens=max_new_tokens,
         eos_token_id=stop_ids,
-        pad_token_id=tokenizer.pad_token_id,
+        pad_token_id=pad,
         return_dict_in_generate=True,
         output_logits=True,
     )
     with torch.inference_mode():
-        output = model.generate(**encoded, generation_config=config)
-    new_tokens = output.sequences[:, encoded["input_ids"].shape[1]:]
+        output = model.generate(input_ids=input_ids, attention_mask=attention, generation_config=config)
+    new_tokens = output.sequences[:, width:]
     logits = torch.stack(output.logits, dim=1).float()
     chosen = torch.log_softmax(logits, dim=-1).gather(-1, new_tokens[..., None]).squeeze(-1)
     out = []
     for row in range(new_tokens.shape[0]):
         n = _answer_length(new_tokens[row].tolist(), stop_ids)
-        probabilities = chosen[row, :n].exp()
         text = tokenizer.decode(new_tokens[row, :n], skip_special_tokens=True).strip()
-        out.append(Generation(text, float(probabilities.mean()) if n else 0.0, n))
+        out.append(Generation(text, float(chosen[row, :n].exp().mean()) if n else 0.0, n))
     return out
 
 

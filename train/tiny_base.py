@@ -82,6 +82,9 @@ def build_tiny_model(tokenizer: Any, *, seed: int = 0) -> Any:
 
 def build_tiny_base(texts: Iterable[str], out_dir: Path, *, vocab_size: int = 2048, seed: int = 0) -> dict[str, Any]:
     """Train the tokenizer on `texts`, build the model, save both into `out_dir`; return a summary."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
     texts = [text for text in texts if text]
     tokenizer = train_tokenizer(texts, vocab_size=vocab_size)
     model = build_tiny_model(tokenizer, seed=seed)

@@ -22,6 +22,9 @@ def drill(
         "--from-eval", help="Use an eval's failures: its report.json, its folder, or its eval id.",
         show_default=False)] = None,
     per_fact: Annotated[int, typer.Option("--per-fact", help="New paraphrases per fact behind an error.")] = 3,
+    allow_failing: Annotated[
+        bool, typer.Option("--allow-failing", help="Write the version even if a quality gate fails.")
+    ] = False,
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -31,11 +34,11 @@ def drill(
     from curate.registry import Registry
 
     result = run_drill(Registry(home), DrillRequest(version=version, from_review=from_review, from_eval=from_eval,
-                                                    per_fact=per_fact))
+                                                    per_fact=per_fact, allow_failing=allow_failing))
     manifest, report = result.manifest, result.report
     if json:
         print_json({"version": manifest.version, "parent": manifest.parent, "n_examples": manifest.n_examples,
-                    "drivers": manifest.drivers, **report})
+                    "drivers": manifest.drivers, "gates_passed": manifest.gates_passed, **report})
         return
     out = console()
     out.print(f"wrote [bold]{manifest.version}[/bold] from {manifest.parent}: {report['added']['corrections']} "

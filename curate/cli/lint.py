@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
         import_)
 
 
-Facts = Annotated[Optional[str], typer.Option("--facts", help="A registered fact sheet; default: the embedded one.")]
+Facts = Annotated[str | None, typer.Option("--facts", help="A registered fact sheet; default: the embedded one.")]
 Format = Annotated[str, typer.Option("--format", help=FORMAT_HELP)]
 
 
@@ -27,7 +27,7 @@ def lint(
     path: Annotated[Path, typer.Argument(help="A JSON or JSONL file, a datasets folder, or a text file.",
                                          show_default=False)],
     facts: Facts = None,
-    test: Annotated[Optional[Path], typer.Option("--test", help="A test set to check for leakage against.")] = None,
+    test: Annotated[Path | None, typer.Option("--test", help="A test set to check for leakage against.")] = None,
     fmt: Format = "auto",
     home: Home = None,
     json: Json = False,

@@ -6,14 +6,15 @@ of options or a rule statement), binds it to a fact with the words around it, an
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from curate.gates.findings import Finding
 
 if TYPE_CHECKING:
     from curate.gates.claims import Checker, Num
-    from curate.gates.entities import Slot
+    from curate.gates.entities import Cue, Slot
 
 CLASS_LABELS = {"A": "stress-activated", "B": "baseline-active", "C": "stress-blocked"}
 # Cheap tests that say whether a rule can apply at all (the rules' own patterns are slower).
@@ -26,8 +27,8 @@ LABEL_CLASS = {label: letter for letter, label in CLASS_LABELS.items()}
 
 _CLASS = re.compile(r"(?-i:\bType ([ABC])\b)(?!\s*/|\s*,\s*[ABC]\b|\s+or\s+[ABC]\b)|"
                     r"\b(stress-activated|baseline-active|stress-blocked)\b", re.I)
-_PATTERN = re.compile(r"(?-i:\b(RESCUE|SUPPRESSION|KMP_ONLY|NS)\b)|\b(KMP[- ]only)\b|\b(rescue|suppression)\s+pattern\b",
-                      re.I)
+_PATTERN = re.compile(
+    r"(?-i:\b(RESCUE|SUPPRESSION|KMP_ONLY|NS)\b)|\b(KMP[- ]only)\b|\b(rescue|suppression)\s+pattern\b", re.I)
 _INTERACTION = re.compile(r"\b(additive|synergistic|antagonistic)\b", re.I)
 _NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bneither|\bnor|\brather than|\binstead of|\bunlike|\bno longer|\bisn't|"
                       r"\baren't)\b[^.;:,]{0,30}$", re.I)
@@ -42,6 +43,7 @@ _NES_DIRECTION = re.compile(rf"(?<![\w-])(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?![
 _SPLIT = re.compile(r"\b(?P<cmp>more|fewer) genes (?:go|are|went) (?P<a>up|down)(?:-regulated)? than (?P<b>up|down)\b|"
                     r"\bmostly (?P<mostly>up|down|induced|repressed)\b|\bbiased (?P<bias>up|down)(?:wards?)?\b|"
                     r"\b(?P<balanced>balanced)\b", re.I)
+_IS_BALANCED = re.compile(r"\b(?:is|was|looks|remains)\s+(?:roughly\s+|fairly\s+)?$")
 _MORE_FEWER = re.compile(r"\s+(?P<word>more|fewer|less)\b", re.I)
 _FROM_TO = re.compile(r"\b(?P<verb>shrinks|shrank|falls|fell|drops|dropped|declines|declined|decreases|decreased|"
                       r"grows|grew|rises|rose|increases|increased|climbs|climbed)\s+from\s+$", re.I)
@@ -80,7 +82,7 @@ def _tissues_for(checker: Checker, start: int, end: int) -> frozenset[str]:
 
     clause = checker.doc.clause(start, end)
     found, level = checker.resolve("tissue", start, end, clause)
-    scope = frozenset(checker.lex.facts[f].tissue for f in checker.scope_ids)  # type: ignore[attr-defined]
+    scope = frozenset(checker.lex.facts[f].tissue for f in checker.scope_ids)
     if found and not (level >= QUESTION and checker.has_ids and len(scope) == 1):
         return found & checker.lex.tissues or found
     return scope if len(scope) == 1 else frozenset()
@@ -102,21 +104,21 @@ def check_classes(checker: Checker, quotes: list[tuple[int, int]]) -> None:
             continue
         if match.group(2) and _in_list(text, start, end, r"stress-activated|baseline-active|stress-blocked"):
             continue
-        facts = [checker.lex.facts.get(f"tissue_class:{t}") for t in _tissues_for(checker, start, end)]
-        facts = [f for f in facts if f is not None]
+        ids = [f"tissue_class:{t}" for t in _tissues_for(checker, start, end)]
+        facts = [checker.lex.facts[i] for i in ids if i in checker.lex.facts]
         if not facts:
             continue
         negated = _negated(text, start)
-        truths = [f.response_class for f in facts]  # type: ignore[attr-defined]
+        truths = [f.response_class for f in facts]
         wrong = all((t == letter) == negated for t in truths)
         if wrong:
             fact = facts[0]
-            expected = f"Type {fact.response_class} ({CLASS_LABELS[fact.response_class]})"  # type: ignore[attr-defined]
+            expected = f"Type {fact.response_class} ({CLASS_LABELS[fact.response_class]})"
             said = ("not " if negated else "") + match.group(0)
-            _report(checker, "wrong_class", start, end, said, expected, tuple(f.id for f in facts),  # type: ignore[attr-defined]
-                    f"{fact.tissue} is {expected}")  # type: ignore[attr-defined]
+            _report(checker, "wrong_class", start, end, said, expected, tuple(f.id for f in facts),
+                    f"{fact.tissue} is {expected}")
         else:
-            checker.stated.update(f.id for f in facts)  # type: ignore[attr-defined]
+            checker.stated.update(f.id for f in facts)
 
 
 def _in_list(text: str, start: int, end: int, alternatives: str) -> bool:
@@ -139,22 +141,22 @@ def check_patterns(checker: Checker, quotes: list[tuple[int, int]]) -> None:
         if fact is None:
             continue
         negated = _negated(text, start)
-        if (fact.pattern == said) == negated:  # type: ignore[attr-defined]
-            _report(checker, "wrong_pattern", start, end, ("not " if negated else "") + said, fact.pattern,  # type: ignore[attr-defined]
-                    (fact.id,), f"{fact.pathway} in {fact.tissue} follows a {fact.pattern} pattern")  # type: ignore[attr-defined]
+        if (fact.pattern == said) == negated:
+            _report(checker, "wrong_pattern", start, end, ("not " if negated else "") + said, fact.pattern,
+                    (fact.id,), f"{fact.pathway} in {fact.tissue} follows a {fact.pattern} pattern")
         else:
-            checker.stated.add(fact.id)  # type: ignore[attr-defined]
+            checker.stated.add(fact.id)
 
 
-def _pathway_fact(checker: Checker, start: int, end: int) -> object | None:
+def _pathway_fact(checker: Checker, start: int, end: int) -> Any | None:
     in_scope = [checker.lex.facts[f] for f in checker.scope_ids if f.startswith("pathway_shift:")]
     if len(in_scope) == 1 and checker.has_ids:
         return in_scope[0]
     clause = checker.doc.clause(start, end)
     pathways, _ = checker.resolve("pathway", start, end, clause)
     tissues = _tissues_for(checker, start, end)
-    found = [f for f in in_scope if (not pathways or f.pathway in pathways)  # type: ignore[attr-defined]
-             and (not tissues or f.tissue in tissues)]  # type: ignore[attr-defined]
+    found = [f for f in in_scope if (not pathways or f.pathway in pathways)
+             and (not tissues or f.tissue in tissues)]
     if len(found) != 1 and pathways and tissues and not checker.has_ids:
         found = [checker.lex.facts[f"pathway_shift:{t}:{p}"] for t in tissues for p in pathways
                  if f"pathway_shift:{t}:{p}" in checker.lex.facts]
@@ -175,10 +177,10 @@ def check_interactions(checker: Checker, quotes: list[tuple[int, int]]) -> None:
             continue
         for tissue in sorted(_tissues_for(checker, start, end))[:1]:
             ids = [f"deg_count:{tissue}:{c}" for c in ("HU", "IR", "HU_IR")]
-            facts = [checker.lex.facts.get(i) for i in ids]
-            if any(f is None for f in facts):
+            facts = [checker.lex.facts[i] for i in ids if i in checker.lex.facts]
+            if len(facts) != 3:
                 continue
-            truth = interaction_class(*(f.n_degs for f in facts))  # type: ignore[union-attr]
+            truth = interaction_class(*(f.n_degs for f in facts))
             negated = _negated(text, start)
             if (truth == said) == negated:
                 _report(checker, "wrong_interaction", start, end, ("not " if negated else "") + said, truth,
@@ -199,12 +201,12 @@ def check_significance(checker: Checker, numbers: list[Num]) -> None:
             continue
         fact = checker.lex.facts[slots[0].fact_ids[0]]
         side = slots[0].label("agent")
-        truth = fact.stress_significant if side == "stress" else fact.kmp_significant  # type: ignore[attr-defined]
+        truth = fact.stress_significant if side == "stress" else fact.kmp_significant
         said_significant = not match.group(1)
         if truth != said_significant:
             _report(checker, "wrong_significance", num.start, match.end() + num.end, match.group(0).strip(" ,"),
-                    "significant" if truth else "not significant", (fact.id,),  # type: ignore[attr-defined]
-                    f"the {side} NES of {fact.pathway} in {fact.tissue} is "  # type: ignore[attr-defined]
+                    "significant" if truth else "not significant", (fact.id,),
+                    f"the {side} NES of {fact.pathway} in {fact.tissue} is "
                     f"{'' if truth else 'not '}significant")
 
 
@@ -227,7 +229,7 @@ def check_nes_directions(checker: Checker, quotes: list[tuple[int, int]]) -> Non
         fact = _pathway_fact(checker, start, end)
         if fact is None:
             continue
-        value = fact.stress_nes if side == "stress" else fact.kmp_nes  # type: ignore[attr-defined]
+        value = fact.stress_nes if side == "stress" else fact.kmp_nes
         said_up = match.group("up") is not None
         negated = _negated(text, start)
         if ((value > 0) == said_up) != negated:
@@ -235,7 +237,7 @@ def check_nes_directions(checker: Checker, quotes: list[tuple[int, int]]) -> Non
         who = "combined stress" if side == "stress" else "KMP"
         truth = "raises" if value > 0 else "lowers"
         _report(checker, "wrong_direction", start, end, ("not " if negated else "") + match.group(0), truth,
-                (fact.id,), f"{who} {truth} {fact.pathway} in {fact.tissue} (NES {value:+.3f})")  # type: ignore[attr-defined]
+                (fact.id,), f"{who} {truth} {fact.pathway} in {fact.tissue} (NES {value:+.3f})")
 
 
 def _side_before(checker: Checker, lo: int, start: int) -> str | None:
@@ -250,10 +252,10 @@ def _side_before(checker: Checker, lo: int, start: int) -> str | None:
 def check_split_directions(checker: Checker, quotes: list[tuple[int, int]]) -> None:
     from generators.derive import BALANCED_HIGH, BALANCED_LOW
 
-    splits = {}
+    splits: dict[str, dict[str, float]] = {}
     for slot in checker.primary:
         if slot.vtype == "count" and slot.label("cattr") in ("up", "down"):
-            splits.setdefault(slot.fact_ids[0], {})[slot.label("cattr")] = slot.value
+            splits.setdefault(slot.fact_ids[0], {})[slot.label("cattr") or ""] = slot.value
     if not splits:
         return
     text = checker.text
@@ -267,7 +269,7 @@ def check_split_directions(checker: Checker, quotes: list[tuple[int, int]]) -> N
         up, down = splits[fact_id]["up"], splits[fact_id]["down"]
         share = 100.0 * up / (up + down) if up + down else 50.0
         if match.group("balanced"):
-            if not re.search(r"\b(?:is|was|looks|remains)\s+(?:roughly\s+|fairly\s+)?$", text[max(0, start - 20):start]):
+            if not _IS_BALANCED.search(text[max(0, start - 20):start]):
                 continue
             ok, truth = BALANCED_LOW <= share <= BALANCED_HIGH, f"{share:.1f}% up"
         else:
@@ -328,7 +330,7 @@ def check_number_directions(checker: Checker, numbers: list[Num]) -> None:
 
 
 def _check_change_word(checker: Checker, numbers: list[Num], a: Num, b: Num) -> None:
-    lo, hi = checker.doc.sentences[checker.doc.sentence_of(a.start)]
+    _lo, hi = checker.doc.sentences[checker.doc.sentence_of(a.start)]
     for num in numbers:
         if num.vtype != "percent" or not (b.end <= num.start < hi):
             continue
@@ -358,7 +360,8 @@ def _check_more_fewer(checker: Checker, num: Num, word: str, before: list[Num]) 
     reference = y if subject is x else x
     more = subject.value > reference.value
     if more != (word == "more"):
-        _report(checker, "wrong_direction", num.start, num.end + len(word) + 1, checker.text[num.start:num.end + len(word) + 1],
+        end = num.end + len(word) + 1
+        _report(checker, "wrong_direction", num.start, end, checker.text[num.start:end],
                 f"{num.text} {'more' if more else 'fewer'}", (),
                 f"{subject.text} against {reference.text} is {'more' if more else 'fewer'}")
 
@@ -422,7 +425,7 @@ def _item_end(text: str, pos: int, following: int | None) -> int:
 
 
 def _check_chain(checker: Checker, chain: list[tuple[int, int, str]]) -> None:
-    items = []
+    parsed_items: list[tuple[Cue, float | None, str, int, int]] = []
     for start, end, relation in chain:
         parsed = _ITEM.match(checker.text[start:end])
         if not parsed or not parsed.group("label") or len(parsed.group("label").split()) > 4:
@@ -440,13 +443,15 @@ def _check_chain(checker: Checker, chain: list[tuple[int, int, str]]) -> None:
             if len(nums) != 1:
                 return
             number = nums[0].value
-        items.append((cues[-1], number, relation, start, end))
-    if any(number is None for _, number, *_ in items):
-        values = _resolve_values(checker, [cue for cue, *_ in items])
+        parsed_items.append((cues[-1], number, relation, start, end))
+    if any(number is None for _, number, *_ in parsed_items):
+        values = _resolve_values(checker, [cue for cue, *_ in parsed_items])
         if values is None:
             return
-        items = [(cue, value, rel, s, e) for (cue, _, rel, s, e), value in zip(items, values)]
-    for (cue_a, a, rel, _, _), (cue_b, b, _, _, _) in zip(items, items[1:]):
+    else:
+        values = [number for _, number, *_ in parsed_items if number is not None]
+    items = [(cue, value, rel, s, e) for (cue, _, rel, s, e), value in zip(parsed_items, values, strict=True)]
+    for (cue_a, a, rel, _, _), (cue_b, b, _, _, _) in itertools.pairwise(items):
         ok = {">": a > b, "<": a < b, "=": abs(a - b) < 1e-9, ">=": a >= b, "≥": a >= b, "<=": a <= b,
               "≤": a <= b}[rel]
         if not ok:
@@ -520,7 +525,7 @@ def check_superlatives(checker: Checker, quotes: list[tuple[int, int]]) -> None:
         top = word in _TOP
         extreme = max(s.value for s in group) if top else min(s.value for s in group)
         negated = _negated(text, cues[0].start) or bool(re.search(r"\bnot\b", text[cues[-1].end:match.end()], re.I))
-        values = {s.label(dim): s.value for s in group}
+        values = {s.label(dim) or "": s.value for s in group}
         is_extreme = all(abs(values[label] - extreme) < 1e-9 for label in labels)
         if is_extreme == negated:
             winners = sorted(label for label, value in values.items() if abs(value - extreme) < 1e-9)

@@ -28,7 +28,7 @@ opposite), and skipped inside questions, quotes and rule statements.
 from __future__ import annotations
 
 import bisect
-import math
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,8 +51,8 @@ _PADJ = re.compile(r"(?:\bp-?adj(?:usted)?|\badjusted p(?:-values?)?|\bFDR|\bq)\
                    re.I)
 _PVAL = re.compile(r"(?:\bp-?values?|\bp|\bα|\balpha|significance (?:level|threshold|cut-?off)(?: of)?)\s*"
                    r"(?:<=|>=|<|>|≤|≥|=|of|below|under|at)?\s*$", re.I)
-_LFC_CUT = re.compile(r"(?:log2 ?FC\|?|log2 fold changes?|fold changes?|\bFC)\s*(?:<=|>=|<|>|≤|≥|of at least|above|over)\s*$",
-                      re.I)
+_LFC_CUT = re.compile(
+    r"(?:log2 ?FC\|?|log2 fold changes?|fold changes?|\bFC)\s*(?:<=|>=|<|>|≤|≥|of at least|above|over)\s*$", re.I)
 _DESIGN_AFTER = re.compile(
     r"\s*(?:groups?|combinations?|tissues?|conditions?|factors?|arms?|time ?points?|doses?|sexes|replicates?|"
     r"samples?|mice|animals|weeks?|days?|hours?|h\b|Gy|cGy|mg/kg|months?|treatments?|cohorts?|levels?)\b", re.I)
@@ -120,7 +120,8 @@ def _read_numbers(text: str, padj: float) -> tuple[list[Num], list[Finding]]:
         elif suffix.startswith(("%", "percent", "per cent")):
             vtype = "percent"
         elif suffix.endswith("fold") or suffix in ("x", "×") or (
-                text[end:end + 7].lstrip().lower().startswith(("times", "fold", "-fold")) and _TIMES_AFTER.match(text, end)):
+                text[end:end + 7].lstrip().lower().startswith(("times", "fold", "-fold"))
+                and _TIMES_AFTER.match(text, end)):
             vtype = "ratio"
         elif sign:
             vtype = "signed"
@@ -136,13 +137,19 @@ def _read_numbers(text: str, padj: float) -> tuple[list[Num], list[Finding]]:
     return numbers, findings
 
 
-_HEDGE_WORDS = frozenset("not about approximately approx approx. around roughly nearly almost some to ~ ≈ of than under "
-                         "below over above < > <= >= ≤ ≥ most least excess exceeding".split())
+_HEDGE_WORDS = frozenset((
+    "not", "about", "approximately", "approx", "approx.", "around", "roughly", "nearly", "almost", "some",
+    "to", "~", "≈", "of", "than", "under", "below", "over", "above", "<", ">", "<=", ">=", "≤", "≥", "most",
+    "least", "excess", "exceeding",
+))
 _NEXT_WORD = re.compile(r"\s*([A-Za-z/]+)")
-_DESIGN_WORDS = frozenset("group groups combination combinations tissue tissues condition conditions factor factors arm "
-                          "arms timepoint timepoints time doses dose sexes replicate replicates sample samples mice "
-                          "animals week weeks day days hour hours h gy cgy mg/kg month months treatment treatments "
-                          "cohort cohorts level levels".split())
+_DESIGN_WORDS = frozenset((
+    "group", "groups", "combination", "combinations", "tissue", "tissues", "condition", "conditions",
+    "factor", "factors", "arm", "arms", "timepoint", "timepoints", "time", "doses", "dose", "sexes",
+    "replicate", "replicates", "sample", "samples", "mice", "animals", "week", "weeks", "day", "days", "hour",
+    "hours", "h", "gy", "cgy", "mg/kg", "month", "months", "treatment", "treatments", "cohort", "cohorts",
+    "level", "levels",
+))
 
 
 def _classify(num: Num, text: str, padj: float, findings: list[Finding]) -> None:
@@ -198,7 +205,7 @@ def _classify(num: Num, text: str, padj: float, findings: list[Finding]) -> None
 
 def _pair_ranges(numbers: list[Num], text: str) -> None:
     """'between A and B', 'A-B', 'A to B' (not 'from A to B'): one range claim held by A."""
-    for a, b in zip(numbers, numbers[1:]):
+    for a, b in itertools.pairwise(numbers):
         if a.exempt or b.exempt or a.pred == "range" or b.pred == "range":
             continue
         gap = text[a.end:b.start]
@@ -243,9 +250,11 @@ _VTYPES = {
 
 # -- the text as sentences, clauses and cues ------------------------------------------------------
 _SENTENCE_END = re.compile(r"(?<=[.!?»])\s+(?=[\"«(A-Z0-9])|\n+")
-_FROM_TO_WORD = re.compile(r"\bfrom\b[^,;:.]*?\s(to)\b")
+_FROM_TO_WORD = re.compile(r"\bfrom\b(?:[^,;:.]|(?<=\d)[,.](?=\d))*?\s(to)\b")
 _COLON_BEFORE_NUMBER = re.compile(r":(?=\s*[+\-−]?\d)")
-_BOUNDARY = re.compile(r"(?<!\d),(?!\s*(?:which is\s+)?not significant)|,(?!\d|\s*(?:which is\s+)?not significant)|[;()]|:(?!\s*[+\-−]?\d)|\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s")
+_NOT_SIGNIFICANT = r"\s*(?:which is\s+)?not significant"  # "NES +0.931, not significant under stress": one clause
+_BOUNDARY = re.compile(rf"(?<!\d),(?!{_NOT_SIGNIFICANT})|,(?!\d|{_NOT_SIGNIFICANT})|[;()]|:(?!\s*[+\-−]?\d)|"
+                       r"\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s")
 
 
 @dataclass
@@ -272,7 +281,8 @@ class Doc:
             bisect.insort(bounds, match.start(1))
         # "share up: 59.4%" reads across its colon; "against 910 under HU+IR: 877 fewer" does not.
         for colon in _COLON_BEFORE_NUMBER.finditer(text):
-            previous = bounds[bisect.bisect_left(bounds, colon.start()) - 1] if bounds and bounds[0] < colon.start() else 0
+            before = bisect.bisect_left(bounds, colon.start()) - 1
+            previous = bounds[before] if before >= 0 else 0
             if _NUMBER.search(text, previous, colon.start()):
                 bisect.insort(bounds, colon.start())
         doc = cls(text, cues, sentences, [s for s, _ in sentences], bounds)
@@ -421,8 +431,8 @@ class Checker:
         for dim, (values, level) in ctx.values.items():
             label = slot.label(dim)
             if label is None:
-                if level == CLAUSE and (dim in ("cond", "agent") and not slot.derived
-                                        or dim == "cattr" and slot.derived and slot.vtype == "count"):
+                if level == CLAUSE and ((dim in ("cond", "agent") and not slot.derived)
+                                        or (dim == "cattr" and slot.derived and slot.vtype == "count")):
                     return False
                 continue
             if slot.derived and (level == DEFAULT or level > SENT_RIGHT):
@@ -540,17 +550,19 @@ class Checker:
             self.findings.append(Finding(kind, num.start, num.end, num.text, num.text.strip(), " or ".join(shown),
                                          ids, message))
         else:
+            ids = self.scope_ids[:6] if self.has_ids else ()
             self.findings.append(Finding(kind, num.start, num.end, num.text, num.text.strip(),
-                                         "no fact or value derived from the facts", self.scope_ids[:6] if self.has_ids
-                                         else (), f"{num.text.strip()} matches no fact in play and no value derived from them"))
+                                         "no fact or value derived from the facts", ids,
+                                         f"{num.text.strip()} matches no fact in play and no value derived from them"))
 
     def _check_expression(self, expression: list[tuple[Num, str]]) -> None:
         *operands, (result, _) = expression
         value = operands[0][0].value
         for num, op in operands[1:]:
-            value = _apply(value, op, num.value)
-            if value is None:
+            step = _apply(value, op, num.value)
+            if step is None:
                 return
+            value = step
         ops = {op for _, op in operands[1:]}
         if result.vtype == "percent" and ops == {"/"}:
             value *= 100.0
@@ -593,11 +605,11 @@ def _link_expressions(numbers: list[Num], text: str) -> list[list[tuple[Num, str
     """'a op b (op c) = r' chains, as [(a, ''), (b, op), ..., (r, '=')]."""
     expressions: list[list[tuple[Num, str]]] = []
     current: list[tuple[Num, str]] = []
-    for a, b in zip(numbers, numbers[1:]):
+    for a, b in itertools.pairwise(numbers):
         gap = text[a.end:b.start]
         op = _OP_GAP.fullmatch(gap)
         eq = _EQ_GAP.fullmatch(gap)
-        if a.exempt or b.exempt or a.vtype == "ratio" and not eq:
+        if a.exempt or b.exempt or (a.vtype == "ratio" and not eq):
             op = eq = None
         if op and not (current and current[-1][1] == "="):
             if not current:

@@ -40,6 +40,7 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '
 _TOKEN = re.compile(r"[A-Za-z0-9][\w.+,-]*")
 _HAS_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<![\w.])[+-]?\d[\d,]*(?:\.\d+)?")
+_NAMING = frozenset({"tissue", "cond", "term", "pathway", "gene", "cattr"})
 
 
 def normalise(text: str) -> str:
@@ -139,13 +140,15 @@ def entity_signature(text: str, lex: Lexicon | None) -> frozenset[str]:
     from curate.gates.entities import DOMAIN_WORDS
 
     found: set[str] = set()
-    if lex is not None:
-        found |= {f"{c.dim}={c.value}" + ("!" if c.negated else "") for c in lex.scan(text)}
+    if lex is not None:  # what is named, not how: "vehicle-treated" and "vs control" name nothing new
+        found |= {f"{c.dim}={c.value}" + ("!" if c.negated else "") for c in lex.scan(text)
+                  if c.dim in _NAMING or (c.dim == "agent" and c.value == "kmp")}
     found |= {n.replace(",", "").lstrip("+") for n in _NUMBER.findall(text)}
     for position, match in enumerate(_TOKEN.finditer(text)):
         token = match.group(0).rstrip(".,")
         lower = token.lower()
-        if lower in DOMAIN_WORDS or (_HAS_DIGIT.search(token) and not token.replace(",", "").replace(".", "").isdigit()):
+        is_number = token.replace(",", "").replace(".", "").isdigit()
+        if lower in DOMAIN_WORDS or (_HAS_DIGIT.search(token) and not is_number):
             found.add(lower)
         elif position > 0 and any(ch.isupper() for ch in token[1:]) and len(token) > 1:
             found.add(lower)  # HU, OXPHOS, Hmox1: acronyms and gene symbols
@@ -200,7 +203,8 @@ def _blocks(prompts: Prompts, indices: Iterable[int]) -> list[list[int]]:
     return [block for block in blocks.values() if len(block) > 1]
 
 
-def _similar_pairs(prompts: Prompts, left: list[int], right: list[int], threshold: float) -> list[tuple[int, int, float]]:
+def _similar_pairs(prompts: Prompts, left: list[int], right: list[int],
+                   threshold: float) -> list[tuple[int, int, float]]:
     """(i, j, similarity) for i in left, j in right with similarity >= threshold; i != j."""
     from rapidfuzz import fuzz, process
 
@@ -218,7 +222,7 @@ def _similar_pairs(prompts: Prompts, left: list[int], right: list[int], threshol
     matrix = process.cdist([prompts.text[i] for i in left], [prompts.text[j] for j in right], scorer=fuzz.ratio,
                            score_cutoff=threshold, workers=1)
     rows, cols = matrix.nonzero()
-    for x, y in zip(rows.tolist(), cols.tolist()):
+    for x, y in zip(rows.tolist(), cols.tolist(), strict=False):
         i, j = left[x], right[y]
         if i == j or (same and x > y) or not _both_sides(prompts, i, j):
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from schemas import FactSheet
@@ -82,12 +82,13 @@ _NEGATION = re.compile(r"(?:\bwithout|\bnot|\bno|\bnon-?|\bexcept|\bneither|\bno
 
 # Words that name *what* a question is about although the fact sheet does not know them: organs,
 # other drugs. Two prompts that differ in one of these ask different questions.
-DOMAIN_WORDS = frozenset(
-    "kidney kidneys lung lungs spleen retina marrow bone brain muscle skin blood plasma serum eye eyes "
-    "heart liver soleus hippocampus cortex gut intestine colon thymus adrenal pancreas testis ovary "
-    "quercetin metformin resveratrol rapamycin kaempferol vehicle placebo nac melatonin "
-    "male female males females protein proteins rna mrna".split()
-)
+DOMAIN_WORDS = frozenset((
+    "kidney", "kidneys", "lung", "lungs", "spleen", "retina", "marrow", "bone", "brain", "muscle", "skin",
+    "blood", "plasma", "serum", "eye", "eyes", "heart", "liver", "soleus", "hippocampus", "cortex", "gut",
+    "intestine", "colon", "thymus", "adrenal", "pancreas", "testis", "ovary", "quercetin", "metformin",
+    "resveratrol", "rapamycin", "placebo", "nac", "melatonin", "male", "female", "males", "females",
+    "protein", "proteins", "rna", "mrna",
+))
 
 
 @dataclass
@@ -98,7 +99,7 @@ class Lexicon:
     pattern: re.Pattern[str]
     payloads: dict[str, tuple[tuple[str, str], ...]]
     slots_by_fact: dict[str, list[Slot]]
-    facts: dict[str, object]
+    facts: dict[str, Any]
     tissues: frozenset[str]
     entity_words: frozenset[str] = field(default_factory=frozenset)
     names_exact: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
@@ -231,37 +232,42 @@ def _build(sheet: FactSheet) -> Lexicon:
         names_folded=folded,
         phrases=phrases,
         name_keys=frozenset(folded) | frozenset(phrases) | frozenset(name.lower() for name in exact),
-        facts_by_tissue={t: tuple(f.id for f in sheet.facts if f.tissue == t) for t in sheet.tissues},
+        facts_by_tissue=_by_tissue(sheet),
         all_fact_ids=tuple(f.id for f in sheet.facts),
     )
 
 
-def _fact_slots(fact: object) -> list[Slot]:
-    kind = fact.kind  # type: ignore[attr-defined]
-    fid, tissue = fact.id, fact.tissue  # type: ignore[attr-defined]
-    base = (("tissue", tissue),)
-    if kind == "deg_count":
-        labels = base + (("kind", "deg"), ("cond", fact.contrast), ("agent", "stress"))  # type: ignore[attr-defined]
-        made = [Slot(fact.n_degs, "count", (fid,), labels + (("cattr", "total"),))]  # type: ignore[attr-defined]
-        if fact.n_up is not None:  # type: ignore[attr-defined]
-            made.append(Slot(fact.n_up, "count", (fid,), labels + (("cattr", "up"),)))  # type: ignore[attr-defined]
-            made.append(Slot(fact.n_down, "count", (fid,), labels + (("cattr", "down"),)))  # type: ignore[attr-defined]
+def _by_tissue(sheet: FactSheet) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = {}
+    for fact in sheet.facts:
+        grouped.setdefault(fact.tissue, []).append(fact.id)
+    return {tissue: tuple(ids) for tissue, ids in grouped.items()}
+
+
+def _fact_slots(fact: Any) -> list[Slot]:
+    fid, where = fact.id, ("tissue", fact.tissue)
+    labels: tuple[tuple[str, str], ...]
+    if fact.kind == "deg_count":
+        labels = (where, ("kind", "deg"), ("cond", fact.contrast), ("agent", "stress"))
+        made = [Slot(fact.n_degs, "count", (fid,), (*labels, ("cattr", "total")))]
+        if fact.n_up is not None:
+            made.append(Slot(fact.n_up, "count", (fid,), (*labels, ("cattr", "up"))))
+            made.append(Slot(fact.n_down, "count", (fid,), (*labels, ("cattr", "down"))))
         return made
-    if kind == "kmp_effect":
-        labels = base + (("kind", "kmp"), ("cond", fact.condition), ("agent", "kmp"), ("cattr", "total"))  # type: ignore[attr-defined]
-        return [Slot(fact.n_degs, "count", (fid,), labels)]  # type: ignore[attr-defined]
-    if kind == "interaction":
-        labels = base + (("kind", "interaction"), ("term", fact.term), ("cattr", "total"))  # type: ignore[attr-defined]
-        return [Slot(fact.n_degs, "count", (fid,), labels)]  # type: ignore[attr-defined]
-    if kind == "pathway_shift":
-        labels = base + (("kind", "pathway"), ("pathway", fact.pathway))  # type: ignore[attr-defined]
+    if fact.kind == "kmp_effect":
+        labels = (where, ("kind", "kmp"), ("cond", fact.condition), ("agent", "kmp"), ("cattr", "total"))
+        return [Slot(fact.n_degs, "count", (fid,), labels)]
+    if fact.kind == "interaction":
+        labels = (where, ("kind", "interaction"), ("term", fact.term), ("cattr", "total"))
+        return [Slot(fact.n_degs, "count", (fid,), labels)]
+    if fact.kind == "pathway_shift":
+        labels = (where, ("kind", "pathway"), ("pathway", fact.pathway))
         return [
-            Slot(fact.stress_nes, "nes", (fid,), labels + (("cond", "HU_IR"), ("agent", "stress"))),  # type: ignore[attr-defined]
-            Slot(fact.kmp_nes, "nes", (fid,), labels + (("agent", "kmp"),)),  # type: ignore[attr-defined]
+            Slot(fact.stress_nes, "nes", (fid,), (*labels, ("cond", "HU_IR"), ("agent", "stress"))),
+            Slot(fact.kmp_nes, "nes", (fid,), (*labels, ("agent", "kmp"))),
         ]
-    if kind == "hub_gene":
-        labels = base + (("kind", "hub"), ("gene", fact.gene))  # type: ignore[attr-defined]
-        return [Slot(fact.mean_abs_log2fc, "lfc", (fid,), labels)]  # type: ignore[attr-defined]
+    if fact.kind == "hub_gene":
+        return [Slot(fact.mean_abs_log2fc, "lfc", (fid,), (where, ("kind", "hub"), ("gene", fact.gene)))]
     return []  # tissue_class: a category, checked by the category rules
 
 
@@ -281,7 +287,7 @@ def derived_slots(lex: Lexicon, fact_ids: tuple[str, ...]) -> list[Slot]:
 def _derive(primary: list[Slot]) -> list[Slot]:
     made: list[Slot] = []
     totals = [s for s in primary if s.vtype == "count" and s.label("cattr") == "total"]
-    by_fact = {}
+    by_fact: dict[str, dict[str | None, Slot]] = {}
     for slot in primary:
         if slot.vtype == "count":
             by_fact.setdefault(slot.fact_ids[0], {})[slot.label("cattr")] = slot
@@ -318,15 +324,15 @@ def _derive(primary: list[Slot]) -> list[Slot]:
                     if pair:
                         made.append(Slot(c.value / pair, "ratio", ids, (), "ratio_to_sum"))
                     made.append(Slot(abs(c.value - pair), "count", ids, (), "difference_from_sum"))
-    nes = {}
+    nes: dict[str, dict[str | None, Slot]] = {}
     for slot in primary:
         if slot.vtype == "nes":
             nes.setdefault(slot.fact_ids[0], {})[slot.label("agent")] = slot
-    for fid, sides in nes.items():
+    for pathway_id, sides in nes.items():
         if "stress" in sides and "kmp" in sides:
             shift = sides["kmp"].value - sides["stress"].value
-            made.append(Slot(round(shift, 6), "shift", (fid,), (), "nes_shift"))
-            made.append(Slot(round(-shift, 6), "shift", (fid,), (), "nes_shift"))
+            made.append(Slot(round(shift, 6), "shift", (pathway_id,), (), "nes_shift"))
+            made.append(Slot(round(-shift, 6), "shift", (pathway_id,), (), "nes_shift"))
     lfcs = [s for s in primary if s.vtype == "lfc"]
     for a in lfcs:
         for b in lfcs:

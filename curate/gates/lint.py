@@ -72,7 +72,7 @@ def import_dataset(registry: Registry, path: Path, sheet: FactSheet, *, fmt: str
     for finding in report.claims.findings:  # the facts an answer gets wrong are facts it is about
         contradicted.setdefault(finding.example_id, set()).update(finding.fact_ids)
     examples = [_to_example(item, tuple(sorted(set(facts) | contradicted.get(item.id, set()))), sheet)
-                for item, facts in zip(loaded.items, report.stated)]
+                for item, facts in zip(loaded.items, report.stated, strict=False)]
     config = {
         "origin": "imported",
         "source": str(path),
@@ -99,7 +99,7 @@ def _to_example(item: GateItem, stated: tuple[str, ...], sheet: FactSheet) -> Ex
     metadata: dict[str, str | int | float | bool | None] = {"source": item.source, "source_id": item.id}
     if item.kind and item.kind not in EXAMPLE_KINDS:
         metadata["source_kind"] = item.kind
-    return Example(
+    return Example.model_validate(dict(
         kind=item.kind if item.kind in EXAMPLE_KINDS else "factual_qa",
         tissue=tissue,
         instruction=item.instruction,
@@ -111,7 +111,7 @@ def _to_example(item: GateItem, stated: tuple[str, ...], sheet: FactSheet) -> Ex
         split=item.split if item.split in SPLITS else "train",
         origin="imported",
         metadata=metadata,
-    )
+    ))
 
 
 def _sha256(path: Path) -> str:

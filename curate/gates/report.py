@@ -105,7 +105,8 @@ class GateReport:
                                    f"with >= {cov.min_train} training paraphrases and >= {cov.min_test} test item")
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, timings: bool = False) -> dict[str, Any]:
+        """Deterministic unless `timings`: the same examples give a byte-identical gates.json."""
         summaries = self.summaries()
         gates: dict[str, Any] = {
             "claims": {**self.claims.to_dict(), "summary": summaries["claims"]},
@@ -115,15 +116,17 @@ class GateReport:
         if self.coverage is not None:
             gates["coverage"] = {**self.coverage.to_dict(), "summary": summaries["coverage"],
                                  "enforced": self.coverage_gates}
-        return {
+        out = {
             "schema": GATES_SCHEMA,
             "passed": self.passed,
             "n_items": self.n_items,
             "counts_by_split": self.counts_by_split,
             "results": self.gate_results,
             "gates": gates,
-            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
+        if timings:
+            out["seconds"] = {k: round(v, 3) for k, v in self.seconds.items()}
+        return out
 
     def to_json(self) -> bytes:
         return (json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
@@ -183,7 +186,8 @@ def _print_duplicates(report: GateReport, console: Any, examples: int) -> None:
     for group in dup.conflicting[:examples]:
         table.add_row("same prompt, other answer", _e(", ".join(group[:6])), "100", "")
     for pair in dup.near_pairs[:examples]:
-        table.add_row("near", _e(f"{pair.a}, {pair.b}"), f"{pair.similarity:.1f}", _e(f"{pair.text_a[:70]} | {pair.text_b[:70]}"))
+        texts = f"{pair.text_a[:70]} | {pair.text_b[:70]}"
+        table.add_row("near", _e(f"{pair.a}, {pair.b}"), f"{pair.similarity:.1f}", _e(texts))
     console.print(table)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from curate.gates.claims import check_items
 from curate.gates.coverage import measure_coverage
@@ -117,9 +117,6 @@ def failure_message(report: GateReport) -> str:
     return "quality gates failed: " + "; ".join(f"{name}: {summaries[name]}" for name in failed) + \
         " (use --allow-failing to write the version anyway)"
 
-
-def as_dict(report: GateReport) -> dict[str, Any]:
-    return report.to_dict()
 
 
 def enforce(report: GateReport, *, allow_failing: bool) -> None:
