@@ -8,8 +8,9 @@ variant, such as "Rank the four tissues by ...", are kept once). The variants' f
 text. The coverage PNG is not
 part of the timing (it is drawn once per version, independently of its size).
 
-Goal: all gates on 100k examples in <= 60 s on the 2-core CI machine, and near-linear growth: the
-100k / 10k time ratio <= 12 (the 10k run is the baseline). Quick mode runs 2k and 10k only.
+Goal: all gates on 100k examples in <= 60 s (wall) on the 2-core CI machine, and near-linear growth:
+the 100k / 10k time ratio <= 12 (the 10k run, median of 3, is the baseline; CPU time of this process,
+which other work on a shared machine moves far less than wall time). Quick mode runs 2k and 10k only.
 """
 
 from __future__ import annotations
@@ -79,36 +80,39 @@ def examples_for(n_examples: int):  # type: ignore[no-untyped-def]
     return examples, sheet  # whole variants, so that every fact keeps its test item
 
 
-def _time_gates(n_examples: int) -> tuple[float, dict]:
+def _time_gates(n_examples: int) -> tuple[float, float, dict]:
+    """(CPU seconds, wall seconds, details) of every gate on about `n_examples` examples."""
     from curate.gates import as_items, run_gates
 
     examples, sheet = examples_for(n_examples)
     items = as_items(examples)
-    began = time.perf_counter()
-    cpu = time.process_time()
+    wall, cpu = time.perf_counter(), time.process_time()
     report = run_gates(items, sheet, coverage=True)
-    seconds = time.perf_counter() - began
-    return seconds, {"n": len(items), "passed": report.passed, "cpu_s": round(time.process_time() - cpu, 2),
-                     "per_gate_s": {k: round(v, 2) for k, v in report.seconds.items()}}
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return cpu, wall, {"n": len(items), "passed": report.passed,
+                       "per_gate_s": {k: round(v, 2) for k, v in report.seconds.items()}}
 
 
 def _case(size: int, baseline_size: int):  # type: ignore[no-untyped-def]
+    """Times are CPU seconds of this process: on a shared 2-core machine they move far less with other
+    work than wall time does. The 60 s goal for 100k is checked on wall time."""
+
     def run(quick: bool) -> dict:
-        baselines = [_time_gates(baseline_size) for _ in range(3)]  # median of 3: the baseline is short
-        base_s, base_info = sorted(baselines, key=lambda run: run[0])[1]
-        cand_s, cand_info = _time_gates(size)
-        ratio = cand_s / base_s
-        goal_ratio = 12.0 * size / 100_000 if baseline_size == 10_000 else size / baseline_size * 1.2
-        met = ratio <= goal_ratio and (size != 100_000 or cand_s <= 60.0)
+        baselines = sorted((_time_gates(baseline_size) for _ in range(3)), key=lambda run: run[0])
+        base_cpu, base_wall, base_info = baselines[1]  # median of 3: the baseline is short
+        cand_cpu, cand_wall, cand_info = _time_gates(size)
+        ratio = cand_cpu / base_cpu
+        goal_ratio = 12.0 * size / 100_000 if baseline_size == 10_000 else 1.2 * size / baseline_size
+        met = ratio <= goal_ratio and (size != 100_000 or cand_wall <= 60.0)
         return {
-            "baseline_s": round(base_s, 3),
-            "candidate_s": round(cand_s, 3),
+            "baseline_s": round(base_cpu, 3),
+            "candidate_s": round(cand_cpu, 3),
             "ratio": round(ratio, 2),
-            "goal": (f"{size // 1000}k/{baseline_size // 1000}k time ratio <= {goal_ratio:g}"
-                     + ("; 100k <= 60 s" if size == 100_000 else "")),
+            "goal": (f"{size // 1000}k/{baseline_size // 1000}k CPU time ratio <= {goal_ratio:g}"
+                     + ("; 100k <= 60 s wall" if size == 100_000 else "")),
             "goal_met": met,
-            "note": (f"all gates on {cand_info['n']} generated examples vs {base_info['n']}; per gate (s): "
-                     f"{cand_info['per_gate_s']}; CPU {cand_info['cpu_s']} s vs {base_info['cpu_s']} s; "
+            "note": (f"all gates on {cand_info['n']} generated examples vs {base_info['n']}; CPU s; wall "
+                     f"{cand_wall:.1f} s vs {base_wall:.1f} s; per gate (wall s): {cand_info['per_gate_s']}; "
                      f"gates passed: {cand_info['passed']}"),
         }
 

@@ -67,7 +67,7 @@ def _time_generation(model: Any, tokenizer: Any, prompts: list[str], batch_size:
 
 
 def batched_generation(quick: bool) -> dict[str, Any]:
-    """Greedy answers at batch 16 (left padding) against one prompt at a time; outputs must be identical."""
+    """Greedy answers in rolling batches of 32 against one prompt at a time; outputs must be identical."""
     import statistics
 
     import torch
@@ -80,7 +80,7 @@ def batched_generation(quick: bool) -> dict[str, Any]:
         _fit(quick, "gen", max_steps=60 if quick else -1)
         adapter = WORK / f"gen-{'quick' if quick else 'full'}" / "record" / "adapter"
         model, tokenizer = load_for_generation(_base(quick), adapter)
-        examples = _examples(quick)[: 32 if quick else 96]
+        examples = _examples(quick)[: 48 if quick else 160]
         prompts = [example_prompt(e) for e in examples]
         hints = [len(tokenizer(e.output, add_special_tokens=False)["input_ids"]) for e in examples]
         max_new, repeats = (48, 1) if quick else (96, 3)
@@ -95,20 +95,20 @@ def batched_generation(quick: bool) -> dict[str, Any]:
         n_tokens = sum(a.n_tokens for a in answers)
     finally:
         torch.set_num_threads(threads)
-    baseline, candidate, at_32 = (statistics.median(times[b]) for b in (1, 16, 32))
+    baseline, at_16, candidate = (statistics.median(times[b]) for b in (1, 16, 32))
     identical = outputs[1] == outputs[16] == outputs[32]
     ratio = baseline / candidate
     return {
         "baseline_s": round(baseline, 3),
         "candidate_s": round(candidate, 3),
         "ratio": round(ratio, 2),
-        "ratio_batch_32": round(baseline / at_32, 2),
+        "ratio_batch_16": round(baseline / at_16, 2),
         "identical_outputs": identical,
         "answer_tokens": n_tokens,
         "goal": ">= 8x faster, identical outputs",
         "goal_met": identical and ratio >= 8,
-        "note": f"ratio = one-at-a-time / batch-16 time (speed-up); {len(prompts)} prompts, greedy, max {max_new} "
-                f"new tokens, tiny model + fitted adapter, 1 torch thread, median of {repeats}",
+        "note": f"ratio = one-at-a-time (model.generate) / rolling batch-32 time (speed-up); {len(prompts)} prompts, "
+                f"greedy, max {max_new} new tokens, tiny model + fitted adapter, 1 torch thread, median of {repeats}",
     }
 
 

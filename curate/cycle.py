@@ -30,7 +30,7 @@ from curate.errors import BadInputError, NotFoundError
 
 if TYPE_CHECKING:
     from curate.registry import Registry
-    from schemas import EvalReport, Example, FactSheet
+    from schemas import EvalReport
 
 STEPS = ("fit", "eval", "review", "drill")
 ARMS = ("drilled", "control")
@@ -143,8 +143,16 @@ def _run_round(registry: Registry, state: CycleState, record: dict[str, Any], ba
                on_event: Event) -> None:
     label = f"seed {record['seed']} {record['arm']} round {record['round']} ({record['version']})"
     last_round = record["round"] == state.request["rounds"]
+    twin = state.find(record["seed"], "drilled", record["round"])
     for step in STEPS:
         if step in record["done"] or (last_round and step in ("review", "drill")):
+            continue
+        if step in ("fit", "eval", "review") and twin is not None and twin is not record \
+                and twin["version"] == record["version"] and step in twin["done"]:
+            # Same version, config and seed as the drilled arm (round 1): the same model; reuse its results.
+            record.update({k: twin[k] for k in STEP_OUTPUTS[step] if k in twin})
+            record["done"].append(step)
+            state.save()
             continue
         on_event(f"{label}: {step}")
         STEP_FUNCTIONS[step](registry, state, record, base, config_file)
@@ -246,16 +254,19 @@ def _control_drill(registry: Registry, state: CycleState, record: dict[str, Any]
 
     twin = state.find(record["seed"], "drilled", record["round"])
     budget = int((twin or {}).get("added", 0))
-    n_facts = max(1, len((twin or {}).get("drilled_facts", [])))
     if budget == 0:
         return record["version"], 0
     rng = random.Random(f"{record['seed']}:control:{record['round']}")
-    manifest = random_drill(registry, record["version"], n_examples=budget, n_facts=n_facts, rng=rng,
-                            per_fact=state.request["per_fact"])
+    manifest = random_drill(registry, record["version"], n_examples=budget, rng=rng, per_fact=state.request["per_fact"])
     record["drilled_facts"] = manifest.drivers[0].get("facts", []) if manifest.drivers else []
     return manifest.version, manifest.n_examples - registry.manifest(record["version"]).n_examples
 
 
+STEP_OUTPUTS = {
+    "fit": ("run_id", "fit"),
+    "eval": ("eval_id", "eval_path", "n_examples", "metrics"),
+    "review": ("failing_facts", "n_failures"),
+}
 STEP_FUNCTIONS: dict[str, Callable[[Registry, CycleState, dict[str, Any], Path, Path], None]] = {
     "fit": _fit, "eval": _eval, "review": _review, "drill": _drill,
 }
@@ -297,12 +308,3 @@ def load_cycles(registry: Registry) -> list[dict[str, Any]]:
         return []
     return [json.loads(path.read_text()) for path in sorted(folder.glob("cycle-*/" + STATE))]
 
-
-def facts_sheet(registry: Registry, version: str) -> FactSheet:
-    from curate.training import factsheet_for
-
-    return factsheet_for(registry, registry.manifest(version).facts_name)
-
-
-def examples_of(registry: Registry, version: str) -> list[Example]:
-    return registry.examples(version)

@@ -20,6 +20,7 @@ From the reviews pulled into the home (`--from-review`) and the failures of an e
 from __future__ import annotations
 
 import json
+import random
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -121,22 +122,28 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
     claims = _wrong_claims(judged, by_id, reviews, report, facts)
     exclude = {drills.normalise(e.instruction) for e in examples}
     drilled: list[Example] = []
+    quoted: set[str] = set()  # one correction per distinct wrong claim, or two would ask the same question
     for fact_id, causes in claims.items():
         fact = facts[fact_id]
         drilled += drills.paraphrases(fact, exclude=exclude, n=per_fact, seed=seed, driver=causes[0][1])
         for claim, driver, claim_facts in causes:
-            drilled += drills.error_corrections([facts[i] for i in claim_facts], claim, driver=driver)
+            key = drills.normalise(drills.quote(claim))
+            if key not in quoted:
+                quoted.add(key)
+                drilled += drills.error_corrections([facts[i] for i in claim_facts], claim, driver=driver)
     present = {e.id for e in kept + corrections}
     fresh: dict[str, Example] = {}
     refused = []
+    asked = _PromptsByFacts(kept + corrections)
     for example in drilled:
-        if example.id in present or example.id in fresh:
+        if example.id in present or example.id in fresh or asked.near_duplicate(example):
             continue
         problems = check(example) if check else []
         if problems:
             refused.append({"example_id": example.id, "findings": [finding_message(p) for p in problems]})
         else:
             fresh[example.id] = example
+            asked.add(example)
     drivers = _drivers(judged, reviews, report, eval_ident, claims)
     summary = {
         "corrected": [c.metadata.get("replaces") for c in corrections],
@@ -162,6 +169,29 @@ def _corrected(example: Example, judgement: Judgement) -> Example:
 
 
 Cause = tuple[str, dict[str, str], tuple[str, ...]]  # (wrong claim, driver metadata, its facts)
+
+
+class _PromptsByFacts:
+    """Prompts already in the version, by fact ids, so a drill never adds a near-duplicate question
+    (the duplicates gate would refuse the version)."""
+
+    def __init__(self, examples: Sequence[Example]) -> None:
+        self._by_facts: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for example in examples:
+            self.add(example)
+
+    def add(self, example: Example) -> None:
+        from curate.gates.dedup import normalise
+
+        self._by_facts[tuple(sorted(example.fact_ids))].append(normalise(f"{example.instruction} {example.input}"))
+
+    def near_duplicate(self, example: Example) -> bool:
+        from rapidfuzz import fuzz
+
+        from curate.gates.dedup import NEAR_THRESHOLD, normalise
+
+        prompt = normalise(f"{example.instruction} {example.input}")
+        return any(fuzz.ratio(prompt, other) >= NEAR_THRESHOLD for other in self._by_facts[tuple(sorted(example.fact_ids))])
 
 
 def _wrong_claims(judged: dict[str, Judgement], by_id: dict[str, Example], reviews: Sequence[Review],
@@ -211,9 +241,7 @@ def _drivers(judged: dict[str, Judgement], reviews: Sequence[Review], report: Ev
 
 
 def drill(registry: Registry, request: DrillRequest) -> DrillResult:
-    from curate.cards import card_finalizer
-    from curate.gates import gate_files, run_gates
-    from curate.gates.run import enforce
+    from curate.pipeline import write_checked_version
     from curate.review import eval_id, read_eval_report, reviews_dir
     from curate.training import factsheet_for
 
@@ -239,14 +267,12 @@ def drill(registry: Registry, request: DrillRequest) -> DrillResult:
     config = {**manifest.generator_config, "drill": {
         "from_review": request.from_review, "from_eval": ident, "per_fact": request.per_fact,
         "generator_version": _drill_version(), **made.report["added"]}}
-    gates = run_gates(made.examples, sheet, tissues=manifest.generator_config.get("tissues"))
-    enforce(gates, allow_failing=request.allow_failing)  # refused before anything is written
-    files = {**gate_files(gates), "drill.json": (json.dumps(made.report, indent=2, sort_keys=True) + "\n").encode()}
-    new = registry.write_version(made.examples, facts=sheet, generator_config=config, seed=manifest.seed,
-                                 parent=request.version, drivers=made.drivers, extra_files=files,
-                                 gates_passed=gates.passed, allow_failing=request.allow_failing,
-                                 finalize=card_finalizer(registry, made.examples, sheet))
-    return DrillResult(manifest=new, report=made.report, gate_report=gates.to_dict())
+    new, gates = write_checked_version(
+        registry, made.examples, sheet, config=config, seed=manifest.seed,
+        tissues=manifest.generator_config.get("tissues"), parent=request.version, drivers=made.drivers,
+        extra_files={"drill.json": (json.dumps(made.report, indent=2, sort_keys=True) + "\n").encode()},
+        allow_failing=request.allow_failing)
+    return DrillResult(manifest=new, report=made.report, gate_report=gates)
 
 
 def _reviews(registry: Registry) -> list[Review]:
@@ -260,3 +286,44 @@ def _drill_version() -> str:
     from generators.drills import VERSION
 
     return VERSION
+
+
+def random_drill(registry: Registry, version: str, *, n_examples: int, rng: random.Random,
+                 per_fact: int = 2) -> DatasetManifest:
+    """The control arm's drill: `n_examples` new train examples, made as a drill makes them (paraphrases
+    and error corrections), but about facts picked at random rather than from failures."""
+    from curate.pipeline import write_checked_version
+    from curate.training import factsheet_for
+    from generators import drills
+    from generators.kinds.error_correction import wrong_claims
+
+    manifest = registry.manifest(version)
+    examples = registry.examples(version)
+    sheet = factsheet_for(registry, manifest.facts_name)
+    tissues = set(manifest.generator_config.get("tissues") or sheet.tissues)
+    facts = [fact for fact in sheet.facts if fact.tissue in tissues]
+    rng.shuffle(facts)
+    exclude = {drills.normalise(e.instruction) for e in examples}
+    present = {e.id for e in examples}
+    driver = {"control": "random facts"}
+    asked = _PromptsByFacts(examples)
+    added: list[Example] = []
+    for fact in facts:
+        if len(added) >= n_examples:
+            break
+        new = drills.paraphrases(fact, exclude=exclude, n=per_fact, seed=rng.randrange(1 << 30), driver=driver)
+        claims = wrong_claims(fact, sheet)
+        if claims:
+            new += drills.error_corrections([fact], claims[0].train_text, driver=driver)
+        for example in new:
+            if example.id not in present and not asked.near_duplicate(example):
+                present.add(example.id)
+                asked.add(example)
+                exclude.add(drills.normalise(example.instruction))
+                added.append(example)
+    added = added[:n_examples]
+    drivers = [{"type": "control", "facts": sorted({f for e in added for f in e.fact_ids}), "n_examples": len(added)}]
+    config = {**manifest.generator_config, "drill": {"control": True, "n_examples": len(added), "per_fact": per_fact}}
+    new_manifest, _ = write_checked_version(registry, examples + added, sheet, config=config, seed=manifest.seed,
+                                            tissues=sorted(tissues), parent=version, drivers=drivers)
+    return new_manifest

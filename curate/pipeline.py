@@ -100,15 +100,39 @@ def generate(registry: Registry, request: GenerateRequest) -> GenerateResult:
         "per_fact": request.per_fact,
         "generator_versions": {kind: version for kind, version in generator_versions().items() if kind in kinds},
     }
+    manifest, report = write_checked_version(registry, examples, sheet, config=config, seed=request.seed,
+                                             tissues=tissues, allow_failing=request.allow_failing)
+    return GenerateResult(manifest=manifest, path=registry.versions_dir / manifest.version, examples=examples,
+                          gate_report=report)
+
+
+def write_checked_version(
+    registry: Registry,
+    examples: list[Example],
+    sheet: FactSheet,
+    *,
+    config: dict[str, Any],
+    seed: int,
+    tissues: Sequence[str] | None = None,
+    parent: str | None = None,
+    drivers: list[dict[str, Any]] | None = None,
+    extra_files: dict[str, bytes] | None = None,
+    allow_failing: bool = False,
+) -> tuple[DatasetManifest, dict[str, Any]]:
+    """Run every quality gate, then write the version with its gate report and data card.
+
+    Every path that makes a version (generate, drill, the cycle's control arm) goes through here, so
+    no version skips the gates. A failing version is refused before anything is written, unless
+    `allow_failing`, and then the manifest says so.
+    """
     from curate.cards import card_finalizer
     from curate.gates import gate_files, run_gates
     from curate.gates.run import enforce
 
     report = run_gates(examples, sheet, tissues=tissues)
-    enforce(report, allow_failing=request.allow_failing)  # a failing version is refused before anything is written
-    manifest = registry.write_version(examples, facts=sheet, generator_config=config, seed=request.seed,
-                                      extra_files=gate_files(report), gates_passed=report.passed,
-                                      allow_failing=request.allow_failing,
+    enforce(report, allow_failing=allow_failing)
+    manifest = registry.write_version(examples, facts=sheet, generator_config=config, seed=seed, parent=parent,
+                                      drivers=drivers, extra_files={**gate_files(report), **(extra_files or {})},
+                                      gates_passed=report.passed, allow_failing=allow_failing,
                                       finalize=card_finalizer(registry, examples, sheet))
-    return GenerateResult(manifest=manifest, path=registry.versions_dir / manifest.version, examples=examples,
-                          gate_report=report.to_dict())
+    return manifest, report.to_dict()

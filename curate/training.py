@@ -155,7 +155,7 @@ class EvalRequest:
     adapter: str | None = None
     base_model: Path | None = None
     split: str = "test"
-    batch_size: int = 16
+    batch_size: int = 32
     max_new_tokens: int = 256
     show_progress: bool = True
 
@@ -269,6 +269,14 @@ def _parse_rows(path: Path, text: str) -> list[Any]:
     return rows
 
 
+def _confidence(path: Path, number: int, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise BadInputError(f"{path}: row {number}: confidence {value!r} must be a number from 0 to 1")
+    return float(value)
+
+
 def score_answers(registry: Registry, path: Path, facts_name: str) -> tuple[EvalReport, Path]:
     """Score answers another model gave against a fact sheet; publish the report under evals/."""
     from train.evaluate import Answered, build_report, score_items
@@ -293,8 +301,7 @@ def score_answers(registry: Registry, path: Path, facts_name: str) -> tuple[Eval
             example_id=str(row.get("id") or f"row-{number}"),
             kind=str(row.get("kind") or "imported"),
         )
-        confidence = row.get("confidence")
-        answered.append(Answered(question, row["answer"], float(confidence) if confidence is not None else None))
+        answered.append(Answered(question, row["answer"], _confidence(path, number, row.get("confidence"))))
     check = claim_checker(sheet)
     items = score_items(answered, sheet, claim_check=check)
     report = build_report(items, facts_name=sheet.name, split="imported",

@@ -10,6 +10,7 @@ Every drill example goes to the train split and names what drove it in its metad
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -87,7 +88,10 @@ def paraphrases(fact: Fact, *, exclude: set[str], n: int, seed: int, driver: Dri
 
 
 def error_corrections(facts: Sequence[Fact], wrong_claim: str, *, driver: Driver) -> list[Example]:
-    """One train example per frame: the wrong claim quoted, the facts stated correctly."""
+    """One train example: the wrong claim quoted in one of the frames, the facts stated correctly.
+
+    One frame per claim, picked by the claim's hash: two frames around the same long quote would be
+    near-duplicates of each other."""
     if not facts:
         return []
     claim = quote(wrong_claim)
@@ -95,9 +99,10 @@ def error_corrections(facts: Sequence[Fact], wrong_claim: str, *, driver: Driver
     tissues = sorted({fact.tissue for fact in facts})
     tissue = tissues[0] if len(tissues) == 1 else "cross-tissue"
     fact_ids = tuple(fact.id for fact in facts)
+    index = int(hashlib.sha256(claim.encode("utf-8")).hexdigest(), 16) % len(CORRECTION_FRAMES)
+    ask, opener = CORRECTION_FRAMES[index]
     return [_example("error_correction", tissue, ask(claim), f"{opener} {truth}", fact_ids,
-                     f"drill.correction.{i}", driver)
-            for i, (ask, opener) in enumerate(CORRECTION_FRAMES, 1)]
+                     f"drill.correction.{index + 1}", driver)]
 
 
 def quote(text: str) -> str:

@@ -5,6 +5,7 @@ Each case is a folder under tests/bad_inputs/ with a `case.json`:
   args    the curate command line; `{dir}` is the case's folder (copied to a temp dir first)
   expect  text the one-line message must contain (the file, column or value at fault)
   home    optional folder inside the case to use as the registry home (otherwise an empty temp home)
+  setup   optional curate command lines run first, in that home (e.g. to make a version v1)
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ def test_bad_input(name: str, tmp_path: Path) -> None:
     shutil.copytree(CORPUS / name, case_dir)
     case = json.loads((case_dir / "case.json").read_text())
     home = case_dir / case["home"] if "home" in case else tmp_path / "home"
+    for setup in case.get("setup", []):
+        assert run_curate(*setup, home=home).returncode == 0, setup
     before = _tree(home)
     args = [arg.replace("{dir}", str(case_dir)) for arg in case["args"]]
     run = run_curate(*args, home=home, timeout=300)

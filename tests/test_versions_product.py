@@ -60,7 +60,7 @@ def corrected_sheet() -> FactSheet:
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("product-home")
     for args in (["--tissue", "liver"],
-                 ["--tissue", "liver,heart", "--kinds", "factual_qa,calibration", "--per-fact", "2", "--seed", "1"]):
+                 ["--tissue", "liver,heart", "--kinds", "factual_qa,calibration", "--per-fact", "4", "--seed", "1"]):
         assert run_curate("generate", *args, home=home).returncode == 0
     sheet_file = home.parent / "corrected-factsheet.json"
     sheet_file.write_text(corrected_sheet().model_dump_json())

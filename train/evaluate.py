@@ -50,7 +50,7 @@ def answer_examples(
     *,
     model: Any,
     tokenizer: Any,
-    batch_size: int = 16,
+    batch_size: int = 32,
     max_new_tokens: int = 256,
     show_progress: bool = False,
 ) -> list[Answered]:
@@ -156,7 +156,7 @@ def evaluate(
     split: str = "test",
     version: str | None = None,
     run_id: str | None = None,
-    batch_size: int = 16,
+    batch_size: int = 32,
     max_new_tokens: int = 256,
     claim_check: ClaimCheck | None = None,
     show_progress: bool = False,

@@ -90,7 +90,7 @@ def evaluate(
         Path | None, typer.Option("--base-model", help="Base model folder. Default: the one the run was fitted on.")
     ] = None,
     split: Annotated[str, typer.Option(help="Split to evaluate: train, validation or test.")] = "test",
-    batch_size: Annotated[int, typer.Option("--batch-size", help="Prompts generated together (left padding).")] = 16,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Prompts decoded together (rolling batch).")] = 32,
     max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", help="Longest answer, in tokens.")] = 256,
     home: Home = None,
     json: Json = False,
@@ -130,8 +130,9 @@ def print_report(report: Any, path: Path) -> None:
     rows = [[f"kind {k}", report.counts_by_kind[k], f"{v:.3f}"] for k, v in report.accuracy_by_kind.items()]
     rows += [[f"tissue {k}", report.counts_by_tissue[k], f"{v:.3f}"] for k, v in report.accuracy_by_tissue.items()]
     rows.append(["all", report.n_items, f"{report.accuracy:.3f}"])
-    out.print(table(f"eval {report.id}: {report.version or report.facts_name} {report.split}",
-                    ["group", "count", "accuracy"], rows))
+    source = report.run_id or report.base_model or "answers"
+    out.print(f"eval [bold]{report.id}[/bold]: {source} on {report.version or report.facts_name} {report.split}")
+    out.print(table(None, ["group", "count", "accuracy"], rows))
     if report.ece is not None:
         out.print(f"ECE {report.ece:.4f}  MCE {report.mce:.4f}  Brier {report.brier:.4f}")
     for item in report.failures[:5]:

@@ -526,8 +526,9 @@ class Checker:
         scope_fits = [s for s in self._candidates(num, self.primary) if self.compatible(s, full)]
         if scope_fits:
             return None
-        tissues = full.values.get("tissue", (frozenset(self.lex.tissues), NONE))[0]
-        pool = [s for f in self.lex.sheet.facts if f.tissue in tissues for s in self.lex.slots_by_fact[f.id]]
+        scope_tissues = {self.lex.facts[f].tissue for f in self.scope_ids}
+        tissues = full.values.get("tissue", (frozenset(scope_tissues), NONE))[0]
+        pool = [s for t in tissues for f in self.lex.facts_by_tissue.get(t, ()) for s in self.lex.slots_by_fact[f]]
         fits = [s for s in self._candidates(num, pool) if self.compatible(s, full)]
         if not fits:
             return None

@@ -30,14 +30,14 @@ def subjects(sheet: FactSheet, tissues: Sequence[str]) -> list[Subject]:
     for fact in sheet.facts:
         if fact.tissue not in tissues:
             continue
-        claims = _wrong_claims(fact, sheet)
+        claims = wrong_claims(fact, sheet)
         if claims:
             made.append(Subject(f"wrong:{fact.id}", FAMILY, fact.tissue, (fact.id,),
                                 {"fact": fact, "claims": claims}))
     return made
 
 
-def _wrong_claims(fact: Fact, sheet: FactSheet) -> list[WrongClaim]:
+def wrong_claims(fact: Fact, sheet: FactSheet) -> list[WrongClaim]:
     maker = _MAKERS.get(fact.kind)
     return maker(fact, sheet) if maker else []
 
