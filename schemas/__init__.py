@@ -24,8 +24,8 @@ from schemas.review import ERROR_TYPES, REVIEW_SCHEMA, VERDICTS, ErrorType, Revi
 
 __all__ = [
     "CROSS_TISSUE",
-    "EVAL_SCHEMA",
     "ERROR_TYPES",
+    "EVAL_SCHEMA",
     "EXAMPLE_KINDS",
     "FACT_KINDS",
     "INTERACTION_TERMS",

@@ -11,15 +11,25 @@ import sys
 
 import typer
 
-from curate.cli import facts, generate, schema, versions
-from curate.cli import card, diff, export, hub, show
-from curate.cli import eval as eval_noun
-from curate.cli import train
-from curate.cli import verify as verify_noun
+from curate.cli import (
+    card,
+    diff,
+    drill,
+    export,
+    facts,
+    generate,
+    hub,
+    ingest,
+    lint,
+    review,
+    schema,
+    show,
+    train,
+    versions,
+)
 from curate.cli import cycle as cycle_noun
-from curate.cli import drill, review
-from curate.cli import ingest
-from curate.cli import lint
+from curate.cli import eval as eval_noun
+from curate.cli import verify as verify_noun
 
 app = typer.Typer(
     name="curate",
