@@ -25,6 +25,7 @@ class GenerateRequest:
     facts: str | None = None
     from_path: Path | None = None
     allow_failing: bool = False
+    num_proc: int = 1
 
 
 @dataclass
@@ -101,7 +102,8 @@ def generate(registry: Registry, request: GenerateRequest) -> GenerateResult:
         "generator_versions": {kind: version for kind, version in generator_versions().items() if kind in kinds},
     }
     manifest, report = write_checked_version(registry, examples, sheet, config=config, seed=request.seed,
-                                             tissues=tissues, allow_failing=request.allow_failing)
+                                             tissues=tissues, allow_failing=request.allow_failing,
+                                             num_proc=request.num_proc)
     return GenerateResult(manifest=manifest, path=registry.versions_dir / manifest.version, examples=examples,
                           gate_report=report)
 
@@ -118,6 +120,7 @@ def write_checked_version(
     drivers: list[dict[str, Any]] | None = None,
     extra_files: dict[str, bytes] | None = None,
     allow_failing: bool = False,
+    num_proc: int = 1,
 ) -> tuple[DatasetManifest, dict[str, Any]]:
     """Run every quality gate, then write the version with its gate report and data card.
 
@@ -129,7 +132,7 @@ def write_checked_version(
     from curate.gates import gate_files, run_gates
     from curate.gates.run import enforce
 
-    report = run_gates(examples, sheet, tissues=tissues)
+    report = run_gates(examples, sheet, tissues=tissues, num_proc=num_proc)
     enforce(report, allow_failing=allow_failing)
     manifest = registry.write_version(examples, facts=sheet, generator_config=config, seed=seed, parent=parent,
                                       drivers=drivers, extra_files={**gate_files(report), **(extra_files or {})},

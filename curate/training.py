@@ -117,6 +117,7 @@ class FitRequest:
 def fit_version(registry: Registry, request: FitRequest) -> dict[str, Any]:
     """Fit on a version's train split and publish the run record under runs/<run id>."""
     from train.config import config_hash, resolve_config
+    from train.distributed import is_main_process
     from train.fit import fit
 
     manifest = registry.manifest(request.version)
@@ -137,6 +138,8 @@ def fit_version(registry: Registry, request: FitRequest) -> dict[str, Any]:
             resume=request.resume, show_progress=request.show_progress,
         )
         record = {**record, "run_id": run_id, "work_dir": str(work_dir)}
+        if not is_main_process():  # under a launcher: rank 0 publishes the one run, and cleans up
+            return {**record, "path": None, "published": False}
         (record_dir / RUN_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
         destination = registry.home / "runs" / run_id
         with registry.locked():
@@ -158,6 +161,7 @@ class EvalRequest:
     batch_size: int = 32
     max_new_tokens: int = 256
     show_progress: bool = True
+    backend: str = "transformers"
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,7 @@ def eval_version(registry: Registry, request: EvalRequest) -> tuple[EvalReport, 
         registry.examples(request.version), sheet, base_model=source.base_model, adapter=source.adapter,
         split=request.split, version=request.version, run_id=source.run_id, batch_size=request.batch_size,
         max_new_tokens=request.max_new_tokens, claim_check=check, show_progress=request.show_progress,
+        backend=request.backend,
     )
     return publish_report(registry, report, prefix=f"{source.run_id or 'base'}-{request.split}")
 

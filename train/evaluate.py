@@ -66,6 +66,17 @@ def answer_examples(
     return [Answered(q, g.text, g.confidence) for q, g in zip(questions, generations, strict=True)]
 
 
+def answer_with_vllm(
+    examples: Sequence[Example], *, base_model: str | Path, adapter: str | Path | None, max_new_tokens: int
+) -> list[Answered]:
+    from train.backends.vllm import generate_vllm, require_vllm
+
+    require_vllm()  # before any model is read: one line naming the extra
+    questions = [question_of(example) for example in examples]
+    generations = generate_vllm(base_model, adapter, [q.question for q in questions], max_new_tokens=max_new_tokens)
+    return [Answered(q, g.text, g.confidence) for q, g in zip(questions, generations, strict=True)]
+
+
 def score_items(
     answered: Sequence[Answered], sheet: FactSheet, *, claim_check: ClaimCheck | None = None
 ) -> list[EvalItem]:
@@ -160,19 +171,31 @@ def evaluate(
     max_new_tokens: int = 256,
     claim_check: ClaimCheck | None = None,
     show_progress: bool = False,
+    backend: str = "transformers",
 ) -> EvalReport:
-    """Answer the `split` examples with the base model (plus adapter), score them, and report."""
-    from curate.errors import BadInputError
-    from train.generation import load_for_generation
+    """Answer the `split` examples with the base model (plus adapter), score them, and report.
 
+    `backend` is "transformers" (rolling batches, train.generation) or "vllm" (train.backends.vllm,
+    imported only here, for GPU machines with the `vllm` extra).
+    """
+    from curate.errors import BadInputError
+    from train.backends import BACKENDS
+
+    if backend not in BACKENDS:
+        raise BadInputError(f"--backend {backend!r} is not one of: {', '.join(BACKENDS)}")
     chosen = [example for example in examples if example.split == split]
     if not chosen:
         raise BadInputError(f"version {version}: no examples in the {split!r} split")
-    model, tokenizer = load_for_generation(base_model, adapter)
-    answered = answer_examples(
-        chosen, model=model, tokenizer=tokenizer, batch_size=batch_size, max_new_tokens=max_new_tokens,
-        show_progress=show_progress,
-    )
+    if backend == "vllm":
+        answered = answer_with_vllm(chosen, base_model=base_model, adapter=adapter, max_new_tokens=max_new_tokens)
+    else:
+        from train.generation import load_for_generation
+
+        model, tokenizer = load_for_generation(base_model, adapter)
+        answered = answer_examples(
+            chosen, model=model, tokenizer=tokenizer, batch_size=batch_size, max_new_tokens=max_new_tokens,
+            show_progress=show_progress,
+        )
     items = score_items(answered, sheet, claim_check=claim_check)
     return build_report(
         items,
@@ -184,6 +207,7 @@ def evaluate(
         base_model=str(base_model),
         config={
             "decoding": "greedy",
+            "backend": backend,
             "batch_size": batch_size,
             "max_new_tokens": max_new_tokens,
             "confidence": "mean probability of the generated tokens, end-of-sequence included",

@@ -82,13 +82,17 @@ def load_base(base_model: str | Path, *, quantize: bool, on_cuda: bool) -> tuple
     kwargs: dict[str, Any] = {"dtype": torch.bfloat16 if on_cuda else torch.float32}
     if quantize:
         kwargs["quantization_config"] = quantization_config(on_cuda)
-        kwargs["device_map"] = {"": 0} if on_cuda else {"": "cpu"}
+        from train.distributed import local_rank
+
+        kwargs["device_map"] = {"": local_rank()} if on_cuda else {"": "cpu"}  # one whole copy per DDP rank
     model = AutoModelForCausalLM.from_pretrained(str(path), **kwargs)
     return model, tokenizer
 
 
 def sft_config(config: FitConfig, work_dir: Path, *, on_cuda: bool, gradient_checkpointing: bool) -> Any:
     from trl import SFTConfig
+
+    from train.distributed import world_size
 
     return SFTConfig(
         output_dir=str(work_dir),
@@ -105,6 +109,9 @@ def sft_config(config: FitConfig, work_dir: Path, *, on_cuda: bool, gradient_che
         packing_strategy=config.packing_strategy,
         completion_only_loss=True,
         use_cpu=not on_cuda,
+        # under a launcher (WORLD_SIZE > 1): gloo on CPU; LoRA leaves no parameter unused
+        ddp_backend="gloo" if not on_cuda and world_size() > 1 else None,
+        ddp_find_unused_parameters=False if world_size() > 1 else None,
         bf16=on_cuda,
         fp16=False,
         activation_checkpointing=gradient_checkpointing,
@@ -221,11 +228,10 @@ def _write_record(
     import torch
     import transformers
 
+    from train.distributed import is_main_process, world_size
+
     session_tokens = trainer.state.num_input_tokens_seen - (_tokens_at(plan.checkpoint) if plan.checkpoint else 0)
     record_dir = plan.record_dir
-    record_dir.mkdir(parents=True, exist_ok=True)
-    trainer.model.save_pretrained(str(record_dir / ADAPTER_DIR))
-    trainer.processing_class.save_pretrained(str(record_dir / ADAPTER_DIR))
     record = {
         "schema": "curate.run/1",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -248,7 +254,13 @@ def _write_record(
         "session_tokens": int(session_tokens),
         "tokens_per_s": round(session_tokens / elapsed, 1) if elapsed > 0 else None,
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__, **_lib_versions()},
+        "world_size": world_size(),
     }
+    if not is_main_process():
+        return record  # every rank trained the same adapter (DDP); rank 0 alone writes it
+    record_dir.mkdir(parents=True, exist_ok=True)
+    trainer.model.save_pretrained(str(record_dir / ADAPTER_DIR))
+    trainer.processing_class.save_pretrained(str(record_dir / ADAPTER_DIR))
     (record_dir / "config.json").write_text(json.dumps(plan.config.model_dump(), indent=2, sort_keys=True) + "\n")
     (record_dir / "log.json").write_text(json.dumps(trainer.state.log_history, indent=1) + "\n")
     (record_dir / RUN_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")

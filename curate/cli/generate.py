@@ -26,6 +26,9 @@ def generate(
     allow_failing: Annotated[
         bool, typer.Option("--allow-failing", help="Write the version even if a quality gate fails.")
     ] = False,
+    num_proc: Annotated[
+        int, typer.Option("--num-proc", help="Processes for the quality gates' claim check (same report as 1).")
+    ] = 1,
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -35,7 +38,7 @@ def generate(
     from curate.registry import Registry
 
     request = GenerateRequest(tissue=tissue, kinds=kinds, seed=seed, per_fact=per_fact, facts=facts,
-                              from_path=from_path, allow_failing=allow_failing)
+                              from_path=from_path, allow_failing=allow_failing, num_proc=num_proc)
     result = run_generate(Registry(home), request)
     manifest = result.manifest
     if json:

@@ -29,6 +29,9 @@ def lint(
     facts: Facts = None,
     test: Annotated[Path | None, typer.Option("--test", help="A test set to check for leakage against.")] = None,
     fmt: Format = "auto",
+    num_proc: Annotated[
+        int, typer.Option("--num-proc", help="Processes for the claim check (same report as 1).")
+    ] = 1,
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -40,7 +43,7 @@ def lint(
 
     sheet = _sheet(Registry(home), facts)
     with _progress(enabled=not json) as progress:
-        result = run_lint(path, sheet, fmt=fmt, test_path=test, progress=progress)
+        result = run_lint(path, sheet, fmt=fmt, test_path=test, progress=progress, num_proc=num_proc)
     if json:
         print_json(result.to_dict())
     else:

@@ -59,6 +59,11 @@ def fit(
     ] = None,
     preset: Annotated[str, typer.Option(help=PRESET_HELP)] = "study",
     max_steps: Annotated[int | None, typer.Option("--max-steps", help="Stop after this many optimiser steps.")] = None,
+    launcher: Annotated[str, typer.Option(help=LAUNCHER_HELP)] = "none",
+    num_processes: Annotated[int, typer.Option("--num-processes", help="Ranks for --launcher accelerate.")] = 2,
+    accelerate_config: Annotated[
+        Path | None, typer.Option("--accelerate-config", help="Your own accelerate config (FSDP, DeepSpeed).")
+    ] = None,
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -66,9 +71,15 @@ def fit(
     from curate.registry import Registry
     from curate.training import FitRequest, fit_version
 
+    if launcher != "none":
+        _relaunch(launcher, num_processes, accelerate_config, home)
+        return
+
     request = FitRequest(version=version, base_model=base_model, out=out, resume=resume, config_file=config,
                          preset=preset, quantize=quantize, packing=packing, max_steps=max_steps)
     record = fit_version(Registry(home), request)
+    if record.get("published") is False:
+        return  # a rank other than 0 under a launcher: rank 0 reports the run
     if json:
         print_json(record)
         return
@@ -77,6 +88,24 @@ def fit(
     out_console = console()
     out_console.print(table("curate train fit", ["", "value"], rows))
     out_console.print(f"run record in {record['path']}")
+
+
+BACKEND_HELP = "transformers (rolling batches, CPU or GPU) or vllm (GPU; pip install 'curate[vllm]')."
+LAUNCHER_HELP = "none (this process), or accelerate: relaunch on --num-processes ranks (DDP; gloo on CPU)."
+
+
+def _relaunch(launcher: str, num_processes: int, config: Path | None, home: Path | None) -> None:
+    import sys
+
+    from curate.errors import BadInputError
+    from curate.launch import LAUNCHERS, relaunch
+    from curate.registry import Registry
+
+    if launcher not in LAUNCHERS:
+        raise BadInputError(f"--launcher {launcher!r} is not one of: {', '.join(LAUNCHERS)}")
+    code = relaunch(Registry(home).home / "work", num_processes, sys.argv[1:], config)
+    if code:
+        raise typer.Exit(code)
 
 
 ADAPTER_HELP = "A run id, run folder or adapter folder. Leave it out, with --base-model, to test a bare base."
@@ -92,6 +121,7 @@ def evaluate(
     split: Annotated[str, typer.Option(help="Split to evaluate: train, validation or test.")] = "test",
     batch_size: Annotated[int, typer.Option("--batch-size", help="Prompts decoded together (rolling batch).")] = 32,
     max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", help="Longest answer, in tokens.")] = 256,
+    backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "transformers",
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -104,7 +134,7 @@ def evaluate(
     if split not in SPLITS:
         raise BadInputError(f"--split {split!r} is not one of: {', '.join(SPLITS)}")
     request = EvalRequest(version=version, adapter=adapter, base_model=base_model, split=split,
-                          batch_size=batch_size, max_new_tokens=max_new_tokens)
+                          batch_size=batch_size, max_new_tokens=max_new_tokens, backend=backend)
     report, path = eval_version(Registry(home), request)
     if json:
         print_json(report_summary(report, path))

@@ -250,7 +250,8 @@ def _lsh_pairs(prompts: Prompts, left: list[int], right: list[int], threshold: f
     lsh = MinHashLSH(threshold=0.4, num_perm=64)
     signatures = {}
     for index in set(left) | set(right):
-        signature = MinHash(num_perm=64, seed=1, permutations=template.permutations)
+        signature = MinHash(num_perm=64, seed=1, permutations=template.permutations,
+                            **({"scheme": template.scheme} if hasattr(template, "scheme") else {}))  # datasketch 2
         signature.update_batch(list(_shingles(prompts.text[index])))
         signatures[index] = signature
     for j in right:

@@ -39,14 +39,15 @@ class LintResult:
 
 
 def lint(path: Path, sheet: FactSheet, *, fmt: str = "auto", test_path: Path | None = None,
-         progress: Progress | None = None) -> LintResult:
+         progress: Progress | None = None, num_proc: int = 1) -> LintResult:
     """Every gate on an external dataset. Coverage is reported, not enforced: a dataset need not teach
     every fact of the sheet."""
     loaded = load_dataset(path, fmt)
     test = load_dataset(test_path, "auto", split="test").items if test_path is not None else None
     if test is not None:
         test = [_renamed(item, f"test{item.id}" if item.id.startswith("#") else item.id) for item in test]
-    report = run_gates(loaded.items, sheet, test_items=test, enforce_coverage=False, progress=progress)
+    report = run_gates(loaded.items, sheet, test_items=test, enforce_coverage=False, progress=progress,
+                       num_proc=num_proc)
     return LintResult(path, loaded.format, loaded.items, test_path, len(test or []), report)
 
 

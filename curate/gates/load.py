@@ -50,6 +50,9 @@ def load_dataset(path: Path, fmt: str = "auto", *, split: str | None = None) -> 
     items, shapes = [], set()
     for number, (record, record_split) in enumerate(records, start=1):
         mapped, shape = _map_record(record, path, number, fmt)
+        if shapes and shape not in shapes:  # e.g. Alpaca and chat records concatenated by mistake
+            raise BadInputError(f"{path}: record {number} is in {shape} form but record 1 is in "
+                                f"{next(iter(shapes))} form; a dataset must use one schema")
         shapes.add(shape)
         mapped["split"] = split or mapped.get("split") or record_split or "train"
         items.append(item_from_record(mapped, index=number, source=f"{path.name}:{number}"))

@@ -8,12 +8,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from curate.gates.claims import check_items
 from curate.gates.coverage import measure_coverage
 from curate.gates.dedup import LEAK_THRESHOLD, NEAR_THRESHOLD, Prompts, find_duplicates
 from curate.gates.entities import lexicon
 from curate.gates.items import GateItem, as_items
 from curate.gates.leakage import TRAIN_SIDE, find_leakage
+from curate.gates.parallel import check_items_parallel, check_num_proc
 from curate.gates.report import ClaimsReport, GateReport
 
 if TYPE_CHECKING:
@@ -33,8 +33,12 @@ def run_gates(
     near_threshold: float = NEAR_THRESHOLD,
     leak_threshold: float = LEAK_THRESHOLD,
     progress: Progress | None = None,
+    num_proc: int = 1,
 ) -> GateReport:
     """Claim check, duplicates, leakage and coverage.
+
+    `num_proc` > 1 runs the claim check (most of the time) over a process pool of shards; the
+    report is identical to one process's (curate.gates.parallel).
 
     `test_items` (`curate lint --test`) are a separate test set: they join the test side of the
     leakage check, and the dataset's own items all count as training. `tissues` limits coverage to
@@ -46,7 +50,7 @@ def run_gates(
     try:
         return _run(examples, sheet, tissues=tissues, test_items=test_items, coverage=coverage,
                     enforce_coverage=enforce_coverage, near_threshold=near_threshold,
-                    leak_threshold=leak_threshold, progress=progress)
+                    leak_threshold=leak_threshold, progress=progress, num_proc=check_num_proc(num_proc))
     finally:
         if collecting:
             gc.enable()
@@ -54,7 +58,7 @@ def run_gates(
 
 def _run(examples: Sequence[Example | GateItem], sheet: FactSheet, *, tissues: Sequence[str] | None,
          test_items: Sequence[Example | GateItem] | None, coverage: bool, enforce_coverage: bool,
-         near_threshold: float, leak_threshold: float, progress: Progress | None) -> GateReport:
+         near_threshold: float, leak_threshold: float, progress: Progress | None, num_proc: int) -> GateReport:
     items = as_items(examples)
     extra = as_items(test_items or [])
     everything = items + extra
@@ -63,7 +67,8 @@ def _run(examples: Sequence[Example | GateItem], sheet: FactSheet, *, tissues: S
 
     began = time.perf_counter()
     notify("claims", 0, len(everything))
-    findings, stated = check_items(everything, sheet, progress=lambda done: notify("claims", done, len(everything)))
+    findings, stated = check_items_parallel(everything, sheet, num_proc=num_proc,
+                                            progress=lambda done: notify("claims", done, len(everything)))
     claims = ClaimsReport(findings=findings, n_checked=len(everything))
     seconds["claims"] = time.perf_counter() - began
 

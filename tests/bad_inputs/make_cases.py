@@ -51,8 +51,6 @@ def main() -> None:
     ingest = ["ingest", "{dir}/counts.h5ad", "--tissue", "heart"]
     h5ad(case("h5ad-missing-factor", ingest, "obs has no column for IR (irradiated vs sham)") / "counts.h5ad",
          drop_column="radiation")
-    h5ad(case("h5ad-misnamed-factor", ingest, "obs has no column for HU") / "counts.h5ad",
-         rename={"unloading": "cage_type"}, extra={})
     h5ad(case("h5ad-missing-cell", ingest, "missing the cell KMP & HU & IR (no samples)") / "counts.h5ad",
          keep=lambda c, r: c != (1, 1, 1))
     h5ad(case("h5ad-one-replicate", ingest, "cell KMP & NL & sham has 1 replicate") / "counts.h5ad",
