@@ -25,10 +25,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-WORDS = ("gene", "liver", "mouse", "cell", "signal", "protein", "pathway", "stress", "dose", "flight", "bone",
-         "muscle", "tissue", "change", "level", "response", "repair", "damage", "growth", "factor", "heart",
-         "brain", "blood", "oxygen", "energy", "marker", "sample", "group", "control", "effect", "weight",
-         "immune", "lipid", "sugar", "kinase", "enzyme", "nerve", "fiber", "vessel", "membrane")
+SYLLABLES = ("ka", "mo", "ri", "tu", "sel", "gen", "pro", "lin", "ver", "dax", "nor", "phi", "quo", "ben", "sta",
+             "cyt", "ox", "mi", "ra", "ple")
+
+
+def vocabulary(n_words: int = 5000, seed: int = 1) -> list[str]:
+    """Pseudo-words of 2-4 syllables: a vocabulary as wide as real prompts', so that unrelated records
+    share few shingles (a 40-word vocabulary makes every pair an LSH candidate)."""
+    rng = random.Random(seed)
+    return sorted({"".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(n_words)})
 
 
 def _gates_wall(num_proc: int, examples, sheet):  # type: ignore[no-untyped-def]
@@ -66,6 +71,7 @@ def synthetic_items(n: int, seed: int = 0) -> list:  # type: ignore[type-arg]
     from curate.gates.items import GateItem
 
     rng = random.Random(seed)
+    words = vocabulary()
     items = []
     for index in range(n):
         if index and rng.random() < 0.01:
@@ -73,7 +79,7 @@ def synthetic_items(n: int, seed: int = 0) -> list:  # type: ignore[type-arg]
             cut = rng.randrange(len(source))
             text = source[:cut] + rng.choice("abcdefghijklmnopqrstuvwxyz") + source[cut + 1:]
         else:
-            text = "what " + " ".join(rng.choice(WORDS) for _ in range(10)) + " do we see"
+            text = "what " + " ".join(rng.choice(words) for _ in range(10)) + " do we see"
         items.append(GateItem(id=f"r{index}", instruction=text, output="an answer"))
     return items
 
