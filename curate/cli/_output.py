@@ -19,16 +19,11 @@ def print_json(payload: Any) -> None:
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> Any:
-    from rich.table import Table
+    """A rich table whose cells are shown as given (no markup, no emoji codes)."""
+    from curate.cli._plain import plain_table
 
-    out = Table(title=title, title_justify="left")
-    for column in columns:
-        out.add_column(column, justify="right" if column.startswith(("n_", "#")) or column in _NUMERIC else "left")
-    from rich.markup import escape
-
-    for row in rows:
-        out.add_row(*[escape(str(cell)) for cell in row])
-    return out
+    numeric = {c for c in columns if c.startswith(("n_", "#")) or c in _NUMERIC}
+    return plain_table(title, columns, rows, numeric)
 
 
 _NUMERIC = {"train", "test", "validation", "total", "examples", "facts", "count"}

@@ -36,12 +36,12 @@ def facts(
     if json:
         print_json({"name": sheet.name, "facts": [f.model_dump(mode="json") for f in selected]})
         return
-    rows = [
-        [f.id, _value(f), f"{f.provenance.source}:{f.provenance.row or f.provenance.contrast or '-'}",
-         f.provenance.sha256[:10], f.provenance.method, f.provenance.note or ""]
-        for f in selected
-    ]
-    console().print(table(f"{sheet.name}: {len(selected)} facts", ["id", "value", "source", "sha256", "method", "note"], rows))
+    rows = [[f.id, _value(f), f"{f.provenance.source}:{f.provenance.row or f.provenance.contrast or '-'}",
+             f.provenance.note or ""] for f in selected]
+    methods = sorted({f.provenance.method for f in selected})
+    out = console()
+    out.print(table(f"{sheet.name}: {len(selected)} facts", ["id", "value", "source:row", "note"], rows))
+    out.print(f"method: {'; '.join(methods)}. `--json` adds each source file's sha256 and threshold.")
 
 
 def _value(fact) -> str:  # type: ignore[no-untyped-def]
