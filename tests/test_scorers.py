@@ -248,3 +248,10 @@ def test_all_label_vocabularies_are_recognised() -> None:
             ("pattern", "KMP_ONLY"), ("pattern", "NS"), ("direction", "up"), ("direction", "down"),
             ("interaction", "additive"), ("interaction", "synergistic"), ("interaction", "antagonistic")} <= found
     assert not re.search(r"NES", "".join(m.value for m in labels("NES -2.3")))
+
+
+@pytest.mark.parametrize("q", [LIVER_HU, HEART_OXPHOS, HU_RANKING, HIPPOCAMPUS_CLASS])
+@pytest.mark.parametrize("answer", ["", "   ", "\n"])
+def test_an_empty_answer_is_wrong_not_a_crash(q: Question, answer: str) -> None:
+    """A tiny model early in training often says nothing at all."""
+    assert not verdict(q, answer).correct

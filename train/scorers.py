@@ -301,7 +301,7 @@ def score_ranking(q: Question, answer: str, sheet: FactSheet) -> list[Finding] |
 
 def _order(text: str, sheet: FactSheet) -> list[str]:
     """Tissues (or else pathways, contrasts, genes) in order of first mention, in the "a > b > c" chain if any."""
-    chain = max(tx.sentence_spans(text), key=lambda span: text.count(" > ", *span))
+    chain = max(tx.sentence_spans(text), key=lambda span: text.count(" > ", *span), default=(0, len(text)))
     if text.count(" > ", *chain) >= 1:
         text = text[chain[0]:chain[1]]
     mentions = tx.entities(text, sheet)
