@@ -19,6 +19,7 @@ From the reviews pulled into the home (`--from-review`) and the failures of an e
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from collections import Counter, defaultdict
@@ -30,8 +31,9 @@ from curate.errors import BadInputError
 
 if TYPE_CHECKING:
     from curate.registry import Registry
-    from schemas import DatasetManifest, EvalReport, Example, FactSheet, Review
+    from schemas import DatasetManifest, EvalReport, Example, Fact, FactSheet, Review
 
+MIN_CLAIM_CHARS = 8
 SEVERITY = {"correct": 0, "partly_correct": 1, "wrong": 2}
 
 
@@ -128,15 +130,17 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
         drilled += drills.paraphrases(fact, exclude=exclude, n=per_fact, seed=seed, driver=causes[0][1])
         for claim, driver, claim_facts in causes:
             key = drills.normalise(drills.quote(claim))
-            if key not in quoted:
+            if len(key) >= MIN_CLAIM_CHARS and key not in quoted:  # an empty answer claims nothing to correct
                 quoted.add(key)
                 drilled += drills.error_corrections([facts[i] for i in claim_facts], claim, driver=driver)
     present = {e.id for e in kept + corrections}
     fresh: dict[str, Example] = {}
     refused = []
     asked = _PromptsByFacts(kept + corrections)
+    prompts = {drills.normalise(f"{e.instruction} {e.input}") for e in kept + corrections}
     for example in drilled:
-        if example.id in present or example.id in fresh or asked.near_duplicate(example):
+        prompt = drills.normalise(f"{example.instruction} {example.input}")
+        if example.id in present or example.id in fresh or prompt in prompts or asked.near_duplicate(example):
             continue
         problems = check(example) if check else []
         if problems:
@@ -144,6 +148,7 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
         else:
             fresh[example.id] = example
             asked.add(example)
+            prompts.add(prompt)
     drivers = _drivers(judged, reviews, report, eval_ident, claims)
     summary = {
         "corrected": [c.metadata.get("replaces") for c in corrections],
@@ -295,7 +300,6 @@ def random_drill(registry: Registry, version: str, *, n_examples: int, rng: rand
     from curate.pipeline import write_checked_version
     from curate.training import factsheet_for
     from generators import drills
-    from generators.kinds.error_correction import wrong_claims
 
     manifest = registry.manifest(version)
     examples = registry.examples(version)
@@ -307,23 +311,31 @@ def random_drill(registry: Registry, version: str, *, n_examples: int, rng: rand
     present = {e.id for e in examples}
     driver = {"control": "random facts"}
     asked = _PromptsByFacts(examples)
+    candidates = [_control_candidates(fact, sheet, exclude, per_fact, rng, driver) for fact in facts]
     added: list[Example] = []
-    for fact in facts:
+    # Round-robin over the shuffled facts, so the budget spreads over as many facts as it needs.
+    for example in (e for row in itertools.zip_longest(*candidates) for e in row if e is not None):
         if len(added) >= n_examples:
             break
-        new = drills.paraphrases(fact, exclude=exclude, n=per_fact, seed=rng.randrange(1 << 30), driver=driver)
-        claims = wrong_claims(fact, sheet)
-        if claims:
-            new += drills.error_corrections([fact], claims[0].train_text, driver=driver)
-        for example in new:
-            if example.id not in present and not asked.near_duplicate(example):
-                present.add(example.id)
-                asked.add(example)
-                exclude.add(drills.normalise(example.instruction))
-                added.append(example)
+        if example.id not in present and not asked.near_duplicate(example):
+            present.add(example.id)
+            asked.add(example)
+            added.append(example)
     added = added[:n_examples]
     drivers = [{"type": "control", "facts": sorted({f for e in added for f in e.fact_ids}), "n_examples": len(added)}]
     config = {**manifest.generator_config, "drill": {"control": True, "n_examples": len(added), "per_fact": per_fact}}
     new_manifest, _ = write_checked_version(registry, examples + added, sheet, config=config, seed=manifest.seed,
                                             tissues=sorted(tissues), parent=version, drivers=drivers)
     return new_manifest
+
+
+def _control_candidates(fact: Fact, sheet: FactSheet, exclude: set[str], per_fact: int, rng: random.Random,
+                        driver: dict[str, str]) -> list[Example]:
+    """What a drill could add about one fact: its paraphrases, then a correction of each plausible wrong claim."""
+    from generators import drills
+    from generators.kinds.error_correction import wrong_claims
+
+    made = drills.paraphrases(fact, exclude=exclude, n=per_fact, seed=rng.randrange(1 << 30), driver=driver)
+    for claim in wrong_claims(fact, sheet):
+        made += drills.error_corrections([fact], claim.train_text, driver=driver)
+    return made
