@@ -82,6 +82,12 @@ def run(quick: bool, only: list[str] | None) -> dict:
 
 
 def write_outputs(results: dict, quick: bool) -> None:
+    """Merge into the last results of the same mode, so `--only` refreshes some rows and keeps the rest."""
+    previous_path = BENCH / "results.json"
+    if previous_path.exists():
+        previous = json.loads(previous_path.read_text())
+        if previous.get("quick") == quick:
+            results = {**previous.get("results", {}), **results}
     payload = {"quick": quick, "python": platform.python_version(), "machine": platform.machine(),
                "results": results}
     (BENCH / "results.json").write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
