@@ -208,21 +208,24 @@ def _failures(eval_path: Path) -> list[dict[str, Any]]:
 
 
 def _review_in_argilla(registry: Registry, state: CycleState, record: dict[str, Any]) -> None:
-    """Push the round's failures, then wait until every pushed record has a submitted review."""
+    """Push the round's failures to Argilla, then pull until every pushed record has a submitted answer."""
     from curate.review import PushRequest, connection, pull, push
 
     conn = connection(registry, state.request["api_url"], state.request["api_key"])
-    pushed = push(registry, conn, PushRequest(version=record["version"], from_eval=record["eval_path"]))
-    record["review_dataset"] = pushed.get("dataset")
+    pushed = push(registry, conn, PushRequest(from_eval=record["eval_path"]))
+    record["review_dataset"] = pushed.dataset
+    state.save()
     deadline = time.monotonic() + float(state.request["review_timeout"])
     while True:
-        pulled = pull(registry, conn, datasets=[pushed["dataset"]], workspace=pushed.get("workspace", "argilla"))
-        if pulled.get("pending", 0) == 0 and pulled.get("submitted", 0) > 0:
-            record["reviews"] = {k: pulled.get(k) for k in ("submitted", "snapshot")}
+        results, _ = pull(registry, conn, datasets=[pushed.dataset], workspace=pushed.workspace)
+        answered = sum(result.n_records for result in results if result.dataset == pushed.dataset)
+        if answered >= pushed.total:
+            record["reviews"] = {"dataset": pushed.dataset, "answered_records": answered}
             return
         if time.monotonic() > deadline:
-            raise BadInputError(f"round {record['round']}: reviews of {pushed['dataset']} not finished after "
-                                f"{state.request['review_timeout']:.0f} s; resume with `curate cycle --resume`")
+            raise BadInputError(f"round {record['round']}: {answered} of {pushed.total} records of "
+                                f"{pushed.dataset} reviewed after {state.request['review_timeout']:.0f} s; "
+                                "resume later with `curate cycle --resume`")
         time.sleep(5)
 
 
