@@ -103,5 +103,25 @@ def templates(kind: str, family: str, train: Iterable[Callable[[Subject], Render
     return made
 
 
+def tissue_subjects(sheet: FactSheet, tissues: Sequence[str], *, key: str, family: str,
+                    needed: Callable[[str], dict[str, str]]) -> list[Subject]:
+    """One subject per tissue that has every fact `needed(tissue)` names (role -> fact id).
+
+    The subject's values map each role to its fact, and its fact ids are the needed ids in order."""
+    ids = sheet.by_id()
+    made = []
+    for tissue in tissues:
+        roles = needed(tissue)
+        if all(fact_id in ids for fact_id in roles.values()):
+            facts = {role: ids[fact_id] for role, fact_id in roles.items()}
+            made.append(Subject(f"{key}:{tissue}", family, tissue, tuple(roles.values()), facts))
+    return made
+
+
+def subject_ids(s: Subject, *roles: str) -> tuple[str, ...]:
+    """The fact ids of some of a tissue subject's roles."""
+    return tuple(s.values[role].id for role in roles)
+
+
 def tissue_or_cross(tissues: Sequence[str]) -> str:
     return tissues[0] if len(tissues) == 1 else CROSS_TISSUE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generators import text as t
-from generators.engine import KindGenerator, Rendered, Subject, templates
+from generators.engine import KindGenerator, Rendered, Subject, subject_ids, templates, tissue_subjects
 from schemas import FactSheet
 
 KIND = "counterfactual"
@@ -13,24 +13,16 @@ FAMILY = "what_if"
 
 
 def subjects(sheet: FactSheet, tissues: Sequence[str]) -> list[Subject]:
-    ids = sheet.by_id()
-    made = []
-    for tissue in tissues:
-        needed = {
-            "hu": f"deg_count:{tissue}:HU",
-            "ir": f"deg_count:{tissue}:IR",
-            "both": f"deg_count:{tissue}:HU_IR",
-            "kmp_base": f"kmp_effect:{tissue}:baseline",
-            "kmp_both": f"kmp_effect:{tissue}:HU_IR",
-        }
-        if all(fact_id in ids for fact_id in needed.values()):
-            facts = {name: ids[fact_id] for name, fact_id in needed.items()}
-            made.append(Subject(f"whatif:{tissue}", FAMILY, tissue, tuple(needed.values()), facts))
-    return made
+    return tissue_subjects(sheet, tissues, key="whatif", family=FAMILY, needed=lambda tissue: {
+        "hu": f"deg_count:{tissue}:HU",
+        "ir": f"deg_count:{tissue}:IR",
+        "both": f"deg_count:{tissue}:HU_IR",
+        "kmp_base": f"kmp_effect:{tissue}:baseline",
+        "kmp_both": f"kmp_effect:{tissue}:HU_IR",
+    })
 
 
-def _ids(s: Subject, *names: str) -> tuple[str, ...]:
-    return tuple(s.values[name].id for name in names)
+_ids = subject_ids
 
 
 def _n(s: Subject, name: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generators import text as t
-from generators.engine import KindGenerator, Rendered, Subject, templates
+from generators.engine import KindGenerator, Rendered, Subject, subject_ids, templates, tissue_subjects
 from schemas import FactSheet
 
 KIND = "design_critique"
@@ -18,24 +18,16 @@ CANNOT = (
 
 
 def subjects(sheet: FactSheet, tissues: Sequence[str]) -> list[Subject]:
-    ids = sheet.by_id()
-    made = []
-    for tissue in tissues:
-        needed = {
-            "hu": f"deg_count:{tissue}:HU",
-            "ir": f"deg_count:{tissue}:IR",
-            "hu_x_ir": f"interaction:{tissue}:HU_x_IR",
-            "kmp_x_hu": f"interaction:{tissue}:KMP_x_HU",
-            "kmp_x_ir": f"interaction:{tissue}:KMP_x_IR",
-        }
-        if all(fact_id in ids for fact_id in needed.values()):
-            facts = {name: ids[fact_id] for name, fact_id in needed.items()}
-            made.append(Subject(f"design:{tissue}", FAMILY, tissue, tuple(needed.values()), facts))
-    return made
+    return tissue_subjects(sheet, tissues, key="design", family=FAMILY, needed=lambda tissue: {
+        "hu": f"deg_count:{tissue}:HU",
+        "ir": f"deg_count:{tissue}:IR",
+        "hu_x_ir": f"interaction:{tissue}:HU_x_IR",
+        "kmp_x_hu": f"interaction:{tissue}:KMP_x_HU",
+        "kmp_x_ir": f"interaction:{tissue}:KMP_x_IR",
+    })
 
 
-def _ids(s: Subject, *names: str) -> tuple[str, ...]:
-    return tuple(s.values[name].id for name in names)
+_ids = subject_ids
 
 
 def _n(s: Subject, name: str) -> str:
