@@ -138,9 +138,3 @@ def table_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
 
 TABLE_COLUMNS = ["arm", "seed", "round", "version", "examples", "accuracy", "ECE", "by kind", "by tissue", "drilled"]
 
-
-def markdown_table(summary: list[dict[str, Any]]) -> str:
-    lines = ["| arm | round | seeds | mean accuracy | sd | min | max |", "|---|---|---|---|---|---|---|"]
-    lines += [f"| {s['arm']} | {s['round']} | {s['n_seeds']} | {s['mean']:.3f} | {s['sd']:.3f} | {s['min']:.3f} | "
-              f"{s['max']:.3f} |" for s in summary]
-    return "\n".join(lines)

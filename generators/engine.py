@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from schemas import CROSS_TISSUE, Example, FactSheet
+from schemas import Example, FactSheet
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,3 @@ def subject_ids(s: Subject, *roles: str) -> tuple[str, ...]:
     """The fact ids of some of a tissue subject's roles."""
     return tuple(s.values[role].id for role in roles)
 
-
-def tissue_or_cross(tissues: Sequence[str]) -> str:
-    return tissues[0] if len(tissues) == 1 else CROSS_TISSUE

@@ -152,7 +152,7 @@ def check_rankings(example: dict, truth: Truth) -> list[str]:
     items = re.findall(r"([\w+ -]+?) \(([\d.,]+)\)", chain.group(1))
     relations = re.findall(r"\) ([>=]) ", chain.group(1))
     values = [_parse(v)[0] for _, v in items]
-    for (a, b), relation in zip(itertools.pairwise(values), relations):
+    for (a, b), relation in zip(itertools.pairwise(values), relations, strict=False):
         if (relation == ">" and not a > b) or (relation == "=" and a != b):
             problems.append(f"ranking says {a} {relation} {b}")
     stated = {v for fact_id in example["fact_ids"] for v in truth.values[fact_id]}
@@ -174,7 +174,7 @@ def check_directions(example: dict, truth: Truth) -> list[str]:
             problems.append(f"NES {value} described as {direction}")
     for fact_id in example["fact_ids"]:
         if fact_id in truth.nes:
-            stress, kmp = truth.nes[fact_id]
+            _, kmp = truth.nes[fact_id]
             for verb, sign in (("raises", 1), ("lowers", -1)):
                 if re.search(rf"\bKMP {verb}\b", example["output"]) and kmp * sign < 0:
                     problems.append(f"KMP {verb} but KMP NES is {kmp}")
@@ -208,7 +208,10 @@ def test_every_fact_id_exists(default_home: Path, truth: Truth) -> None:
     for example in read_examples(default_home, "v2"):
         for fact_id in example["fact_ids"]:
             assert fact_id in truth.values, fact_id
-        assert example["answerable"] == bool(example["fact_ids"]) or example["kind"] != "calibration"
+        if example["kind"] == "calibration":  # answerable exactly when it states a fact
+            assert example["answerable"] == bool(example["fact_ids"])
+        else:
+            assert example["answerable"] and example["fact_ids"]
 
 
 @pytest.mark.parametrize(("mutate", "expected"), [

@@ -58,25 +58,27 @@ def _baseline_only(s: Subject) -> Rendered:
     )
 
 
+def _change_without(s: Subject, remaining: str) -> str:
+    """How the DEG count moves when only the `remaining` stressor is left of the combined exposure."""
+    diff = _n(s, "both") - _n(s, remaining)
+    return f"{t.count(abs(diff))} {'fewer' if diff > 0 else 'more'} DEGs" if diff else "the same number of DEGs"
+
+
 def _drop_ir(s: Subject) -> Rendered:
-    diff = _n(s, "both") - _n(s, "hu")
-    change = f"{t.count(abs(diff))} {'fewer' if diff > 0 else 'more'} DEGs" if diff else "the same number of DEGs"
     return Rendered(
         f"If the irradiation were left out of the combined exposure, how would the {s.tissue} DEG count change?",
         f"Without IR the mice would be unloaded only: {t.genes(_n(s, 'hu'))} instead of {t.count(_n(s, 'both'))} "
-        f"under HU+IR, that is {change}.",
+        f"under HU+IR, that is {_change_without(s, 'hu')}.",
         fact_ids=_ids(s, "hu", "both"),
     )
 
 
 def _drop_hu(s: Subject) -> Rendered:
-    diff = _n(s, "both") - _n(s, "ir")
-    change = f"{t.count(abs(diff))} {'fewer' if diff > 0 else 'more'} DEGs" if diff else "the same number of DEGs"
     return Rendered(
         f"Had the mice been irradiated but not unloaded, how many DEGs would {s.tissue} show compared with the "
         "combined exposure?",
         f"Radiation alone changes {t.genes(_n(s, 'ir'))} in {s.tissue}, against {t.count(_n(s, 'both'))} under "
-        f"HU+IR: {change}.",
+        f"HU+IR: {_change_without(s, 'ir')}.",
         fact_ids=_ids(s, "ir", "both"),
     )
 
