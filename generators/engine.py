@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from schemas import Example, FactSheet
+from schemas import Example, ExampleKind, FactSheet, Split
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Template:
 class KindGenerator:
     """One kind of example. Bump `version` whenever its wording or logic changes."""
 
-    kind: str
+    kind: ExampleKind
     version: str
     subjects: Callable[[FactSheet, Sequence[str]], list[Subject]]
     templates: Sequence[Template]
@@ -78,7 +78,7 @@ def expand(generator: KindGenerator, sheet: FactSheet, config: GenerateConfig) -
     return examples
 
 
-def _example(generator: KindGenerator, subject: Subject, template: Template, split: str) -> Example:
+def _example(generator: KindGenerator, subject: Subject, template: Template, split: Split) -> Example:
     rendered = template.render(subject)
     fact_ids = rendered.fact_ids if rendered.fact_ids is not None else subject.fact_ids
     return Example(

@@ -90,13 +90,16 @@ def cap(text: str) -> str:
 def describe(fact: Fact) -> str:
     """One sentence that states the whole fact, as a careful biologist would."""
     if isinstance(fact, DegCountFact):
-        split = f" ({count(fact.n_up)} up, {count(fact.n_down)} down)" if fact.n_up is not None else ""
+        split = ""
+        if fact.n_up is not None and fact.n_down is not None:
+            split = f" ({count(fact.n_up)} up, {count(fact.n_down)} down)"
         return (
             f"In {fact.tissue}, {STRESSOR_PHRASE[fact.contrast]} changes {genes(fact.n_degs)}{split} against "
             "vehicle controls at padj < 0.05."
         )
     if isinstance(fact, KmpEffectFact):
-        return f"In {fact.tissue}, KMP changes {genes(fact.n_degs)} relative to vehicle {CONDITION_PHRASE[fact.condition]}."
+        condition = CONDITION_PHRASE[fact.condition]
+        return f"In {fact.tissue}, KMP changes {genes(fact.n_degs)} relative to vehicle {condition}."
     if isinstance(fact, InteractionFact):
         return (
             f"In {fact.tissue}, the {TERM_PHRASE[fact.term]} term is significant for {genes(fact.n_degs)}, "

@@ -47,7 +47,8 @@ def load_dataset(path: Path, fmt: str = "auto", *, split: str | None = None) -> 
         records, container = _read_file(path, fmt)
     if not records:
         raise BadInputError(f"{path}: no records found; expected a {_EXPECTED}")
-    items, shapes = [], set()
+    items: list[Any] = []
+    shapes: set[str] = set()
     for number, (record, record_split) in enumerate(records, start=1):
         mapped, shape = _map_record(record, path, number, fmt)
         if shapes and shape not in shapes:  # e.g. Alpaca and chat records concatenated by mistake

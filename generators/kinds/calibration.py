@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from generators import text as t
 from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import CROSS_TISSUE, DegCountFact, Fact, FactSheet, KmpEffectFact, PathwayShiftFact
+from schemas import CROSS_TISSUE, DegCountFact, ExampleKind, Fact, FactSheet, KmpEffectFact, PathwayShiftFact
 
-KIND = "calibration"
+KIND: ExampleKind = "calibration"
 
 
 def subjects(sheet: FactSheet, tissues: Sequence[str]) -> list[Subject]:
@@ -87,19 +88,23 @@ def _confidence_templates(family: str) -> list:
 
 
 # -- unanswerable: say plainly what the data cannot tell -------------------------------------------
+UnanswerableItem = tuple[str, str, dict[str, str], Literal["train", "test"]]  # key, tissue, values, split
+
+
 @dataclass(frozen=True)
 class Topic:
     name: str
-    items: Callable[[Sequence[str], set[str]], list[tuple[str, str, dict[str, str], str]]]
+    items: Callable[[Sequence[str], set[str]], list[UnanswerableItem]]
     answer: Callable[[Subject], str]
     train: tuple[Callable[[Subject], str], ...]
     test: Callable[[Subject], str]
 
 
-def _per_tissue(values: Sequence[str], test_values: Sequence[str], field: str):
+def _per_tissue(values: Sequence[str], test_values: Sequence[str],
+                field: str) -> Callable[[Sequence[str], set[str]], list[UnanswerableItem]]:
     """Cross every selected tissue with values; test subjects get values no training subject has."""
-    def items(tissues: Sequence[str], _measured: set[str]) -> list[tuple[str, str, dict[str, str], str]]:
-        made = []
+    def items(tissues: Sequence[str], _measured: set[str]) -> list[UnanswerableItem]:
+        made: list[UnanswerableItem] = []
         for tissue in tissues:
             made += [(f"{tissue}:{v}", tissue, {field: v, "tissue": tissue}, "train") for v in values]
             made += [(f"{tissue}:{v}", tissue, {field: v, "tissue": tissue}, "test") for v in test_values]
@@ -107,15 +112,15 @@ def _per_tissue(values: Sequence[str], test_values: Sequence[str], field: str):
     return items
 
 
-def _unmeasured_tissues(tissues: Sequence[str], measured: set[str]) -> list[tuple[str, str, dict[str, str], str]]:
+def _unmeasured_tissues(tissues: Sequence[str], measured: set[str]) -> list[UnanswerableItem]:
     train = [o for o in ("kidney", "lung", "spleen") if o not in measured]
     test = [o for o in ("retina", "bone marrow") if o not in measured]
     return ([(o, CROSS_TISSUE, {"other": o}, "train") for o in train]
             + [(o, CROSS_TISSUE, {"other": o}, "test") for o in test])
 
 
-def _other_drugs(tissues: Sequence[str], measured: set[str]) -> list[tuple[str, str, dict[str, str], str]]:
-    made = []
+def _other_drugs(tissues: Sequence[str], measured: set[str]) -> list[UnanswerableItem]:
+    made: list[UnanswerableItem] = []
     for tissue in tissues:
         made += [(f"{tissue}:{d}", tissue, {"drug": d, "tissue": tissue}, "train") for d in ("quercetin", "metformin")]
         made += [(f"{tissue}:resveratrol", tissue, {"drug": "resveratrol", "tissue": tissue}, "test")]

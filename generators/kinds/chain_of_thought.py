@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from generators import text as t
 from generators.derive import BALANCED_HIGH, BALANCED_LOW, direction_bias, fold, response_class, share
 from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import DegCountFact, FactSheet, KmpEffectFact, PathwayShiftFact, TissueClassFact
+from schemas import DegCountFact, ExampleKind, FactSheet, KmpEffectFact, PathwayShiftFact, TissueClassFact
 
-KIND = "chain_of_thought"
+KIND: ExampleKind = "chain_of_thought"
 
 
 def subjects(sheet: FactSheet, tissues: Sequence[str]) -> list[Subject]:

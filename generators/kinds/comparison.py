@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from generators import text as t
 from generators.derive import Ranked, fold, ranking
 from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import CROSS_TISSUE, DegCountFact, Fact, FactSheet, InteractionFact, KmpEffectFact
+from schemas import (
+    CROSS_TISSUE,
+    DegCountFact,
+    ExampleKind,
+    Fact,
+    FactSheet,
+    HubGeneFact,
+    InteractionFact,
+    KmpEffectFact,
+)
 
-KIND = "comparison"
+KIND: ExampleKind = "comparison"
 FAMILY = "ranking"
+
+AnyFact = TypeVar("AnyFact", bound=Fact)
+CountFact = DegCountFact | KmpEffectFact | InteractionFact
 
 
 def subjects(sheet: FactSheet, tissues: Sequence[str]) -> list[Subject]:
@@ -27,9 +40,9 @@ def _across_tissues(facts: list[Fact], tissues: Sequence[str]) -> list[Subject]:
     if len(tissues) < 2:
         return []
     scope = "the four tissues" if len(tissues) == 4 else t.join_and(sorted(tissues))
-    groups: dict[str, list[Fact]] = {}
+    groups: dict[str, list[CountFact]] = {}
     for fact in facts:
-        if fact.kind in ("deg_count", "kmp_effect", "interaction"):
+        if isinstance(fact, DegCountFact | KmpEffectFact | InteractionFact):
             groups.setdefault(f"{fact.kind}:{_contrast_of(fact)}", []).append(fact)
     made = []
     for key, members in sorted(groups.items()):
@@ -49,32 +62,35 @@ def _across_tissues(facts: list[Fact], tissues: Sequence[str]) -> list[Subject]:
 
 
 def _within_tissue(facts: list[Fact], tissue: str) -> list[Subject]:
-    made = []
-    for kind, measure, label in (
-        ("deg_count", "number of DEGs against control", lambda f: t.STRESSOR_SHORT[f.contrast]),
-        ("kmp_effect", "number of KMP-vs-vehicle DEGs", lambda f: t.CONDITION_SHORT[f.condition]),
-        ("interaction", "number of genes with a significant interaction term", lambda f: f.term),
-        ("hub_gene", "mean absolute log2 fold change", lambda f: f.gene),
-    ):
-        members = [f for f in facts if f.kind == kind]
-        if len(members) < 2:
-            continue
-        value: Callable[[Fact], float] = (
-            (lambda f: f.mean_abs_log2fc) if kind == "hub_gene" else (lambda f: f.n_degs)
-        )
-        scope = {
-            "deg_count": f"the stressor contrasts in {tissue}",
-            "kmp_effect": f"the KMP conditions in {tissue}",
-            "interaction": f"the interaction terms in {tissue}",
-            "hub_gene": f"the hub genes of {tissue}",
-        }[kind]
-        noun = {"deg_count": "contrast", "kmp_effect": "condition", "interaction": "term", "hub_gene": "gene"}[kind]
-        made.append(_subject(f"within:{tissue}:{kind}", tissue, members, label, value, measure, scope, noun))
-    return made
+    def of(cls: type[AnyFact]) -> list[AnyFact]:
+        return [f for f in facts if isinstance(f, cls)]
+
+    rankings = [
+        _ranking_within(tissue, "deg_count", of(DegCountFact), lambda f: t.STRESSOR_SHORT[f.contrast],
+                        lambda f: f.n_degs, "number of DEGs against control",
+                        f"the stressor contrasts in {tissue}", "contrast"),
+        _ranking_within(tissue, "kmp_effect", of(KmpEffectFact), lambda f: t.CONDITION_SHORT[f.condition],
+                        lambda f: f.n_degs, "number of KMP-vs-vehicle DEGs",
+                        f"the KMP conditions in {tissue}", "condition"),
+        _ranking_within(tissue, "interaction", of(InteractionFact), lambda f: f.term,
+                        lambda f: f.n_degs, "number of genes with a significant interaction term",
+                        f"the interaction terms in {tissue}", "term"),
+        _ranking_within(tissue, "hub_gene", of(HubGeneFact), lambda f: f.gene,
+                        lambda f: f.mean_abs_log2fc, "mean absolute log2 fold change",
+                        f"the hub genes of {tissue}", "gene"),
+    ]
+    return [subject for subject in rankings if subject is not None]
 
 
-def _subject(key: str, tissue: str, members: list[Fact], label: Callable[[Fact], str],
-             value: Callable[[Fact], float], measure: str, scope: str, noun: str) -> Subject:
+def _ranking_within(tissue: str, kind: str, members: list[AnyFact], label: Callable[[AnyFact], str],
+                    value: Callable[[AnyFact], float], measure: str, scope: str, noun: str) -> Subject | None:
+    if len(members) < 2:
+        return None
+    return _subject(f"within:{tissue}:{kind}", tissue, members, label, value, measure, scope, noun)
+
+
+def _subject(key: str, tissue: str, members: list[AnyFact], label: Callable[[AnyFact], str],
+             value: Callable[[AnyFact], float], measure: str, scope: str, noun: str) -> Subject:
     order = ranking([Ranked(label(f), value(f)) for f in members])
     return Subject(
         key=key, family=FAMILY, tissue=tissue, fact_ids=tuple(sorted(f.id for f in members)),
@@ -82,11 +98,11 @@ def _subject(key: str, tissue: str, members: list[Fact], label: Callable[[Fact],
     )
 
 
-def _contrast_of(fact: Fact) -> str:
+def _contrast_of(fact: CountFact) -> str:
     return str(getattr(fact, "contrast", None) or getattr(fact, "condition", None) or getattr(fact, "term", ""))
 
 
-def _measure(fact: Fact) -> str:
+def _measure(fact: CountFact) -> str:
     if isinstance(fact, DegCountFact):
         return f"number of DEGs under {t.STRESSOR_PHRASE[fact.contrast]}"
     if isinstance(fact, KmpEffectFact):

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from generators import text as t
 from generators.engine import KindGenerator, Rendered, Subject, subject_ids, templates, tissue_subjects
-from schemas import FactSheet
+from schemas import ExampleKind, FactSheet
 
-KIND = "counterfactual"
+KIND: ExampleKind = "counterfactual"
 FAMILY = "what_if"
 
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from generators import text as t
 from generators.engine import KindGenerator, Rendered, Subject, subject_ids, templates, tissue_subjects
-from schemas import FactSheet
+from schemas import ExampleKind, FactSheet
 
-KIND = "design_critique"
+KIND: ExampleKind = "design_critique"
 FAMILY = "factorial_design"
 CANNOT = (
     "It cannot tell how the response develops over time (one time point), how it scales with dose (one KMP "

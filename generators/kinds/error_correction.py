@@ -9,12 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from generators import text as t
 from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import RESPONSE_CLASS_LABELS, Fact, FactSheet
+from schemas import (
+    RESPONSE_CLASS_LABELS,
+    DegCountFact,
+    ExampleKind,
+    Fact,
+    FactSheet,
+    InteractionFact,
+    KmpEffectFact,
+    PathwayShiftFact,
+    TissueClassFact,
+)
 
-KIND = "error_correction"
+KIND: ExampleKind = "error_correction"
 FAMILY = "wrong_claim"
 
 
@@ -38,30 +49,45 @@ def subjects(sheet: FactSheet, tissues: Sequence[str]) -> list[Subject]:
 
 
 def wrong_claims(fact: Fact, sheet: FactSheet) -> list[WrongClaim]:
-    maker = _MAKERS.get(fact.kind)
-    return maker(fact, sheet) if maker else []
+    match fact:
+        case DegCountFact():
+            return _deg_claims(fact, sheet)
+        case KmpEffectFact():
+            return _kmp_claims(fact, sheet)
+        case InteractionFact():
+            return _interaction_claims(fact, sheet)
+        case TissueClassFact():
+            return _class_claims(fact)
+        case PathwayShiftFact():
+            return _pathway_claims(fact)
+        case _:
+            return []
 
 
-def _swaps(fact: Fact, sheet: FactSheet, key: str, label: Callable[[Fact], str]) -> list[tuple[int, str]]:
+CountFact = TypeVar("CountFact", DegCountFact, KmpEffectFact, InteractionFact)
+
+
+def _swaps(fact: CountFact, sheet: FactSheet, key: str, label: Callable[[CountFact], str]) -> list[tuple[int, str]]:
     """Counts of sibling facts (same tissue, other contrast; then same contrast, other tissue) that differ."""
-    same_tissue = [(f.n_degs, f"the {label(f)} in {f.tissue}") for f in sheet.select(kind=fact.kind, tissue=fact.tissue)
+    same_tissue = [(f.n_degs, f"the {label(f)} in {f.tissue}") for f in sheet.of_type(type(fact), tissue=fact.tissue)
                    if getattr(f, key) != getattr(fact, key)]
-    same_contrast = [(f.n_degs, f"the {f.tissue} count for the same comparison")
-                     for f in sheet.select(kind=fact.kind) if f.tissue != fact.tissue and getattr(f, key) == getattr(fact, key)]
+    same_contrast = [(f.n_degs, f"the {f.tissue} count for the same comparison") for f in sheet.of_type(type(fact))
+                     if f.tissue != fact.tissue and getattr(f, key) == getattr(fact, key)]
     return [(n, why) for n, why in same_tissue + same_contrast if n != fact.n_degs]
 
 
-def _deg_claims(fact: Fact, sheet: FactSheet) -> list[WrongClaim]:
+def _deg_claims(fact: DegCountFact, sheet: FactSheet) -> list[WrongClaim]:
     phrase = t.STRESSOR_PHRASE[fact.contrast]
     return [
         WrongClaim(f"In {fact.tissue}, {phrase} changes {t.count(n)} genes.",
-                   f"{t.cap(fact.tissue)} samples showed {t.count(n)} differentially expressed transcripts after {phrase}.",
+                   f"{t.cap(fact.tissue)} samples showed {t.count(n)} differentially expressed transcripts "
+                   f"after {phrase}.",
                    f"The figure in the claim is {why}.")
         for n, why in _swaps(fact, sheet, "contrast", lambda f: f"{t.STRESSOR_SHORT[f.contrast]} count")
     ]
 
 
-def _kmp_claims(fact: Fact, sheet: FactSheet) -> list[WrongClaim]:
+def _kmp_claims(fact: KmpEffectFact, sheet: FactSheet) -> list[WrongClaim]:
     where = t.CONDITION_PHRASE[fact.condition]
     return [
         WrongClaim(f"KMP alters {t.count(n)} genes in {fact.tissue} {where}.",
@@ -71,7 +97,7 @@ def _kmp_claims(fact: Fact, sheet: FactSheet) -> list[WrongClaim]:
     ]
 
 
-def _interaction_claims(fact: Fact, sheet: FactSheet) -> list[WrongClaim]:
+def _interaction_claims(fact: InteractionFact, sheet: FactSheet) -> list[WrongClaim]:
     term = t.TERM_PHRASE[fact.term]
     return [
         WrongClaim(f"The {term} term is significant for {t.count(n)} genes in {fact.tissue}.",
@@ -81,7 +107,7 @@ def _interaction_claims(fact: Fact, sheet: FactSheet) -> list[WrongClaim]:
     ]
 
 
-def _class_claims(fact: Fact, sheet: FactSheet) -> list[WrongClaim]:
+def _class_claims(fact: TissueClassFact) -> list[WrongClaim]:
     return [
         WrongClaim(f"{t.cap(fact.tissue)} is a {label} tissue in its response to KMP.",
                    f"The KMP response of the {fact.tissue} should be classed as Type {wrong}.",
@@ -91,7 +117,7 @@ def _class_claims(fact: Fact, sheet: FactSheet) -> list[WrongClaim]:
     ]
 
 
-def _pathway_claims(fact: Fact, sheet: FactSheet) -> list[WrongClaim]:
+def _pathway_claims(fact: PathwayShiftFact) -> list[WrongClaim]:
     name = t.pathway_name(fact.pathway)
     kmp_wrong = "lowers" if fact.kmp_nes > 0 else "raises"
     claims = [WrongClaim(f"In {fact.tissue}, KMP {kmp_wrong} {name}.",
@@ -106,18 +132,11 @@ def _pathway_claims(fact: Fact, sheet: FactSheet) -> list[WrongClaim]:
                                  "The claim gets the direction of the stress shift backwards."))
     else:
         claims.append(WrongClaim(f"Combined HU+IR significantly shifts {name} in {fact.tissue}.",
-                                 f"Unloading plus radiation clearly moves the {fact.pathway} gene set in the {fact.tissue}.",
+                                 f"Unloading plus radiation clearly moves the {fact.pathway} gene set in the "
+                                 f"{fact.tissue}.",
                                  "The claim treats a non-significant stress shift as real."))
     return claims
 
-
-_MAKERS: dict[str, Callable[[Fact, FactSheet], list[WrongClaim]]] = {
-    "deg_count": _deg_claims,
-    "kmp_effect": _kmp_claims,
-    "interaction": _interaction_claims,
-    "tissue_class": _class_claims,
-    "pathway_shift": _pathway_claims,
-}
 
 
 def _claim(s: Subject, index: int) -> WrongClaim:

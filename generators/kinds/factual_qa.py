@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from generators import text as t
 from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import FactSheet
+from schemas import ExampleKind, FactSheet
 
-KIND = "factual_qa"
+KIND: ExampleKind = "factual_qa"
 
 
 def subjects(sheet: FactSheet, tissues: Sequence[str]) -> list[Subject]:

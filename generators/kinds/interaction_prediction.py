@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from generators import text as t
 from generators.derive import ANTAGONISM_RATIO, SYNERGY_RATIO, interaction_class
 from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import FactSheet
+from schemas import ExampleKind, FactSheet
 
-KIND = "interaction_prediction"
+KIND: ExampleKind = "interaction_prediction"
 FAMILY = "hu_ir_additivity"
 
 
