@@ -31,6 +31,8 @@ PAGE = 1000
 ANSWERED = {"and": [{"type": "terms", "scope": {"entity": "response", "property": "status"},
                      "values": ["submitted", "draft", "discarded"]}]}
 
+LOCK = ".pull.lock"
+
 Progress = Callable[[int], None]
 
 
@@ -244,11 +246,38 @@ def write_reviews(reviews_dir: Path, reviews: list[Any]) -> Path:
 
 def pull(client: Any, datasets: list[Any], workspace: str, reviews_dir: Path,
          progress: Progress | None = None) -> list[PullResult]:
-    """Fetch every dataset first, then write the snapshots: an outage mid-way leaves no partial file."""
+    """Fetch every dataset first, then write the snapshots: an outage mid-way leaves no partial file.
+
+    Writes happen under a lock, which first removes what a killed pull left half-written.
+    """
+    from filelock import FileLock
+
     raws = [fetch_raw(client, dataset, workspace, progress) for dataset in datasets]
+    reviews_dir.mkdir(parents=True, exist_ok=True)
     results = []
-    for raw in raws:
-        path = save_snapshot(reviews_dir, raw)
-        results.append(PullResult(raw.header["dataset"], path, raw.header["n_records"], raw.header["n_responses"]))
-    write_reviews(reviews_dir, load_reviews(reviews_dir))
+    with FileLock(reviews_dir / LOCK):
+        remove_partials(reviews_dir)
+        for raw in raws:
+            path = save_snapshot(reviews_dir, raw)
+            results.append(PullResult(raw.header["dataset"], path, raw.header["n_records"], raw.header["n_responses"]))
+        write_reviews(reviews_dir, load_reviews(reviews_dir))
     return results
+
+
+def partial_files(reviews_dir: Path) -> list[Path]:
+    """Files a pull killed mid-write left behind (hidden, never read)."""
+    return [*reviews_dir.glob(".*.partial"), *snapshots_dir(reviews_dir).glob(".*.partial")]
+
+
+def remove_partials(reviews_dir: Path) -> None:
+    for path in partial_files(reviews_dir):
+        path.chmod(0o644)
+        path.unlink(missing_ok=True)
+
+
+def snapshot_intact(path: Path) -> bool:
+    """The body of a snapshot hashes to the records_sha256 in its header."""
+    with path.open("rb") as handle:
+        header = json.loads(handle.readline() or b"{}")
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    return header.get("records_sha256") in (None, digest)

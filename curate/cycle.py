@@ -21,6 +21,7 @@ import os
 import random
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +30,12 @@ from typing import TYPE_CHECKING, Any
 from curate.errors import BadInputError, NotFoundError
 
 if TYPE_CHECKING:
+    from annotations.client import Connection
+    from curate.drill import Judgement
     from curate.registry import Registry
-    from schemas import EvalReport
+    from schemas import EvalReport, Review
 
+REVIEW_POLL_SECONDS = 5.0
 STEPS = ("fit", "eval", "review", "drill")
 ARMS = ("drilled", "control")
 STATE = "state.json"
@@ -51,6 +55,7 @@ class CycleRequest:
     per_fact: int = 2
     api_url: str | None = None
     api_key: str | None = None
+    workspace: str = "argilla"
     review_timeout: float = 3600.0
 
 
@@ -195,9 +200,14 @@ def _metrics(report: EvalReport) -> dict[str, Any]:
 
 
 def _review(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path) -> None:
-    if state.request["reviewer"] == "argilla":
-        _review_in_argilla(registry, state, record)
     failures = _failures(Path(record["eval_path"]))
+    record["scorer_failures"] = len(failures)
+    if state.request["reviewer"] == "argilla" and record["arm"] == "drilled" and failures:
+        # The biologist, not the scorer, decides what failed: an answer they judge correct is not drilled.
+        judged_wrong = _review_in_argilla(registry, state, record)
+        record["failing_facts"] = sorted({fact_id for review in judged_wrong for fact_id in review.fact_ids})
+        record["n_failures"] = len(judged_wrong)
+        return
     record["failing_facts"] = sorted({fact_id for item in failures for fact_id in item["fact_ids"]})
     record["n_failures"] = len(failures)
 
@@ -207,26 +217,50 @@ def _failures(eval_path: Path) -> list[dict[str, Any]]:
     return [item for item in report["items"] if not item["correct"]]
 
 
-def _review_in_argilla(registry: Registry, state: CycleState, record: dict[str, Any]) -> None:
-    """Push the round's failures to Argilla, then pull until every pushed record has a submitted answer."""
-    from curate.review import PushRequest, connection, pull, push
+def _review_in_argilla(registry: Registry, state: CycleState, record: dict[str, Any]) -> list[Review]:
+    """Push the round's failures to Argilla and pull until every pushed record has a submitted review.
 
-    conn = connection(registry, state.request["api_url"], state.request["api_key"])
-    pushed = push(registry, conn, PushRequest(from_eval=record["eval_path"]))
+    Returns the lead review of each answer judged wrong or partly correct. An Argilla outage while
+    waiting is waited out (pull is idempotent); the deadline still holds.
+    """
+    from curate.errors import ServiceUnavailableError
+    from curate.review import PushRequest, connection, push
+
+    request = state.request
+    conn = connection(registry, request["api_url"], request["api_key"])
+    pushed = push(registry, conn, PushRequest(from_eval=record["eval_path"], only_flagged=True,
+                                              workspace=request["workspace"]))
     record["review_dataset"] = pushed.dataset
     state.save()
-    deadline = time.monotonic() + float(state.request["review_timeout"])
+    deadline = time.monotonic() + float(request["review_timeout"])
+    outages = 0
     while True:
-        results, _ = pull(registry, conn, datasets=[pushed.dataset], workspace=pushed.workspace)
-        answered = sum(result.n_records for result in results if result.dataset == pushed.dataset)
-        if answered >= pushed.total:
-            record["reviews"] = {"dataset": pushed.dataset, "answered_records": answered}
-            return
+        try:
+            reviewed = _submitted_reviews(registry, conn, pushed.dataset, request["workspace"])
+        except ServiceUnavailableError:
+            outages += 1
+            reviewed = {}
+        if len(reviewed) >= pushed.total:
+            record["reviews"] = {"dataset": pushed.dataset, "pushed": pushed.total, "answered_records": len(reviewed),
+                                 "verdicts": dict(Counter(j.verdict for j in reviewed.values())),
+                                 "outages_waited_out": outages}
+            return [j.lead for j in reviewed.values() if j.verdict != "correct"]
         if time.monotonic() > deadline:
-            raise BadInputError(f"round {record['round']}: {answered} of {pushed.total} records of "
-                                f"{pushed.dataset} reviewed after {state.request['review_timeout']:.0f} s; "
+            raise BadInputError(f"round {record['round']}: {len(reviewed)} of {pushed.total} records of "
+                                f"{pushed.dataset} reviewed after {request['review_timeout']:.0f} s; "
                                 "resume later with `curate cycle --resume`")
-        time.sleep(5)
+        time.sleep(REVIEW_POLL_SECONDS)
+
+
+def _submitted_reviews(registry: Registry, conn: Connection, dataset: str,
+                       workspace: str) -> dict[tuple[str, str], Judgement]:
+    """Pull `dataset`, then judge each of its records that has at least one submitted review."""
+    from annotations.pull import load_reviews
+    from curate.drill import judge_answers
+    from curate.review import pull, reviews_dir
+
+    pull(registry, conn, datasets=[dataset], workspace=workspace)
+    return judge_answers([r for r in load_reviews(reviews_dir(registry)) if r.dataset == dataset])
 
 
 def _drill(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path) -> None:
@@ -243,9 +277,13 @@ def _targeted_drill(registry: Registry, state: CycleState, record: dict[str, Any
 
     if not record["failing_facts"]:
         return record["version"], 0
-    result = drill(registry, DrillRequest(version=record["version"], from_eval=record["eval_path"],
-                                          from_review=state.request["reviewer"] == "argilla",
-                                          per_fact=state.request["per_fact"]))
+    if record.get("review_dataset"):  # a biologist's verdicts on this round's answers drive the drill
+        request = DrillRequest(version=record["version"], from_review=True, review_datasets=(record["review_dataset"],),
+                               per_fact=state.request["per_fact"])
+    else:
+        request = DrillRequest(version=record["version"], from_eval=record["eval_path"],
+                               per_fact=state.request["per_fact"])
+    result = drill(registry, request)
     before = registry.manifest(record["version"]).n_examples
     record["drilled_facts"] = record["failing_facts"]
     return result.manifest.version, result.manifest.n_examples - before
@@ -268,7 +306,7 @@ def _control_drill(registry: Registry, state: CycleState, record: dict[str, Any]
 STEP_OUTPUTS = {
     "fit": ("run_id", "fit"),
     "eval": ("eval_id", "eval_path", "n_examples", "metrics"),
-    "review": ("failing_facts", "n_failures"),
+    "review": ("failing_facts", "n_failures", "scorer_failures"),
 }
 STEP_FUNCTIONS: dict[str, Callable[[Registry, CycleState, dict[str, Any], Path, Path], None]] = {
     "fit": _fit, "eval": _eval, "review": _review, "drill": _drill,

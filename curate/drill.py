@@ -44,6 +44,7 @@ class DrillRequest:
     from_eval: str | None = None
     per_fact: int = 3
     allow_failing: bool = False
+    review_datasets: tuple[str, ...] = ()  # only reviews from these Argilla datasets; empty: all
 
 
 @dataclass
@@ -81,15 +82,26 @@ def judge(reviews: Sequence[Review], example_ids: set[str]) -> dict[str, Judgeme
         if review.source == "example" and review.status == "submitted" and review.verdict and \
                 review.example_id in example_ids:
             grouped[review.example_id].append(review)
-    judged = {}
-    for example_id, group in grouped.items():
-        group.sort(key=lambda r: r.answered_at)
-        votes = Counter(r.verdict for r in group)
-        top = max(votes.values())
-        verdict = max((v for v, n in votes.items() if n == top), key=lambda v: SEVERITY[v or "correct"])
-        corrections = [r for r in group if r.verdict != "correct" and r.corrected_answer]
-        judged[example_id] = Judgement(example_id, str(verdict), group, corrections[-1] if corrections else None)
-    return judged
+    return {example_id: _reduce(example_id, group) for example_id, group in grouped.items()}
+
+
+def judge_answers(reviews: Sequence[Review]) -> dict[tuple[str, str], Judgement]:
+    """Submitted reviews of a model's answers, grouped per (review dataset, example): one verdict per answer."""
+    grouped: dict[tuple[str, str], list[Review]] = defaultdict(list)
+    for review in reviews:
+        if review.source == "eval" and review.status == "submitted" and review.verdict:
+            grouped[(review.dataset, review.example_id)].append(review)
+    return {key: _reduce(key[1], group) for key, group in grouped.items()}
+
+
+def _reduce(example_id: str, group: list[Review]) -> Judgement:
+    """The majority verdict (ties go to the more severe), and the latest correction."""
+    group.sort(key=lambda r: r.answered_at)
+    votes = Counter(r.verdict for r in group)
+    top = max(votes.values())
+    verdict = max((v for v, n in votes.items() if n == top), key=lambda v: SEVERITY[v or "correct"])
+    corrections = [r for r in group if r.verdict != "correct" and r.corrected_answer]
+    return Judgement(example_id, str(verdict), group, corrections[-1] if corrections else None)
 
 
 def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review], report: EvalReport | None,
@@ -196,7 +208,8 @@ class _PromptsByFacts:
         from curate.gates.dedup import NEAR_THRESHOLD, normalise
 
         prompt = normalise(f"{example.instruction} {example.input}")
-        return any(fuzz.ratio(prompt, other) >= NEAR_THRESHOLD for other in self._by_facts[tuple(sorted(example.fact_ids))])
+        asked = self._by_facts[tuple(sorted(example.fact_ids))]
+        return any(fuzz.ratio(prompt, other) >= NEAR_THRESHOLD for other in asked)
 
 
 def _wrong_claims(judged: dict[str, Judgement], by_id: dict[str, Example], reviews: Sequence[Review],
@@ -211,15 +224,18 @@ def _wrong_claims(judged: dict[str, Judgement], by_id: dict[str, Example], revie
 
     for example_id, judgement in judged.items():
         add(by_id[example_id].output, {"review_id": judgement.lead.id}, by_id[example_id].fact_ids)
-    for review in reviews:  # a biologist's verdict on a model's answer
-        if review.source == "eval" and review.status == "submitted" and review.verdict in ("wrong", "partly_correct"):
-            add(review.answer, {"review_id": review.id}, review.fact_ids)
+    for answer in _wrong_answers(reviews):  # a biologist's verdict on a model's answer
+        add(answer.lead.answer, {"review_id": answer.lead.id}, answer.lead.fact_ids)
     if report is not None:
         for item in report.failures:
             named = [f.fact_id for f in item.findings if f.fact_id]
             add(item.answer, {"eval_id": report.id or "eval", "driver": f"eval:{item.example_id}"},
                 named or item.fact_ids)
     return dict(sorted(causes.items()))
+
+
+def _wrong_answers(reviews: Sequence[Review]) -> list[Judgement]:
+    return [j for _, j in sorted(judge_answers(reviews).items()) if j.verdict != "correct"]
 
 
 def _drivers(judged: dict[str, Judgement], reviews: Sequence[Review], report: EvalReport | None,
@@ -231,8 +247,8 @@ def _drivers(judged: dict[str, Judgement], reviews: Sequence[Review], report: Ev
                             "annotator": review.annotator, "verdict": review.verdict,
                             "error_types": list(review.error_types), "fact_ids": list(review.fact_ids),
                             "corrected": bool(review.corrected_answer), "dataset": review.dataset})
-    for review in reviews:
-        if review.source == "eval" and review.status == "submitted" and review.verdict in ("wrong", "partly_correct"):
+    for answer in _wrong_answers(reviews):
+        for review in answer.reviews:
             drivers.append({"type": "review", "id": review.id, "example_id": review.example_id,
                             "annotator": review.annotator, "verdict": review.verdict, "eval_id": review.eval_id,
                             "error_types": list(review.error_types), "fact_ids": list(review.fact_ids),
@@ -252,12 +268,16 @@ def drill(registry: Registry, request: DrillRequest) -> DrillResult:
 
     if not request.from_review and request.from_eval is None:
         raise BadInputError("nothing to drill from: give --from-review, --from-eval REPORT, or both")
+    if request.review_datasets and not request.from_review:
+        raise BadInputError(f"--dataset {request.review_datasets[0]} picks reviews: give --from-review with it")
     if request.per_fact < 0:
         raise BadInputError(f"--per-fact {request.per_fact} is not allowed: give a whole number, 0 or more")
     manifest = registry.manifest(request.version)
     examples = registry.examples(request.version)
     sheet = factsheet_for(registry, manifest.facts_name)
     reviews = _reviews(registry) if request.from_review else []
+    if request.review_datasets:
+        reviews = [r for r in reviews if r.dataset in request.review_datasets]
     report, ident = None, None
     if request.from_eval is not None:
         report, path = read_eval_report(registry, request.from_eval)

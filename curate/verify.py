@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from annotations.pull import load_reviews, partial_files, snapshot_intact
 from curate.errors import CurateError
 from curate.registry import EXAMPLES, MANIFEST, Registry, sha256_file
 
@@ -42,7 +43,8 @@ def verify(registry: Registry) -> VerifyReport:
         problems += _check_version(registry, folder)
     sheets = _check_fact_sheets(registry, problems)
     snapshots = _check_review_snapshots(registry, problems)
-    return VerifyReport(str(registry.home), len(versions), sheets, snapshots, problems, _check_staging(registry))
+    notes = _check_staging(registry) + _check_pull_leftovers(registry)
+    return VerifyReport(str(registry.home), len(versions), sheets, snapshots, problems, notes)
 
 
 def _version_folders(registry: Registry) -> list[Path]:
@@ -151,7 +153,31 @@ def _check_review_snapshots(registry: Registry, problems: list[Problem]) -> int:
                 else json.loads(text)
         except (ValueError, UnicodeDecodeError):
             problems.append(Problem(str(path), "not valid JSON", "restore the snapshot from a backup"))
+            continue
+        if path.parent.name == "snapshots" and not snapshot_intact(path):
+            problems.append(Problem(str(path), "records differ from the records_sha256 in its header",
+                                    "the snapshot was altered; restore it from a backup"))
     return len(snapshots)
+
+
+def _check_pull_leftovers(registry: Registry) -> list[Problem]:
+    """What a pull killed mid-write leaves: hidden partial files, or reviews.jsonl older than the snapshots."""
+    folder = registry.home / "reviews"
+    if not folder.is_dir():
+        return []
+    notes = []
+    partials = partial_files(folder)
+    if partials:
+        notes.append(Problem(str(folder), f"{len(partials)} partial file(s) from an interrupted pull",
+                             "harmless: the next `curate review pull` removes them"))
+    index = folder / "reviews.jsonl"
+    expected = [review.model_dump_json(by_alias=True) for review in load_reviews(folder)]
+    found = [line for line in index.read_text(encoding="utf-8").splitlines() if line.strip()] if index.is_file() else []
+    if expected != found:
+        notes.append(Problem(str(index), "behind the snapshots (a pull was interrupted before rebuilding it)",
+                             "harmless: reviews are read from the snapshots; the next `curate review pull` "
+                             "rebuilds it"))
+    return notes
 
 
 def _check_staging(registry: Registry) -> list[Problem]:

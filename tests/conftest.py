@@ -54,3 +54,30 @@ def default_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def read_examples(home: Path, version: str) -> list[dict]:
     path = home / "versions" / version / "examples.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def write_eval_report(home: Path, folder: Path) -> Path:
+    """An EvalReport on three of v1's test questions: one wrong number, one right, one off-topic."""
+    from schemas import EvalItem, EvalReport, Finding
+
+    tests = [e for e in read_examples(home, "v1") if e["split"] == "test" and e["kind"] == "factual_qa"
+             and e["fact_ids"] and e["fact_ids"][0].startswith("deg_count:")]
+    wrong, right, vague = tests[:3]
+    items = [
+        EvalItem(example_id=wrong["id"], kind=wrong["kind"], tissue=wrong["tissue"], fact_ids=wrong["fact_ids"],
+                 question=wrong["instruction"], reference=wrong["output"],
+                 answer="About 12 genes change, mostly up.", verdicts={"numeric": False}, correct=False,
+                 findings=[Finding(scorer="numeric", message="12 is not the DEG count", fact_id=wrong["fact_ids"][0],
+                                   expected="the count", found="12")]),
+        EvalItem(example_id=right["id"], kind=right["kind"], tissue=right["tissue"], fact_ids=right["fact_ids"],
+                 question=right["instruction"], reference=right["output"], answer=right["output"],
+                 verdicts={"numeric": True}, correct=True),
+        EvalItem(example_id=vague["id"], kind=vague["kind"], tissue=vague["tissue"], fact_ids=vague["fact_ids"],
+                 question=vague["instruction"], reference=vague["output"], answer="The liver is an organ.",
+                 verdicts={"content": False}, correct=False),
+    ]
+    report = EvalReport(id="ev-test-1", version="v1", facts_name="kmp-study", split="test",
+                        created="2026-01-01T00:00:00+00:00", n_items=3, n_correct=1, accuracy=1 / 3, items=items)
+    path = folder / "report.json"
+    path.write_text(report.model_dump_json(by_alias=True, indent=2))
+    return path

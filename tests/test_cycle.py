@@ -22,10 +22,16 @@ def _state(home: Path) -> dict:
     return json.loads(path.read_text())
 
 
+def _test_ids(home: Path, version: str) -> list[str]:
+    examples = (json.loads(line) for line in (home / "versions" / version / "examples.jsonl").read_text().splitlines())
+    return sorted(e["id"] for e in examples if e["split"] == "test")
+
+
 @pytest.mark.slow
 def test_two_round_cycle_targets_failures_and_resumes(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    assert run_curate("generate", "--tissue", "liver", "--kinds", "factual_qa,error_correction", home=home).returncode == 0
+    made = run_curate("generate", "--tissue", "liver", "--kinds", "factual_qa,error_correction", home=home)
+    assert made.returncode == 0, made.stderr
 
     # Interrupt the cycle once its first fit is under way, then resume it.
     env = {**os.environ, "CURATE_HOME": str(home)}
@@ -58,9 +64,7 @@ def test_two_round_cycle_targets_failures_and_resumes(tmp_path: Path) -> None:
     failing = set(first["failing_facts"])
     assert all(set(e["fact_ids"]) & failing for e in new)
     # The held-out test split is the same in both versions: it is never drilled.
-    test_of = lambda v: sorted(json.loads(l)["id"] for l in (home / f"versions/{v}/examples.jsonl").read_text().splitlines()
-                               if json.loads(l)["split"] == "test")  # noqa: E731
-    assert test_of("v1") == test_of("v2")
+    assert _test_ids(home, "v1") == _test_ids(home, "v2")
 
     report = run_curate("report", "--json", "--out", str(tmp_path / "report"), home=home)
     assert report.returncode == 0, report.stderr

@@ -82,7 +82,8 @@ def test_same_inputs_and_seed_give_a_byte_identical_version(tmp_path: Path) -> N
     assert hashes[0] == hashes[1]
     manifest = json.loads((tmp_path / "a" / "versions" / "v1" / "manifest.json").read_text())
     for relpath in manifest["files"]:
-        assert (tmp_path / "a/versions/v1" / relpath).read_bytes() == (tmp_path / "b/versions/v1" / relpath).read_bytes()
+        first, second = tmp_path / "a/versions/v1" / relpath, tmp_path / "b/versions/v1" / relpath
+        assert first.read_bytes() == second.read_bytes()
     other = run_curate("generate", "--tissue", "liver,soleus", "--seed", "8", "--json", home=tmp_path / "a")
     assert other.json()["version"] == "v2" and other.json()["content_hash"] != hashes[0]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from _review_server import add_annotator, connection_env, dataset_id, my_records, owner_client, respond, shared_server
-from conftest import read_examples, run_curate
+from conftest import read_examples, run_curate, write_eval_report
 
 WORKSPACE = "api"
 DATASET = "curate-review"
@@ -191,7 +191,7 @@ def test_drill_replaces_judged_examples_and_drills_their_facts(pulled: dict[str,
 
 
 def test_drill_from_eval_quotes_the_models_wrong_answer(home: Path, tmp_path: Path) -> None:
-    report_path = _eval_report(home, tmp_path)
+    report_path = write_eval_report(home, tmp_path)
     report = json.loads(report_path.read_text())
     result = run_curate("drill", "--from-eval", str(report_path), "--version", "v1", "--json", home=home)
     assert result.returncode == 0, result.stderr
@@ -208,7 +208,7 @@ def test_drill_from_eval_quotes_the_models_wrong_answer(home: Path, tmp_path: Pa
 
 def test_push_from_eval_shows_model_answer_and_reference(home: Path, tmp_path: Path,
                                                           server: dict[str, Any]) -> None:
-    report_path = _eval_report(home, tmp_path)
+    report_path = write_eval_report(home, tmp_path)
     report = json.loads(report_path.read_text())
     result = curate_review("push", "--from-eval", str(report_path), "--only-flagged", home=home, server=server)
     assert result.returncode == 0, result.stderr
@@ -268,31 +268,6 @@ def test_errors_are_one_line_with_exit_2(home: Path, server: dict[str, Any]) -> 
     assert nothing.returncode == 2 and "--from-review" in nothing.stderr
 
 
-def _eval_report(home: Path, folder: Path) -> Path:
-    """An EvalReport on three of v1's test questions: one wrong number, one right, one off-topic."""
-    from schemas import EvalItem, EvalReport, Finding
-
-    tests = [e for e in read_examples(home, "v1") if e["split"] == "test" and e["kind"] == "factual_qa"
-             and e["fact_ids"] and e["fact_ids"][0].startswith("deg_count:")]
-    wrong, right, vague = tests[:3]
-    items = [
-        EvalItem(example_id=wrong["id"], kind=wrong["kind"], tissue=wrong["tissue"], fact_ids=wrong["fact_ids"],
-                 question=wrong["instruction"], reference=wrong["output"],
-                 answer="About 12 genes change, mostly up.", verdicts={"numeric": False}, correct=False,
-                 findings=[Finding(scorer="numeric", message="12 is not the DEG count", fact_id=wrong["fact_ids"][0],
-                                   expected="the count", found="12")]),
-        EvalItem(example_id=right["id"], kind=right["kind"], tissue=right["tissue"], fact_ids=right["fact_ids"],
-                 question=right["instruction"], reference=right["output"], answer=right["output"],
-                 verdicts={"numeric": True}, correct=True),
-        EvalItem(example_id=vague["id"], kind=vague["kind"], tissue=vague["tissue"], fact_ids=vague["fact_ids"],
-                 question=vague["instruction"], reference=vague["output"], answer="The liver is an organ.",
-                 verdicts={"content": False}, correct=False),
-    ]
-    report = EvalReport(id="ev-test-1", version="v1", facts_name="kmp-study", split="test",
-                        created="2026-01-01T00:00:00+00:00", n_items=3, n_correct=1, accuracy=1 / 3, items=items)
-    path = folder / "report.json"
-    path.write_text(report.model_dump_json(by_alias=True, indent=2))
-    return path
 
 
 def test_serve_again_reports_the_running_server(server: dict[str, Any]) -> None:

@@ -30,7 +30,7 @@ def test_clean_registry_verifies(home: Path) -> None:
     (lambda v: (v / "manifest.json").write_text("{"), "corrupt manifest"),
     (lambda v: (v / "manifest.json").unlink(), "not a complete version"),
 ])
-def test_damage_is_found(home: Path, damage, expected: str) -> None:  # noqa: ANN001
+def test_damage_is_found(home: Path, damage, expected: str) -> None:
     damage(home / "versions" / "v2")
     run = run_curate("verify", "--json", home=home)
     assert run.returncode == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,18 +19,19 @@ def register(app: typer.Typer) -> None:
 def cycle(
     rounds: Annotated[int, typer.Option(help="Rounds of fit, eval, review and drill.")] = 3,
     reviewer: Annotated[str, typer.Option(help="auto: eval findings review; argilla: a biologist does.")] = "auto",
-    base_model: Annotated[Optional[Path], typer.Option("--base-model", help="Base model folder; default: a tiny "
+    base_model: Annotated[Path | None, typer.Option("--base-model", help="Base model folder; default: a tiny "
                                                        "model built from the start version.")] = None,
     control: Annotated[bool, typer.Option("--control", help="Also run an undrilled control arm.")] = False,
     seeds: Annotated[str, typer.Option(help="Comma list of training seeds, e.g. 0,1,2.")] = "0",
-    version: Annotated[Optional[str], typer.Option(help="Start version; default: the latest.")] = None,
+    version: Annotated[str | None, typer.Option(help="Start version; default: the latest.")] = None,
     preset: Annotated[str, typer.Option(help="Fit preset: tiny or study.")] = "tiny",
-    epochs: Annotated[Optional[float], typer.Option(help="Training epochs per round (the budget).")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Fit config overrides (YAML/JSON).")] = None,
+    epochs: Annotated[float | None, typer.Option(help="Training epochs per round (the budget).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Fit config overrides (YAML/JSON).")] = None,
     per_fact: Annotated[int, typer.Option("--per-fact", help="New paraphrases per failing fact.")] = 2,
-    api_url: Annotated[Optional[str], typer.Option(envvar="ARGILLA_API_URL", help="Argilla URL.")] = None,
-    api_key: Annotated[Optional[str], typer.Option(envvar="ARGILLA_API_KEY", help="Argilla API key.",
+    api_url: Annotated[str | None, typer.Option(envvar="ARGILLA_API_URL", help="Argilla URL.")] = None,
+    api_key: Annotated[str | None, typer.Option(envvar="ARGILLA_API_KEY", help="Argilla API key.",
                                                    show_default=False)] = None,
+    workspace: Annotated[str, typer.Option(help="Argilla workspace for --reviewer argilla.")] = "argilla",
     review_timeout: Annotated[float, typer.Option(help="Seconds to wait for Argilla reviews.")] = 3600.0,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the last interrupted cycle.")] = False,
     home: Home = None,
@@ -49,7 +50,7 @@ def cycle(
     request = CycleRequest(rounds=rounds, reviewer=reviewer, base_model=base_model, control=control,
                            seeds=seed_list or (0,), version=version, preset=preset, epochs=epochs,
                            config_file=config, per_fact=per_fact, api_url=api_url, api_key=api_key,
-                           review_timeout=review_timeout)
+                           workspace=workspace, review_timeout=review_timeout)
     registry = Registry(home)
     state = start_or_resume(registry, request, resume=resume)
     err = console(stderr=True)
@@ -62,8 +63,8 @@ def cycle(
 
 
 def report(
-    out: Annotated[Optional[Path], typer.Option(help="Folder for the plot and diagrams; default: the cycle's.")] = None,
-    cycle_id: Annotated[Optional[str], typer.Option("--cycle", help="A cycle id; default: the latest.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for the plot and diagrams; default: the cycle's.")] = None,
+    cycle_id: Annotated[str | None, typer.Option("--cycle", help="A cycle id; default: the latest.")] = None,
     home: Home = None,
     json: Json = False,
 ) -> None:

@@ -21,6 +21,9 @@ def drill(
     from_eval: Annotated[str | None, typer.Option(
         "--from-eval", help="Use an eval's failures: its report.json, its folder, or its eval id.",
         show_default=False)] = None,
+    datasets: Annotated[list[str] | None, typer.Option(
+        "--dataset", help="With --from-review: only reviews from this Argilla dataset (repeatable).",
+        show_default=False)] = None,
     per_fact: Annotated[int, typer.Option("--per-fact", help="New paraphrases per fact behind an error.")] = 3,
     allow_failing: Annotated[
         bool, typer.Option("--allow-failing", help="Write the version even if a quality gate fails.")
@@ -34,7 +37,8 @@ def drill(
     from curate.registry import Registry
 
     result = run_drill(Registry(home), DrillRequest(version=version, from_review=from_review, from_eval=from_eval,
-                                                    per_fact=per_fact, allow_failing=allow_failing))
+                                                    per_fact=per_fact, allow_failing=allow_failing,
+                                                    review_datasets=tuple(datasets or ())))
     manifest, report = result.manifest, result.report
     if json:
         print_json({"version": manifest.version, "parent": manifest.parent, "n_examples": manifest.n_examples,

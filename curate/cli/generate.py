@@ -52,8 +52,9 @@ def generate(
     rows.append(["total", manifest.counts_by_split.get("train", 0), manifest.counts_by_split.get("test", 0),
                  manifest.n_examples])
     out = console()
-    out.print(table(f"curate generate: {manifest.facts_name}, tissues {', '.join(manifest.generator_config['tissues'])}",
-                    ["kind", "train", "test", "total"], rows))
+    tissues = ", ".join(manifest.generator_config["tissues"])
+    out.print(table(f"curate generate: {manifest.facts_name}, tissues {tissues}", ["kind", "train", "test", "total"],
+                    rows))
     out.print(f"wrote [bold]{manifest.version}[/bold] to {result.path}  (content hash {manifest.content_hash[:12]})")
 
 
