@@ -1,7 +1,5 @@
 """Printing: rich tables for people, JSON for scripts. rich is imported only when something is printed."""
 
-from __future__ import annotations
-
 import json
 import os
 import sys

@@ -1,8 +1,6 @@
 """Tables whose cells are shown as given: no rich markup, and no emoji codes (fact ids such as
 `deg_count:heart:HU` contain `:heart:`, which rich would otherwise draw as an emoji)."""
 
-from __future__ import annotations
-
 from collections.abc import Collection
 from typing import Any
 

@@ -1,7 +1,5 @@
 """`curate card`: render a version's data card, or refresh the committed card of the default build."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """`curate cycle` and `curate report`: the closed loop, and its progression across rounds."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`curate diff vA vB`: examples added, removed and changed, and why."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -1,7 +1,5 @@
 """`curate drill`: corrections and targeted drills from reviews and eval failures, as version vN+1."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

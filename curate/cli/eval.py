@@ -1,7 +1,5 @@
 """`curate eval`: judge answers that curate did not generate against the facts."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`curate export vN --format F --out PATH`: a version's examples in a trainer's format."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

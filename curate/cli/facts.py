@@ -1,7 +1,5 @@
 """`curate facts`: the facts of a fact sheet, with where each came from."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

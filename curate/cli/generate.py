@@ -1,7 +1,5 @@
 """`curate generate`: facts in, a new immutable dataset version out."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`curate push-to-hub` and `curate pull-from-hub`: versions on the Hugging Face Hub."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,8 +1,6 @@
 """`curate ingest` (a lab's own data to a registered fact sheet) and `curate simulate` (a study with
 planted truth, for tests, the demo and the benchmark)."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager

@@ -1,7 +1,5 @@
 """`curate lint` and `curate import`: quality gates on datasets curate did not make."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any

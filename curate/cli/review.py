@@ -1,7 +1,5 @@
 """`curate review`: biologist review in Argilla (push, pull, status) and a local server (serve, stop)."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path

@@ -1,7 +1,5 @@
 """`curate schema --out DIR`: JSON Schema for every model in schemas/."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

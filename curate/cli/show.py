@@ -1,7 +1,5 @@
 """`curate show vN`: what one version holds, where it came from, and how it was checked and reviewed."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

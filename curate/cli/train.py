@@ -1,7 +1,5 @@
 """`curate train`: build a tiny base model, fit a LoRA adapter on a version, evaluate it."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +9,8 @@ from curate.cli._options import Home, Json
 
 train_app = typer.Typer(help="Fit a QLoRA adapter on a dataset version, and evaluate it.", no_args_is_help=True)
 
+
+LAUNCHER_HELP = "none (this process), or accelerate: relaunch on --num-processes ranks (DDP; gloo on CPU)."
 
 def register(app: typer.Typer) -> None:
     app.add_typer(train_app, name="train")
@@ -91,7 +91,6 @@ def fit(
 
 
 BACKEND_HELP = "transformers (rolling batches, CPU or GPU) or vllm (GPU; pip install 'curate[vllm]')."
-LAUNCHER_HELP = "none (this process), or accelerate: relaunch on --num-processes ranks (DDP; gloo on CPU)."
 
 
 def _relaunch(launcher: str, num_processes: int, config: Path | None, home: Path | None) -> None:

@@ -1,7 +1,5 @@
 """`curate verify` and `curate doctor`: the registry's integrity, and the installation's health."""
 
-from __future__ import annotations
-
 import typer
 
 from curate.cli._options import Home, Json

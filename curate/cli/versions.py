@@ -1,7 +1,5 @@
 """`curate versions`: the versions in the registry."""
 
-from __future__ import annotations
-
 import typer
 
 from curate.cli._options import Home, Json
