@@ -56,9 +56,11 @@ def restart_server() -> None:
 
 
 def start_again() -> None:
+    """Start the shared server again after a stop; later tests see its new process ids."""
     started = run_curate("review", "serve", "--data", _SERVER["data"], "--port", str(_SERVER["port"]), "--json",
                          timeout=300)
     assert started.returncode == 0, started.stderr
+    _SERVER.update(started.json())
 
 
 def connection_env(server: dict[str, Any]) -> dict[str, str]:
