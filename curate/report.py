@@ -100,7 +100,9 @@ def plot_progression(summary: list[dict[str, Any]], path: Path, *, title: str) -
             continue
         rounds = [p["round"] for p in points]
         means = [p["mean"] for p in points]
-        axis.plot(rounds, means, marker="o", color=colour, label=f"{arm} (mean of {points[0]['n_seeds']} seeds)")
+        seeds = points[0]["n_seeds"]
+        label = f"{arm} (mean of {seeds} seeds)" if seeds > 1 else f"{arm} (1 seed)"
+        axis.plot(rounds, means, marker="o", color=colour, label=label)
         axis.fill_between(rounds, [p["min"] for p in points], [p["max"] for p in points], color=colour, alpha=0.2)
     axis.set_xlabel("round")
     axis.set_ylabel("accuracy on the held-out test split")
