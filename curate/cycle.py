@@ -66,6 +66,7 @@ class CycleState:
     request: dict[str, Any]
     rounds: list[dict[str, Any]] = field(default_factory=list)  # one entry per (seed, arm, round)
     finished: bool = False
+    notify: Callable[[str], None] = field(default=lambda _: None, repr=False, compare=False)  # not saved
 
     def find(self, seed: int, arm: str, round_number: int) -> dict[str, Any] | None:
         return next((r for r in self.rounds if (r["seed"], r["arm"], r["round"]) == (seed, arm, round_number)), None)
@@ -121,6 +122,7 @@ def _latest_unfinished(registry: Registry) -> CycleState:
 def run(registry: Registry, state: CycleState, *, on_event: Event = lambda _: None) -> CycleState:
     """Run (or finish) every round of every arm and seed, saving state after each step."""
     req = state.request
+    state.notify = on_event
     base = _base_model(registry, state, on_event)
     arms = ARMS if req["control"] else ARMS[:1]
     for seed in req["seeds"]:
@@ -233,13 +235,20 @@ def _review_in_argilla(registry: Registry, state: CycleState, record: dict[str, 
     record["review_dataset"] = pushed.dataset
     state.save()
     deadline = time.monotonic() + float(request["review_timeout"])
-    outages = 0
+    outages, announced = 0, -1
+    reviewed: dict[tuple[str, str], Judgement] = {}
     while True:
         try:
-            reviewed = _submitted_reviews(registry, conn, pushed.dataset, request["workspace"])
+            now = _submitted_reviews(registry, conn, pushed.dataset, request["workspace"])
         except ServiceUnavailableError:
             outages += 1
-            reviewed = {}
+            state.notify(f"Argilla at {conn.api_url} is unreachable; waiting for it")
+        else:
+            reviewed = now
+            if len(reviewed) != announced:
+                announced = len(reviewed)
+                state.notify(f"{announced} of {pushed.total} answers in {pushed.dataset} reviewed "
+                             f"(workspace {request['workspace']} at {conn.api_url})")
         if len(reviewed) >= pushed.total:
             record["reviews"] = {"dataset": pushed.dataset, "pushed": pushed.total, "answered_records": len(reviewed),
                                  "verdicts": dict(Counter(j.verdict for j in reviewed.values())),

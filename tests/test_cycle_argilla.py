@@ -120,6 +120,8 @@ def test_argilla_round_drills_what_the_biologist_judged_wrong(tmp_path: Path, se
     pulled = [r for r in load_reviews(home / "reviews") if r.dataset == dataset and r.status == "submitted"]
     assert {r.example_id: r.verdict for r in pulled} == verdicts and len(pulled) == len(records)
     assert json.loads(out)["rows"] and run_curate("verify", home=home).returncode == 0
+    events = " ".join(err.split())
+    assert f"of {len(records)} answers in {dataset} reviewed" in events and "unreachable; waiting" in events
 
 
 def _judge(biologist: Any, record: dict[str, Any], verdict: str) -> None:

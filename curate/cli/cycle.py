@@ -52,7 +52,7 @@ def cycle(
     registry = Registry(home)
     state = start_or_resume(registry, request, resume=resume)
     err = console(stderr=True)
-    state = run(registry, state, on_event=lambda message: err.print(f"[dim]{message}[/dim]"))
+    state = run(registry, state, on_event=lambda message: err.print(f"[dim]{message}[/dim]", soft_wrap=True))
     rows = progression_rows({"rounds": state.rounds})
     if json:
         print_json({"cycle_id": state.cycle_id, "folder": str(state.folder), "rows": rows})
