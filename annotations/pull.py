@@ -245,8 +245,9 @@ def write_reviews(reviews_dir: Path, reviews: list[Any]) -> Path:
 
 
 def pull(client: Any, datasets: list[Any], workspace: str, reviews_dir: Path,
-         progress: Progress | None = None) -> list[PullResult]:
+         progress: Progress | None = None) -> tuple[list[PullResult], list[Any]]:
     """Fetch every dataset first, then write the snapshots: an outage mid-way leaves no partial file.
+    Returns the results and every review now known (all snapshots merged, as in reviews.jsonl).
 
     Writes happen under a lock, which first removes what a killed pull left half-written.
     """
@@ -260,8 +261,9 @@ def pull(client: Any, datasets: list[Any], workspace: str, reviews_dir: Path,
         for raw in raws:
             path = save_snapshot(reviews_dir, raw)
             results.append(PullResult(raw.header["dataset"], path, raw.header["n_records"], raw.header["n_responses"]))
-        write_reviews(reviews_dir, load_reviews(reviews_dir))
-    return results
+        reviews = load_reviews(reviews_dir)
+        write_reviews(reviews_dir, reviews)
+    return results, reviews
 
 
 def partial_files(reviews_dir: Path) -> list[Path]:

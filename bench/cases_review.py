@@ -128,7 +128,7 @@ def review_pull(quick: bool) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="curate-bench-reviews-"))
     try:
         began = time.perf_counter()
-        (result,) = pull(client, [dataset], "bench", folder)
+        (result,), _ = pull(client, [dataset], "bench", folder)
         candidate = time.perf_counter() - began
         assert result.n_responses == n == fetched == len(load_reviews(folder)), (result, fetched)
     finally:

@@ -264,12 +264,11 @@ def _review_in_argilla(registry: Registry, state: CycleState, record: dict[str, 
 def _submitted_reviews(registry: Registry, conn: Connection, dataset: str,
                        workspace: str) -> dict[tuple[str, str], Judgement]:
     """Pull `dataset`, then judge each of its records that has at least one submitted review."""
-    from annotations.pull import load_reviews
     from curate.drill import judge_answers
-    from curate.review import pull, reviews_dir
+    from curate.review import pull
 
-    pull(registry, conn, datasets=[dataset], workspace=workspace)
-    return judge_answers([r for r in load_reviews(reviews_dir(registry)) if r.dataset == dataset])
+    _, reviews = pull(registry, conn, datasets=[dataset], workspace=workspace)
+    return judge_answers([r for r in reviews if r.dataset == dataset])
 
 
 def _drill(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path) -> None:

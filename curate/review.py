@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from annotations.pull import PullResult
     from annotations.push import PushResult, ReviewItem, Suggestion
     from curate.registry import Registry
-    from schemas import EvalItem, EvalReport, Example, FactSheet
+    from schemas import EvalItem, EvalReport, Example, FactSheet, Review
 
 DEFAULT_DATASET = "curate-review"
 DATASET_PREFIX = "curate-"
@@ -250,17 +250,16 @@ def push(registry: Registry, conn: Connection, request: PushRequest,
 
 
 def pull(registry: Registry, conn: Connection, *, datasets: list[str] | None, workspace: str,
-         progress: Callable[[int], None] | None = None) -> tuple[list[PullResult], int]:
-    """Snapshot every review dataset; returns the results and the number of reviews now known."""
+         progress: Callable[[int], None] | None = None) -> tuple[list[PullResult], list[Review]]:
+    """Snapshot every review dataset; returns the results and every review now known."""
     from annotations.client import connect
-    from annotations.pull import load_reviews, review_datasets
     from annotations.pull import pull as pull_all
+    from annotations.pull import review_datasets
 
     client = connect(conn)
     found = review_datasets(client, workspace, datasets, DATASET_PREFIX)
     registry.ensure_writable()
-    results = pull_all(client, found, workspace, reviews_dir(registry), progress)
-    return results, len(load_reviews(reviews_dir(registry)))
+    return pull_all(client, found, workspace, reviews_dir(registry), progress)
 
 
 def status(registry: Registry, conn: Connection, *, datasets: list[str] | None, workspace: str) -> dict[str, Any]:

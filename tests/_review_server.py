@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +49,17 @@ def stop_server() -> None:
         stop(Path(_SERVER["data"]))
 
 
-def restart_server() -> None:
-    """Stop the shared server and start it again on the same data and port (an outage)."""
+def restart_server(down_for: float = 0.0) -> None:
+    """Stop the shared server and, `down_for` seconds later, start it again on the same data and port."""
+    stop_for_a_while()
+    time.sleep(down_for)
+    start_again()
+
+
+def stop_for_a_while() -> None:
+    """Stop the shared server (an outage); `start_again` ends it."""
     stopped = run_curate("review", "stop", "--data", _SERVER["data"], "--json")
     assert stopped.returncode == 0 and stopped.json()["stopped"], stopped.stderr
-    start_again()
 
 
 def start_again() -> None:

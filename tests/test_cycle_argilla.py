@@ -24,8 +24,8 @@ from _review_server import (
     my_records,
     owner_client,
     respond,
+    restart_server,
     shared_server,
-    start_again,
 )
 from conftest import REPO, read_examples, run_curate
 
@@ -56,14 +56,6 @@ def _wait_for_push(home: Path, cycle: subprocess.Popen[str], timeout: float = 90
     raise AssertionError("the cycle pushed nothing to review in time")
 
 
-def _outage(server: dict[str, Any]) -> None:
-    """Argilla down for more than two of the cycle's polls, then back on the same data."""
-    stopped = run_curate("review", "stop", "--data", server["data"], "--json")
-    assert stopped.returncode == 0 and stopped.json()["stopped"], stopped.stderr
-    time.sleep(2 * POLL_SECONDS + 1)
-    start_again()
-
-
 @pytest.mark.slow
 def test_argilla_round_drills_what_the_biologist_judged_wrong(tmp_path: Path, server: dict[str, Any]) -> None:
     home = tmp_path / "home"
@@ -84,7 +76,7 @@ def test_argilla_round_drills_what_the_biologist_judged_wrong(tmp_path: Path, se
         half = len(records) // 2
         for record in records[:half]:
             _judge(biologist, record, verdicts[record["external_id"]])
-        _outage(server)
+        restart_server(down_for=2 * POLL_SECONDS + 1)  # longer than two of the cycle's polls
         biologist = add_annotator(server, "bio-cycle", WORKSPACE)  # a fresh token after the restart
         for record in records[half:]:
             _judge(biologist, record, verdicts[record["external_id"]])

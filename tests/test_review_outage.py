@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _review_server import add_annotator, connection_env, dataset_id, owner_client, shared_server, start_again
+from _review_server import (
+    add_annotator,
+    connection_env,
+    dataset_id,
+    owner_client,
+    shared_server,
+    start_again,
+    stop_for_a_while,
+)
 from conftest import read_examples, run_curate
 
 WORKSPACE = "outage"
@@ -29,11 +37,6 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made = run_curate("generate", "--tissue", "all", "--json", home=path)
     assert made.returncode == 0, made.stderr
     return path
-
-
-def _stop(server: dict[str, Any]) -> None:
-    stopped = run_curate("review", "stop", "--data", server["data"], "--json")
-    assert stopped.returncode == 0 and stopped.json()["stopped"], stopped.stderr
 
 
 def _fails_in_one_line(args: tuple[str, ...], home: Path, server: dict[str, Any]) -> None:
@@ -68,7 +71,7 @@ def test_push_stopped_midway_then_rerun_has_every_record_once(home: Path, server
     def stop_after_first_batch(done: int, total: int) -> None:
         batches.append(done)
         if len(batches) == 1:
-            _stop(server)
+            stop_for_a_while()
 
     request = review.PushRequest(version="v1", dataset=DATASET, workspace=WORKSPACE)
     conn = Connection(server["api_url"], server["api_key"], "test")
@@ -105,7 +108,7 @@ def test_pull_stopped_midway_then_rerun_loses_no_response(home: Path, server: di
     def stop_after_first_page(n: int) -> None:
         pages.append(n)
         if len(pages) == 1:
-            _stop(server)
+            stop_for_a_while()
 
     conn = Connection(server["api_url"], server["api_key"], "test")
     try:

@@ -86,16 +86,16 @@ def pull(
     registry = Registry(home)
     conn = review.connection(registry, api_url, api_key)
     with _progress("pulling records") as advance:
-        results, n_reviews = review.pull(registry, conn, datasets=dataset, workspace=workspace,
+        results, reviews = review.pull(registry, conn, datasets=dataset, workspace=workspace,
                                          progress=lambda n: advance(n, None))
     if json:
-        print_json({"datasets": [r.as_dict() for r in results], "reviews": n_reviews,
+        print_json({"datasets": [r.as_dict() for r in results], "reviews": len(reviews),
                     "reviews_file": str(review.reviews_dir(registry) / "reviews.jsonl")})
         return
     rows = [[r.dataset, r.n_records, r.n_responses, r.snapshot.name if r.snapshot else "unchanged"] for r in results]
     out = console()
     out.print(table("curate review pull", ["dataset", "answered records", "responses", "snapshot"], rows))
-    out.print(f"{n_reviews} reviews in {review.reviews_dir(registry) / 'reviews.jsonl'}")
+    out.print(f"{len(reviews)} reviews in {review.reviews_dir(registry) / 'reviews.jsonl'}")
 
 
 @app.command("status", help="Review progress per annotator and per kind, with agreement between annotators.")

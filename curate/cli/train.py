@@ -9,8 +9,9 @@ from curate.cli._options import Home, Json
 
 train_app = typer.Typer(help="Fit a QLoRA adapter on a dataset version, and evaluate it.", no_args_is_help=True)
 
-
 LAUNCHER_HELP = "none (this process), or accelerate: relaunch on --num-processes ranks (DDP; gloo on CPU)."
+BACKEND_HELP = "transformers (rolling batches, CPU or GPU) or vllm (GPU; pip install 'curate[vllm]')."
+
 
 def register(app: typer.Typer) -> None:
     app.add_typer(train_app, name="train")
@@ -89,8 +90,6 @@ def fit(
     out_console.print(table("curate train fit", ["", "value"], rows))
     out_console.print(f"run record in {record['path']}")
 
-
-BACKEND_HELP = "transformers (rolling batches, CPU or GPU) or vllm (GPU; pip install 'curate[vllm]')."
 
 
 def _relaunch(launcher: str, num_processes: int, config: Path | None, home: Path | None) -> None:
