@@ -32,7 +32,7 @@ def resolve_connection(api_url: str | None, api_key: str | None, local_data: Pat
     url = api_url or os.environ.get("ARGILLA_API_URL")
     key = api_key or os.environ.get("ARGILLA_API_KEY")
     if not url and local_data is not None:
-        from annotations.server.manage import read_state
+        from curate.annotations.server.manage import read_state
 
         state = read_state(local_data)
         if state is not None:

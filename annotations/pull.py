@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from annotations import settings as s
-from annotations.client import argilla_errors, find_workspace, get_json, post_json
+from curate.annotations import settings as s
+from curate.annotations.client import argilla_errors, find_workspace, get_json, post_json
 
 SNAPSHOT_SCHEMA = "curate.review-snapshot/1"
 PAGE = 1000
@@ -163,7 +163,7 @@ def reviews_from_snapshot(path: Path) -> list[Any]:
 
 
 def record_reviews(record: dict[str, Any], header: dict[str, Any], snapshot: str) -> list[Any]:
-    from schemas import ERROR_TYPES, VERDICTS, Review, review_id
+    from curate.schemas import ERROR_TYPES, VERDICTS, Review, review_id
 
     fields, meta = record.get("fields") or {}, record.get("metadata") or {}
     example_id = str(record.get("external_id") or record["id"])

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotations import settings as s
-from annotations.client import argilla_errors, find_workspace, get_json
+from curate.annotations import settings as s
+from curate.annotations.client import argilla_errors, find_workspace, get_json
 
 BATCH = 500  # records per bulk request (the server's limit is 500)
 

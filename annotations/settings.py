@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from schemas import Fact
+    from curate.schemas import Fact
 
 # Fields
 QUESTION = "question"

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from itertools import permutations
 from typing import Any
 
-from annotations.client import argilla_errors, get_json
+from curate.annotations.client import argilla_errors, get_json
 
 
 def records_by_kind(client: Any, dataset: Any) -> dict[str, int]:

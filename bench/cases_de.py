@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def de_ten_contrasts(quick: bool) -> dict:
     import numpy as np
 
-    from generators.ingest import CONTRAST_NAMES, differential_expression, map_design
-    from generators.ingest._de import (
+    from curate.generators.ingest import CONTRAST_NAMES, differential_expression, map_design
+    from curate.generators.ingest._de import (
         cells_of,
         contrast_matrix,
         design_metadata,
@@ -33,7 +33,7 @@ def de_ten_contrasts(quick: bool) -> dict:
         single_threaded_blas,
         wald_tests,
     )
-    from generators.ingest._simulate import _make_genes, simulate_tissue
+    from curate.generators.ingest._simulate import _make_genes, simulate_tissue
 
     n_genes = 2000 if quick else 20000
     rng = np.random.default_rng(2024)

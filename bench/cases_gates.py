@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def variant_sheets(n_variants: int, seed: int = 0):  # type: ignore[no-untyped-def]
     """`n_variants` renamed, perturbed copies of the embedded facts, and one sheet holding them all."""
-    from generators.embedded import load_default_factsheet
-    from schemas import FactSheet
+    from curate.generators.embedded import load_default_factsheet
+    from curate.schemas import FactSheet
 
     base = load_default_factsheet()
     rng = random.Random(seed)
@@ -64,8 +64,8 @@ def _perturb(data: dict, rng: random.Random, k: int) -> None:
 
 def examples_for(n_examples: int):  # type: ignore[no-untyped-def]
     """At least `n_examples` generated examples (whole variants), and the sheet they come from."""
-    from generators import generate_examples
-    from schemas import EXAMPLE_KINDS
+    from curate.generators import generate_examples
+    from curate.schemas import EXAMPLE_KINDS
 
     per_variant = 950
     n_variants = max(1, -(-n_examples // per_variant))

@@ -27,7 +27,7 @@ def _size(quick: bool) -> int:
 def _server() -> Any:
     """One server for both cases, stopped when the bench exits."""
     if "server" not in _STATE:
-        from annotations.server import manage
+        from curate.annotations.server import manage
 
         data = Path(tempfile.mkdtemp(prefix="curate-bench-argilla-"))
         with socket.socket() as probe:
@@ -47,7 +47,7 @@ def _client() -> Any:
 
 def _items(n: int, tag: str) -> list[Any]:
     """Records shaped like curate's: question, answer, facts with provenance, 8 metadata, suggestions."""
-    from annotations.push import ReviewItem
+    from curate.annotations.push import ReviewItem
 
     facts = ("**1.** In liver, hindlimb unloading (HU) changes 4,110 genes (2,189 up, 1,921 down) against vehicle "
              "controls at padj < 0.05.\n\n<small>`deg_count:liver:HU` · source `stressor_degs.csv` · row 7 · "
@@ -67,7 +67,7 @@ def _items(n: int, tag: str) -> list[Any]:
 
 def _suggestions(flagged: bool) -> tuple[Any, ...]:
     """As curate pre-fills them: one in ten flagged by the claim check (verdict and error types), the rest one."""
-    from annotations.push import Suggestion
+    from curate.annotations.push import Suggestion
 
     if flagged:
         return (Suggestion("verdict", "wrong", "bench", 0.9), Suggestion("error_types", ["wrong_number"], "bench"))
@@ -88,7 +88,7 @@ def _sdk_records(items: list[Any]) -> list[Any]:
 def review_push(quick: bool) -> dict[str, Any]:
     import os
 
-    from annotations.push import ensure_dataset, push_items
+    from curate.annotations.push import ensure_dataset, push_items
 
     n = _size(quick)
     client = _client()
@@ -114,8 +114,8 @@ def review_push(quick: bool) -> dict[str, Any]:
 
 
 def review_pull(quick: bool) -> dict[str, Any]:
-    from annotations.pull import load_reviews, pull
-    from annotations.push import push_items
+    from curate.annotations.pull import load_reviews, pull
+    from curate.annotations.push import push_items
 
     n = _size(quick)
     client = _client()

@@ -18,8 +18,8 @@ WORK = Path(tempfile.gettempdir()) / "curate-bench-train"
 
 @lru_cache(maxsize=2)
 def _examples(quick: bool) -> list[Any]:
-    from generators import generate_examples
-    from generators.embedded import load_default_factsheet
+    from curate.generators import generate_examples
+    from curate.generators.embedded import load_default_factsheet
 
     sheet = load_default_factsheet()
     tissues = ["heart"] if quick else ["heart", "liver"]
@@ -29,8 +29,8 @@ def _examples(quick: bool) -> list[Any]:
 
 @lru_cache(maxsize=2)
 def _base(quick: bool) -> Path:
-    from train.prompts import example_prompt
-    from train.tiny_base import build_tiny_base
+    from curate.train.prompts import example_prompt
+    from curate.train.tiny_base import build_tiny_base
 
     folder = WORK / f"base-{'quick' if quick else 'full'}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -39,8 +39,8 @@ def _base(quick: bool) -> Path:
 
 
 def _fit(quick: bool, name: str, **overrides: Any) -> dict[str, Any]:
-    from train.config import resolve_config
-    from train.fit import fit
+    from curate.train.config import resolve_config
+    from curate.train.fit import fit
 
     root = WORK / f"{name}-{'quick' if quick else 'full'}"
     shutil.rmtree(root, ignore_errors=True)
@@ -59,7 +59,7 @@ def _one_thread() -> int:
 
 def _time_generation(model: Any, tokenizer: Any, prompts: list[str], batch_size: int, max_new: int,
                      hints: list[int]) -> tuple[float, list[Any]]:
-    from train.generation import generate
+    from curate.train.generation import generate
 
     began = time.perf_counter()
     answers = generate(model, tokenizer, prompts, batch_size=batch_size, max_new_tokens=max_new, length_hints=hints)
@@ -72,8 +72,8 @@ def batched_generation(quick: bool) -> dict[str, Any]:
 
     import torch
 
-    from train.generation import load_for_generation
-    from train.prompts import example_prompt
+    from curate.train.generation import load_for_generation
+    from curate.train.prompts import example_prompt
 
     threads = _one_thread()
     try:

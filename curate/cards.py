@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from huggingface_hub import DatasetCardData
 
     from curate.registry import Finalizer, Registry
-    from schemas import Example, FactSheet
+    from curate.schemas import Example, FactSheet
 
 LICENSE = "apache-2.0"
 LANGUAGE = ["en"]
@@ -64,7 +64,7 @@ def size_category(n: int) -> str:
 
 
 def split_names(examples: Iterable[Example]) -> list[str]:
-    from schemas import SPLITS
+    from curate.schemas import SPLITS
 
     present = {e.split for e in examples}
     return [split for split in SPLITS if split in present]
@@ -227,9 +227,9 @@ def _format(value: Any) -> str:
 def find_factsheet(registry: Registry, name: str, sha256: str, folder: Path | None = None) -> FactSheet | None:
     """The fact sheet a version was made from, if it can be found with the same hash: the copy in the
     version folder, the embedded default, or a registered sheet."""
+    from curate.generators.embedded import DEFAULT_FACTS_NAME, load_default_factsheet
     from curate.registry import factsheet_sha256
-    from generators.embedded import DEFAULT_FACTS_NAME, load_default_factsheet
-    from schemas import FactSheet
+    from curate.schemas import FactSheet
 
     candidates = []
     if folder is not None and (folder / FACTSHEET_FILE).is_file():
@@ -249,7 +249,7 @@ def parent_lineage(registry: Registry, fields: dict[str, Any], examples: list[Ex
     """The diff against a local parent version; None for a root version or one pulled from the Hub."""
     from curate.diffing import diff_report
     from curate.errors import NotFoundError
-    from schemas import DatasetManifest
+    from curate.schemas import DatasetManifest
 
     parent = fields.get("parent")
     if not parent or not parent.startswith("v"):

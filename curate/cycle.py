@@ -30,10 +30,10 @@ from typing import TYPE_CHECKING, Any
 from curate.errors import BadInputError, NotFoundError
 
 if TYPE_CHECKING:
-    from annotations.client import Connection
+    from curate.annotations.client import Connection
     from curate.drill import Judgement
     from curate.registry import Registry
-    from schemas import EvalReport, Review
+    from curate.schemas import EvalReport, Review
 
 REVIEW_POLL_SECONDS = 5.0
 STEPS = ("fit", "eval", "review", "drill")
@@ -341,7 +341,7 @@ def _base_model(registry: Registry, state: CycleState, on_event: Event) -> Path:
 def _fit_config(state: CycleState, seed: int) -> Path:
     overrides: dict[str, Any] = {"seed": seed}
     if state.request.get("config_file"):
-        from train.config import read_config_file
+        from curate.train.config import read_config_file
 
         overrides = {**read_config_file(Path(state.request["config_file"])), **overrides}
     if state.request.get("epochs"):

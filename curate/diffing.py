@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from curate.registry import Registry
-    from schemas import DatasetManifest, Example
+    from curate.schemas import DatasetManifest, Example
 
 # Metadata keys that name what drove an example: a review, an eval failure, or a drill.
 DRIVER_KEYS = ("review_id", "eval_id", "driver")

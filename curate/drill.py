@@ -31,7 +31,7 @@ from curate.errors import BadInputError
 
 if TYPE_CHECKING:
     from curate.registry import Registry
-    from schemas import DatasetManifest, EvalReport, Example, Fact, FactSheet, Review
+    from curate.schemas import DatasetManifest, EvalReport, Example, Fact, FactSheet, Review
 
 MIN_CLAIM_CHARS = 8
 SEVERITY = {"correct": 0, "partly_correct": 1, "wrong": 2}
@@ -107,8 +107,8 @@ def _reduce(example_id: str, group: list[Review]) -> Judgement:
 def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review], report: EvalReport | None,
          eval_ident: str | None, per_fact: int, seed: int) -> DrillPlan:
     """The next version's examples and drivers; pure apart from the claim check."""
+    from curate.generators import drills
     from curate.review import claim_check, finding_message
-    from generators import drills
 
     check = claim_check(sheet)
     by_id = {e.id: e for e in examples}
@@ -175,7 +175,7 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
 
 
 def _corrected(example: Example, judgement: Judgement) -> Example:
-    from schemas import Example
+    from curate.schemas import Example
 
     review = judgement.correction
     assert review is not None and review.corrected_answer
@@ -301,14 +301,14 @@ def drill(registry: Registry, request: DrillRequest) -> DrillResult:
 
 
 def _reviews(registry: Registry) -> list[Review]:
-    from annotations.pull import load_reviews
+    from curate.annotations.pull import load_reviews
     from curate.review import reviews_dir
 
     return load_reviews(reviews_dir(registry))
 
 
 def _drill_version() -> str:
-    from generators.drills import VERSION
+    from curate.generators.drills import VERSION
 
     return VERSION
 
@@ -317,9 +317,9 @@ def random_drill(registry: Registry, version: str, *, n_examples: int, rng: rand
                  per_fact: int = 2) -> DatasetManifest:
     """The control arm's drill: `n_examples` new train examples, made as a drill makes them (paraphrases
     and error corrections), but about facts picked at random rather than from failures."""
+    from curate.generators import drills
     from curate.pipeline import write_checked_version
     from curate.training import factsheet_for
-    from generators import drills
 
     manifest = registry.manifest(version)
     examples = registry.examples(version)
@@ -352,8 +352,8 @@ def random_drill(registry: Registry, version: str, *, n_examples: int, rng: rand
 def _control_candidates(fact: Fact, sheet: FactSheet, exclude: set[str], per_fact: int, rng: random.Random,
                         driver: dict[str, str]) -> list[Example]:
     """What a drill could add about one fact: its paraphrases, then a correction of each plausible wrong claim."""
-    from generators import drills
-    from generators.kinds.error_correction import wrong_claims
+    from curate.generators import drills
+    from curate.generators.kinds.error_correction import wrong_claims
 
     made = drills.paraphrases(fact, exclude=exclude, n=per_fact, seed=rng.randrange(1 << 30), driver=driver)
     for claim in wrong_claims(fact, sheet):

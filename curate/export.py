@@ -23,7 +23,7 @@ from curate.errors import BadInputError
 
 if TYPE_CHECKING:
     from curate.registry import Registry
-    from schemas import Example
+    from curate.schemas import Example
 
 FORMATS = ("jsonl", "parquet", "alpaca", "chat", "prompt-completion")
 SPLIT_CHOICES = ("train", "validation", "test", "all")
@@ -39,7 +39,7 @@ class ExportResult:
 
 
 def user_turn(example: Example) -> str:
-    from train.prompts import prompt_text
+    from curate.train.prompts import prompt_text
 
     return prompt_text(example.instruction, example.input)
 

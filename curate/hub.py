@@ -29,7 +29,7 @@ from curate.errors import BadInputError, CurateError, NotFoundError, ServiceUnav
 
 if TYPE_CHECKING:
     from curate.registry import Registry
-    from schemas import DatasetManifest, Example, FactSheet
+    from curate.schemas import DatasetManifest, Example, FactSheet
 
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 120.0
@@ -162,7 +162,7 @@ def _snapshot_manifest(folder: Path) -> DatasetManifest:
     from pydantic import ValidationError
 
     from curate.registry import MANIFEST
-    from schemas import DatasetManifest
+    from curate.schemas import DatasetManifest
 
     path = folder / MANIFEST
     if not path.is_file():
@@ -180,7 +180,7 @@ def read_snapshot_examples(folder: Path) -> list[Example]:
     import pyarrow.parquet as pq
     from pydantic import ValidationError
 
-    from schemas import SPLITS, Example
+    from curate.schemas import SPLITS, Example
 
     shards = sorted((folder / "data").glob("*.parquet")) if (folder / "data").is_dir() else []
     if not shards:

@@ -11,7 +11,7 @@ from curate.errors import BadInputError
 
 if TYPE_CHECKING:
     from curate.registry import Registry
-    from schemas import DatasetManifest, Example, FactSheet
+    from curate.schemas import DatasetManifest, Example, FactSheet
 
 ALL = "all"
 
@@ -38,7 +38,7 @@ class GenerateResult:
 
 def load_factsheet(registry: Registry, facts: str | None, from_path: Path | None) -> FactSheet:
     """The embedded default, a registered sheet (`--facts NAME`), or a factsheet.json (`--from PATH`)."""
-    from generators.embedded import DEFAULT_FACTS_NAME, load_default_factsheet
+    from curate.generators.embedded import DEFAULT_FACTS_NAME, load_default_factsheet
 
     if facts and from_path:
         raise BadInputError("give --facts NAME or --from PATH, not both")
@@ -52,7 +52,7 @@ def load_factsheet(registry: Registry, facts: str | None, from_path: Path | None
 def read_factsheet_file(path: Path) -> FactSheet:
     from pydantic import ValidationError
 
-    from schemas import FactSheet
+    from curate.schemas import FactSheet
 
     try:
         return FactSheet.model_validate_json(path.read_bytes())
@@ -83,8 +83,8 @@ def parse_choice(value: str, allowed: Sequence[str], what: str) -> list[str]:
 
 
 def generate(registry: Registry, request: GenerateRequest) -> GenerateResult:
-    from generators import generate_examples, generator_versions
-    from schemas import EXAMPLE_KINDS
+    from curate.generators import generate_examples, generator_versions
+    from curate.schemas import EXAMPLE_KINDS
 
     if request.per_fact < 1:
         raise BadInputError(f"--per-fact {request.per_fact} is not allowed: give a whole number of at least 1")

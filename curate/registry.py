@@ -36,7 +36,7 @@ from curate.errors import NotFoundError, RegistryError
 if TYPE_CHECKING:
     from filelock import FileLock
 
-    from schemas import DatasetManifest, Example, FactSheet
+    from curate.schemas import DatasetManifest, Example, FactSheet
 
 # Called inside write_version with the staged folder and the manifest's fields; returns more files.
 Finalizer = Callable[[Path, dict[str, Any]], dict[str, bytes]]
@@ -165,7 +165,7 @@ class Registry:
     def manifest(self, version: str) -> DatasetManifest:
         from pydantic import ValidationError
 
-        from schemas import DatasetManifest
+        from curate.schemas import DatasetManifest
 
         path = self.version_dir(version) / MANIFEST
         try:
@@ -182,7 +182,7 @@ class Registry:
         return f"v{int(names[-1][1:]) + 1}" if names else "v1"
 
     def examples(self, version: str, split: str | None = None) -> list[Example]:
-        from schemas import Example
+        from curate.schemas import Example
 
         path = self.version_dir(version) / EXAMPLES
         with path.open("rb") as handle:
@@ -217,7 +217,7 @@ class Registry:
         """
         import datasets  # noqa: F401  (about 1 s to import: do it before taking the lock, not while holding it)
 
-        from schemas import DatasetManifest
+        from curate.schemas import DatasetManifest
 
         with self.locked(), self.staged() as stage:
             version = self.next_version()
@@ -277,7 +277,7 @@ class Registry:
     def load_factsheet(self, name: str) -> FactSheet:
         from pydantic import ValidationError
 
-        from schemas import FactSheet
+        from curate.schemas import FactSheet
 
         path = self.home / "facts" / name / "factsheet.json"
         if not path.is_file():
@@ -296,7 +296,7 @@ def factsheet_sha256(sheet: FactSheet) -> str:
 def _save_dataset_dict(examples: list[Example], folder: Path) -> None:
     import datasets
 
-    from schemas import SPLITS
+    from curate.schemas import SPLITS
 
     by_split: dict[str, list[dict[str, Any]]] = {}
     for example in examples:

@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 from curate.errors import BadInputError, NotFoundError
 
 if TYPE_CHECKING:
-    from annotations.client import Connection
-    from annotations.pull import PullResult
-    from annotations.push import PushResult, ReviewItem, Suggestion
+    from curate.annotations.client import Connection
+    from curate.annotations.pull import PullResult
+    from curate.annotations.push import PushResult, ReviewItem, Suggestion
     from curate.registry import Registry
-    from schemas import EvalItem, EvalReport, Example, FactSheet, Review
+    from curate.schemas import EvalItem, EvalReport, Example, FactSheet, Review
 
 DEFAULT_DATASET = "curate-review"
 DATASET_PREFIX = "curate-"
@@ -73,7 +73,7 @@ def reviews_dir(registry: Registry) -> Path:
 
 
 def connection(registry: Registry, api_url: str | None, api_key: str | None) -> Connection:
-    from annotations.client import resolve_connection
+    from curate.annotations.client import resolve_connection
 
     return resolve_connection(api_url, api_key, local_data(registry))
 
@@ -104,8 +104,8 @@ def finding_message(finding: Any) -> str:
 
 # -- building records -----------------------------------------------------------------------------
 def facts_field(sheet: FactSheet, fact_ids: Sequence[str]) -> str:
-    from annotations.settings import facts_markdown
-    from generators.text import describe
+    from curate.annotations.settings import facts_markdown
+    from curate.generators.text import describe
 
     by_id = sheet.by_id()
     return facts_markdown((by_id[i], describe(by_id[i])) for i in dict.fromkeys(fact_ids) if i in by_id)
@@ -113,8 +113,8 @@ def facts_field(sheet: FactSheet, fact_ids: Sequence[str]) -> str:
 
 def example_items(registry: Registry, request: PushRequest) -> list[ReviewItem]:
     from curate.pipeline import parse_choice
+    from curate.schemas import EXAMPLE_KINDS
     from curate.training import factsheet_for
-    from schemas import EXAMPLE_KINDS
 
     assert request.version is not None
     examples = registry.examples(request.version)
@@ -132,7 +132,7 @@ def example_items(registry: Registry, request: PushRequest) -> list[ReviewItem]:
 
 
 def _example_item(example: Example, sheet: FactSheet, version: str, findings: list[Any] | None) -> ReviewItem:
-    from annotations.push import ReviewItem
+    from curate.annotations.push import ReviewItem
 
     question = f"{example.instruction}\n\n{example.input}" if example.input else example.instruction
     metadata = {"tissue": example.tissue, "kind": example.kind, "template": example.template_id,
@@ -148,8 +148,8 @@ def _flag(findings: list[Any] | None) -> str:
 
 
 def _claim_suggestions(findings: list[Any] | None) -> tuple[Suggestion, ...]:
-    from annotations.push import Suggestion
-    from annotations.settings import ERROR_TYPES, VERDICT
+    from curate.annotations.push import Suggestion
+    from curate.annotations.settings import ERROR_TYPES, VERDICT
 
     if findings is None:
         return ()
@@ -163,7 +163,7 @@ def read_eval_report(registry: Registry, value: str) -> tuple[EvalReport, Path]:
     """An EvalReport from a report.json path, a folder holding one, or an eval id under <home>/evals/."""
     from pydantic import ValidationError
 
-    from schemas import EvalReport
+    from curate.schemas import EvalReport
 
     path = Path(value).expanduser()
     for candidate in (path, path / "report.json", registry.home / "evals" / value / "report.json"):
@@ -185,8 +185,8 @@ def eval_id(report: EvalReport, path: Path) -> str:
 def eval_items(registry: Registry, request: PushRequest) -> tuple[str, list[ReviewItem]]:
     """The eval's items (only its failures with --only-flagged) as records; returns (eval id, items)."""
     from curate.pipeline import parse_choice
+    from curate.schemas import EXAMPLE_KINDS
     from curate.training import factsheet_for
-    from schemas import EXAMPLE_KINDS
 
     assert request.from_eval is not None
     report, path = read_eval_report(registry, request.from_eval)
@@ -201,8 +201,8 @@ def eval_items(registry: Registry, request: PushRequest) -> tuple[str, list[Revi
 
 
 def _eval_item(item: EvalItem, sheet: FactSheet, ident: str, version: str | None) -> ReviewItem:
-    from annotations.push import ReviewItem, Suggestion
-    from annotations.settings import ERROR_TYPES, VERDICT
+    from curate.annotations.push import ReviewItem, Suggestion
+    from curate.annotations.settings import ERROR_TYPES, VERDICT
 
     fact_ids = list(dict.fromkeys([*item.fact_ids, *(f.fact_id for f in item.findings if f.fact_id)]))
     types = sorted({SCORER_ERROR_TYPES.get(f.scorer, "unsupported_claim") for f in item.findings})
@@ -229,8 +229,8 @@ def _sample(items: list[Any], n: int | None, seed: int) -> list[Any]:
 def push(registry: Registry, conn: Connection, request: PushRequest,
          progress: Callable[[int, int], None] | None = None) -> PushResult:
     """Build the records, connect, and push what is not there yet."""
-    from annotations.client import connect
-    from annotations.push import push_items
+    from curate.annotations.client import connect
+    from curate.annotations.push import push_items
 
     if (request.version is None) == (request.from_eval is None):
         raise BadInputError("give a version (curate review push v3) or --from-eval REPORT, not both or neither")
@@ -252,9 +252,9 @@ def push(registry: Registry, conn: Connection, request: PushRequest,
 def pull(registry: Registry, conn: Connection, *, datasets: list[str] | None, workspace: str,
          progress: Callable[[int], None] | None = None) -> tuple[list[PullResult], list[Review]]:
     """Snapshot every review dataset; returns the results and every review now known."""
-    from annotations.client import connect
-    from annotations.pull import pull as pull_all
-    from annotations.pull import review_datasets
+    from curate.annotations.client import connect
+    from curate.annotations.pull import pull as pull_all
+    from curate.annotations.pull import review_datasets
 
     client = connect(conn)
     found = review_datasets(client, workspace, datasets, DATASET_PREFIX)
@@ -264,9 +264,9 @@ def pull(registry: Registry, conn: Connection, *, datasets: list[str] | None, wo
 
 def status(registry: Registry, conn: Connection, *, datasets: list[str] | None, workspace: str) -> dict[str, Any]:
     """Live progress from the server (nothing is written): per dataset, annotator and kind."""
-    from annotations.client import connect
-    from annotations.pull import fetch_raw, merge_reviews, record_reviews, review_datasets
-    from annotations.status import records_by_kind, status_report
+    from curate.annotations.client import connect
+    from curate.annotations.pull import fetch_raw, merge_reviews, record_reviews, review_datasets
+    from curate.annotations.status import records_by_kind, status_report
 
     client = connect(conn)
     report: dict[str, Any] = {"api_url": conn.api_url, "datasets": {}}

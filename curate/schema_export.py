@@ -14,7 +14,7 @@ def schema_models() -> dict[str, object]:
     """Every pydantic model (and the Fact union) exported by schemas/."""
     from pydantic import BaseModel, TypeAdapter
 
-    import schemas
+    from curate import schemas
 
     models: dict[str, object] = {}
     for name in schemas.__all__:

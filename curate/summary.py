@@ -12,7 +12,7 @@ from curate.errors import RegistryError
 
 if TYPE_CHECKING:
     from curate.registry import Registry
-    from schemas import Example
+    from curate.schemas import Example
 
 GATES_FILE = "gates.json"
 CARD_FILE = "README.md"

@@ -22,7 +22,7 @@ from curate.errors import BadInputError, NotFoundError
 
 if TYPE_CHECKING:
     from curate.registry import Registry
-    from schemas import EvalReport, Fact, FactSheet
+    from curate.schemas import EvalReport, Fact, FactSheet
 
 RUN_RECORD = "run.json"
 
@@ -44,8 +44,8 @@ def latest_version(registry: Registry) -> str:
 
 def factsheet_for(registry: Registry, name: str) -> FactSheet:
     """A registered fact sheet, or the embedded default for its name ('kmp-study')."""
+    from curate.generators.embedded import DEFAULT_FACTS_NAME
     from curate.pipeline import load_factsheet
-    from generators.embedded import DEFAULT_FACTS_NAME
 
     if name == DEFAULT_FACTS_NAME and name not in registry.factsheet_names():
         return load_factsheet(registry, None, None)
@@ -81,8 +81,8 @@ def _finding_dict(finding: Any) -> dict[str, Any]:
 # -- tiny base --------------------------------------------------------------------------------
 def build_tiny_base(registry: Registry, out: Path, *, version: str | None = None, seed: int = 0) -> dict[str, Any]:
     """Build the tiny model, its tokenizer trained on the train split's text of `version` (default: latest)."""
-    from train.prompts import example_prompt
-    from train.tiny_base import build_tiny_base as build
+    from curate.train.prompts import example_prompt
+    from curate.train.tiny_base import build_tiny_base as build
 
     version = version or latest_version(registry)
     examples = registry.examples(version, split="train")
@@ -116,9 +116,9 @@ class FitRequest:
 
 def fit_version(registry: Registry, request: FitRequest) -> dict[str, Any]:
     """Fit on a version's train split and publish the run record under runs/<run id>."""
-    from train.config import config_hash, resolve_config
-    from train.distributed import is_main_process
-    from train.fit import fit
+    from curate.train.config import config_hash, resolve_config
+    from curate.train.distributed import is_main_process
+    from curate.train.fit import fit
 
     manifest = registry.manifest(request.version)
     config = resolve_config(
@@ -199,7 +199,7 @@ def _adapter_base(adapter_dir: Path) -> str:
 
 def eval_version(registry: Registry, request: EvalRequest) -> tuple[EvalReport, Path]:
     """Answer a version's split with the model, score, and publish the report under evals/<eval id>."""
-    from train.evaluate import evaluate
+    from curate.train.evaluate import evaluate
 
     manifest = registry.manifest(request.version)
     source = resolve_model(registry, request.adapter, request.base_model)
@@ -215,7 +215,7 @@ def eval_version(registry: Registry, request: EvalRequest) -> tuple[EvalReport, 
 
 
 def publish_report(registry: Registry, report: EvalReport, *, prefix: str) -> tuple[EvalReport, Path]:
-    from train.evaluate import write_report
+    from curate.train.evaluate import write_report
 
     registry.ensure_writable()
     eval_id = new_id(prefix)
@@ -284,9 +284,9 @@ def _confidence(path: Path, number: int, value: Any) -> float | None:
 
 def score_answers(registry: Registry, path: Path, facts_name: str) -> tuple[EvalReport, Path]:
     """Score answers another model gave against a fact sheet; publish the report under evals/."""
-    from train.evaluate import Answered, build_report, score_items
-    from train.scorers import Question
-    from train.text import entities
+    from curate.train.evaluate import Answered, build_report, score_items
+    from curate.train.scorers import Question
+    from curate.train.text import entities
 
     sheet = factsheet_for(registry, facts_name)
     known_ids = set(sheet.by_id())

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from annotations.pull import load_reviews, partial_files, snapshot_intact
+from curate.annotations.pull import load_reviews, partial_files, snapshot_intact
 from curate.errors import CurateError
 from curate.registry import EXAMPLES, MANIFEST, Registry, sha256_file
 
@@ -94,7 +94,7 @@ def _file_mismatches(folder: Path, files: dict[str, str]) -> list[tuple[str, str
 def _check_examples(folder: Path, expected_count: int) -> list[Problem]:
     from pydantic import ValidationError
 
-    from schemas import Example
+    from curate.schemas import Example
 
     path = folder / EXAMPLES
     if not path.is_file():

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from schemas import Example, FactSheet
+    from curate.schemas import Example, FactSheet
 
 
 def generate_examples(
@@ -22,8 +22,8 @@ def generate_examples(
     per_fact: int = 3,
 ) -> list[Example]:
     """Every example of the chosen kinds about the chosen tissues."""
-    from generators.engine import GenerateConfig, expand
-    from generators.kinds import GENERATORS
+    from curate.generators.engine import GenerateConfig, expand
+    from curate.generators.kinds import GENERATORS
 
     config = GenerateConfig(tissues=tuple(tissues), kinds=tuple(kinds), seed=seed, per_fact=per_fact)
     examples: list[Example] = []
@@ -33,7 +33,7 @@ def generate_examples(
 
 
 def generator_versions() -> dict[str, str]:
-    from generators.kinds import GENERATORS
+    from curate.generators.kinds import GENERATORS
 
     return {kind: generator.version for kind, generator in GENERATORS.items()}
 

@@ -15,10 +15,10 @@ import random
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from generators import text as t
-from generators.engine import Subject
-from generators.kinds import factual_qa
-from schemas import (
+from curate.generators import text as t
+from curate.generators.engine import Subject
+from curate.generators.kinds import factual_qa
+from curate.schemas import (
     DegCountFact,
     Example,
     ExampleKind,

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from schemas import Fact, FactSheet, Provenance
+from curate.schemas import Fact, FactSheet, Provenance
 
 DEFAULT_FACTS_NAME = "kmp-study"
 METHOD = "published summary (BioRLHF ground truth, KMP 2x2x2 study)"
@@ -30,7 +30,7 @@ _BOOL_COLUMNS = {"stress_significant", "kmp_significant"}
 
 
 def data_dir() -> Path:
-    return Path(str(resources.files("generators") / "data" / "kmp_study"))
+    return Path(str(resources.files("curate.generators") / "data" / "kmp_study"))
 
 
 def load_default_factsheet() -> FactSheet:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from schemas import Example, ExampleKind, FactSheet, Split
+from curate.schemas import Example, ExampleKind, FactSheet, Split
 
 
 @dataclass(frozen=True)

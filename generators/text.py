@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemas import (
+from curate.schemas import (
     DegCountFact,
     Fact,
     HubGeneFact,

@@ -1,8 +1,8 @@
 """Pydantic models: the one contract every part of curate speaks."""
 
-from schemas.evaluation import EVAL_SCHEMA, EvalItem, EvalReport, Finding
-from schemas.examples import CROSS_TISSUE, EXAMPLE_KINDS, SPLITS, Example, ExampleKind, Split, content_id
-from schemas.facts import (
+from curate.schemas.evaluation import EVAL_SCHEMA, EvalItem, EvalReport, Finding
+from curate.schemas.examples import CROSS_TISSUE, EXAMPLE_KINDS, SPLITS, Example, ExampleKind, Split, content_id
+from curate.schemas.facts import (
     FACT_KINDS,
     INTERACTION_TERMS,
     KMP_CONDITIONS,
@@ -19,8 +19,8 @@ from schemas.facts import (
     Provenance,
     TissueClassFact,
 )
-from schemas.manifest import MANIFEST_SCHEMA, DatasetManifest
-from schemas.review import ERROR_TYPES, REVIEW_SCHEMA, VERDICTS, ErrorType, Review, Verdict, review_id
+from curate.schemas.manifest import MANIFEST_SCHEMA, DatasetManifest
+from curate.schemas.review import ERROR_TYPES, REVIEW_SCHEMA, VERDICTS, ErrorType, Review, Verdict, review_id
 
 __all__ = [
     "CROSS_TISSUE",

@@ -12,7 +12,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from schemas import FactSheet
+from curate.schemas import FactSheet
 
 FAULTS = ("swap_fact", "swap_within", "flip_direction", "wrong_class", "wrong_category", "reverse_ranking",
           "invented_number")

@@ -44,7 +44,7 @@ def shared_server(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def stop_server() -> None:
     if _SERVER:
-        from annotations.server.manage import stop
+        from curate.annotations.server.manage import stop
 
         stop(Path(_SERVER["data"]))
 

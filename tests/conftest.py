@@ -58,7 +58,7 @@ def read_examples(home: Path, version: str) -> list[dict]:
 
 def write_eval_report(home: Path, folder: Path) -> Path:
     """An EvalReport on three of v1's test questions: one wrong number, one right, one off-topic."""
-    from schemas import EvalItem, EvalReport, Finding
+    from curate.schemas import EvalItem, EvalReport, Finding
 
     tests = [e for e in read_examples(home, "v1") if e["split"] == "test" and e["kind"] == "factual_qa"
              and e["fact_ids"] and e["fact_ids"][0].startswith("deg_count:")]

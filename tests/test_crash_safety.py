@@ -87,7 +87,7 @@ def test_kill_drill_anywhere(tmp_path: Path) -> None:
 def test_kill_review_pull_anywhere(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     from _review_server import add_annotator, connection_env, dataset_id, my_records, respond, shared_server
 
-    from annotations.pull import load_reviews, partial_files
+    from curate.annotations.pull import load_reviews, partial_files
 
     server = shared_server(tmp_path_factory)
     env = connection_env(server)

@@ -107,7 +107,7 @@ def test_argilla_round_drills_what_the_biologist_judged_wrong(tmp_path: Path, se
     # Counted across the outage: every record once, every submitted verdict pulled.
     on_server = list(owner_client(server).datasets(name=dataset, workspace=WORKSPACE).records)
     assert len(on_server) == len(records) == len({r.id for r in on_server})
-    from annotations.pull import load_reviews
+    from curate.annotations.pull import load_reviews
 
     pulled = [r for r in load_reviews(home / "reviews") if r.dataset == dataset and r.status == "submitted"]
     assert {r.example_id: r.verdict for r in pulled} == verdicts and len(pulled) == len(records)

@@ -14,9 +14,9 @@ from curate.gates.coverage import MIN_TRAIN, heatmap_png
 from curate.gates.dedup import Prompts, entity_signature, find_duplicates, normalise
 from curate.gates.entities import lexicon
 from curate.gates.leakage import find_leakage
-from generators import generate_examples
-from generators.embedded import load_default_factsheet
-from schemas import EXAMPLE_KINDS
+from curate.generators import generate_examples
+from curate.generators.embedded import load_default_factsheet
+from curate.schemas import EXAMPLE_KINDS
 
 SHEET = load_default_factsheet()
 LEX = lexicon(SHEET)

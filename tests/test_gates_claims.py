@@ -10,9 +10,9 @@ import pytest
 from _mutations import FAULTS, inject
 
 from curate.gates import GateItem, as_items, check_example, check_items, check_text
-from generators import generate_examples
-from generators.embedded import load_default_factsheet
-from schemas import EXAMPLE_KINDS
+from curate.generators import generate_examples
+from curate.generators.embedded import load_default_factsheet
+from curate.schemas import EXAMPLE_KINDS
 
 SHEET = load_default_factsheet()
 HEART_HU = ["deg_count:heart:HU"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import read_examples, run_curate
 
-from schemas import EXAMPLE_KINDS
+from curate.schemas import EXAMPLE_KINDS
 
 
 def _normalise(text: str) -> str:

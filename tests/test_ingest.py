@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from curate.errors import BadInputError
-from generators.embedded import load_default_factsheet
-from generators.ingest import (
+from curate.generators.embedded import load_default_factsheet
+from curate.generators.ingest import (
     CONTRAST_NAMES,
     DesignSpec,
     FactorSpec,
@@ -27,8 +27,8 @@ from generators.ingest import (
     read_gmt,
     response_class,
 )
-from generators.ingest._contrasts import CELLS, FACTORS, contrast_from_name
-from generators.ingest._de import (
+from curate.generators.ingest._contrasts import CELLS, FACTORS, contrast_from_name
+from curate.generators.ingest._de import (
     cells_of,
     contrast_matrix,
     design_metadata,
@@ -36,8 +36,8 @@ from generators.ingest._de import (
     single_threaded_blas,
     wald_tests,
 )
-from generators.ingest._fast import fit_saturated
-from generators.ingest._simulate import _make_genes, simulate_tissue
+from curate.generators.ingest._fast import fit_saturated
+from curate.generators.ingest._simulate import _make_genes, simulate_tissue
 
 anndata = pytest.importorskip("anndata")
 pytest.importorskip("pydeseq2")
@@ -277,7 +277,7 @@ def _genelab_group(cell: tuple[int, int, int]) -> str:
 
 
 def test_genelab_reader_maps_groups_and_flips_reversed_comparisons(tmp_path: Path) -> None:
-    from generators.ingest import read_genelab
+    from curate.generators.ingest import read_genelab
 
     table = pd.DataFrame({"ENSEMBL": ["E1", "E2", "E3"], "SYMBOL": ["Abc", "Def", "Ghi"], "All.mean": [501, 301, 11]})
     stressed, control = _genelab_group((0, 1, 1)), _genelab_group((0, 0, 0))
@@ -304,7 +304,7 @@ def test_genelab_reader_maps_groups_and_flips_reversed_comparisons(tmp_path: Pat
 
 
 def test_ingest_takes_fgsea_tables_beside_deseq2_tables(tmp_path: Path) -> None:
-    from generators.ingest import ingest
+    from curate.generators.ingest import ingest
 
     rows = ["g1,500,2.0,0.3,6.6,1e-10,1e-8", "g2,300,-1.0,0.3,-3.3,0.001,0.01", "g3,80,0.1,0.3,0.3,0.7,0.9"]
     for contrast in ("KMP_baseline", "KMP_in_HU_IR", "HU_IR"):

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from conftest import run_curate
 
+from curate.generators.ingest import CONTRAST_NAMES, de_table
 from curate.registry import Registry, sha256_file
-from generators.ingest import CONTRAST_NAMES, de_table
 
 anndata = pytest.importorskip("anndata")
 pytest.importorskip("pydeseq2")

@@ -47,7 +47,7 @@ def pushed(home: Path, server: dict[str, Any]) -> dict[str, Any]:
 
 def _fact_sentence(fact_id: str) -> str:
     """A correct answer in other words than the generated one."""
-    from generators.embedded import load_default_factsheet
+    from curate.generators.embedded import load_default_factsheet
 
     fact = load_default_factsheet().by_id()[fact_id]
     return (f"Hindlimb unloading changes {fact.n_degs:,} liver genes at padj < 0.05 against vehicle controls: "
@@ -277,8 +277,8 @@ def test_serve_again_reports_the_running_server(server: dict[str, Any]) -> None:
 
 
 def test_review_settings_speak_the_review_schema() -> None:
-    from annotations import settings
-    from schemas import ERROR_TYPES, VERDICTS
+    from curate.annotations import settings
+    from curate.schemas import ERROR_TYPES, VERDICTS
 
     assert tuple(settings.VERDICT_LABELS) == VERDICTS
     assert tuple(settings.ERROR_TYPE_LABELS) == ERROR_TYPES

@@ -52,8 +52,8 @@ def browser() -> Any:
 
 
 def _correction_for(example: dict[str, Any]) -> str:
-    from generators.embedded import load_default_factsheet
-    from generators.text import describe
+    from curate.generators.embedded import load_default_factsheet
+    from curate.generators.text import describe
 
     facts = load_default_factsheet().by_id()
     return " ".join(describe(facts[i]) for i in example["fact_ids"]) + " Checked against the source table."

@@ -59,13 +59,13 @@ def _external_ids(server: dict[str, Any], ident: str) -> list[str]:
 @pytest.mark.slow
 def test_push_stopped_midway_then_rerun_has_every_record_once(home: Path, server: dict[str, Any],
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import annotations.push
-    from annotations.client import Connection
     from curate import review
+    from curate.annotations import push as annotations_push
+    from curate.annotations.client import Connection
     from curate.errors import ServiceUnavailableError
     from curate.registry import Registry
 
-    monkeypatch.setattr(annotations.push, "BATCH", 100)
+    monkeypatch.setattr(annotations_push, "BATCH", 100)
     batches: list[int] = []
 
     def stop_after_first_batch(done: int, total: int) -> None:
@@ -95,14 +95,14 @@ def test_push_stopped_midway_then_rerun_has_every_record_once(home: Path, server
 @pytest.mark.slow
 def test_pull_stopped_midway_then_rerun_loses_no_response(home: Path, server: dict[str, Any],
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    import annotations.pull
-    from annotations.client import Connection
     from curate import review
+    from curate.annotations import pull as annotations_pull
+    from curate.annotations.client import Connection
     from curate.errors import ServiceUnavailableError
     from curate.registry import Registry
 
     n_answers = _answer_many(home, server, 250)
-    monkeypatch.setattr(annotations.pull, "PAGE", 100)
+    monkeypatch.setattr(annotations_pull, "PAGE", 100)
     pages: list[int] = []
 
     def stop_after_first_page(n: int) -> None:

@@ -40,9 +40,9 @@ def test_unknown_backend_is_refused(heart_home: Path, tmp_path: Path) -> None:
 
 def test_parallel_gates_give_the_same_report() -> None:
     from curate.gates import as_items, run_gates
-    from generators import generate_examples
-    from generators.embedded import load_default_factsheet
-    from schemas import EXAMPLE_KINDS
+    from curate.generators import generate_examples
+    from curate.generators.embedded import load_default_factsheet
+    from curate.schemas import EXAMPLE_KINDS
 
     sheet = load_default_factsheet()
     examples = generate_examples(sheet, tissues=sheet.tissues, kinds=EXAMPLE_KINDS, seed=0, per_fact=3)

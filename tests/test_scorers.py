@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from generators import generate_examples
-from generators.embedded import load_default_factsheet
-from schemas import EXAMPLE_KINDS, EvalReport
-from train.evaluate import Answered, build_report, question_of, score_items
-from train.metrics import calibration
-from train.scorers import Question, score_answer
-from train.text import declines, is_negated, numbers
+from curate.generators import generate_examples
+from curate.generators.embedded import load_default_factsheet
+from curate.schemas import EXAMPLE_KINDS, EvalReport
+from curate.train.evaluate import Answered, build_report, question_of, score_items
+from curate.train.metrics import calibration
+from curate.train.scorers import Question, score_answer
+from curate.train.text import declines, is_negated, numbers
 
 SHEET = load_default_factsheet()
 
@@ -201,7 +201,7 @@ def _swap_first_fact_value(text: str, fact_ids: list[str]) -> str | None:
 
 
 def test_report_metrics_and_json_round_trip(tmp_path) -> None:
-    from train.evaluate import write_report
+    from curate.train.evaluate import write_report
 
     answered = [
         Answered(LIVER_HU, LIVER_HU.reference, 0.9),
@@ -239,7 +239,7 @@ def test_calibration_metrics_on_known_values() -> None:
 
 
 def test_all_label_vocabularies_are_recognised() -> None:
-    from train.text import labels
+    from curate.train.text import labels
 
     text = ("Type A, class B, stress-blocked; RESCUE, SUPPRESSION, KMP-only, NS; up-regulated and down; "
             "additive, synergistic, antagonistic.")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from generators import generate_examples
-from generators.embedded import load_default_factsheet
-from train.config import resolve_config
-from train.fit import fit
-from train.prompts import example_prompt
-from train.tiny_base import build_tiny_base
+from curate.generators import generate_examples
+from curate.generators.embedded import load_default_factsheet
+from curate.train.config import resolve_config
+from curate.train.fit import fit
+from curate.train.prompts import example_prompt
+from curate.train.tiny_base import build_tiny_base
 
 SHEET = load_default_factsheet()
 
@@ -91,8 +91,8 @@ def test_loss_is_on_the_completion_only(base: Path, examples) -> None:
     import datasets
     from trl import SFTConfig, SFTTrainer
 
-    from train.fit import load_base
-    from train.prompts import to_prompt_completion
+    from curate.train.fit import load_base
+    from curate.train.prompts import to_prompt_completion
 
     model, tokenizer = load_base(base, quantize=False, on_cuda=False)
     rows = [to_prompt_completion(e) for e in examples[:4]]
@@ -107,7 +107,7 @@ def test_loss_is_on_the_completion_only(base: Path, examples) -> None:
 
 
 def test_batched_generation_equals_one_at_a_time(fitted: tuple[Path, dict], base: Path, examples) -> None:
-    from train.generation import generate, load_for_generation
+    from curate.train.generation import generate, load_for_generation
 
     model, tokenizer = load_for_generation(base, fitted[0] / "adapter")
     prompts = [example_prompt(e) for e in examples[:24]]  # both splits: learned and unseen questions

@@ -15,9 +15,9 @@ import pytest
 from conftest import REPO, read_examples, run_curate
 
 from curate.cards import CardInputs, card_finalizer, card_problems, render_card
+from curate.generators.embedded import load_default_factsheet
 from curate.registry import Registry
-from generators.embedded import load_default_factsheet
-from schemas import Example, FactSheet, Review, review_id
+from curate.schemas import Example, FactSheet, Review, review_id
 
 CORRECTED_FACT = "deg_count:liver:HU"
 GATES = {

@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from train.metrics import N_BINS, accuracy_by, calibration, plot_reliability
-from train.prompts import example_prompt
-from train.scorers import ClaimCheck, Question, score_answer
+from curate.train.metrics import N_BINS, accuracy_by, calibration, plot_reliability
+from curate.train.prompts import example_prompt
+from curate.train.scorers import ClaimCheck, Question, score_answer
 
 if TYPE_CHECKING:
-    from schemas import EvalItem, EvalReport, Example, FactSheet
+    from curate.schemas import EvalItem, EvalReport, Example, FactSheet
 
 REPORT_FILE = "report.json"
 DIAGRAM_FILE = "reliability.png"
@@ -54,7 +54,7 @@ def answer_examples(
     max_new_tokens: int = 256,
     show_progress: bool = False,
 ) -> list[Answered]:
-    from train.generation import generate
+    from curate.train.generation import generate
 
     questions = [question_of(example) for example in examples]
     # Batching answers of similar length wastes fewer steps; it changes the speed, never an answer.
@@ -69,7 +69,7 @@ def answer_examples(
 def answer_with_vllm(
     examples: Sequence[Example], *, base_model: str | Path, adapter: str | Path | None, max_new_tokens: int
 ) -> list[Answered]:
-    from train.backends.vllm import generate_vllm, require_vllm
+    from curate.train.backends.vllm import generate_vllm, require_vllm
 
     require_vllm()  # before any model is read: one line naming the extra
     questions = [question_of(example) for example in examples]
@@ -80,7 +80,7 @@ def answer_with_vllm(
 def score_items(
     answered: Sequence[Answered], sheet: FactSheet, *, claim_check: ClaimCheck | None = None
 ) -> list[EvalItem]:
-    from schemas import EvalItem
+    from curate.schemas import EvalItem
 
     items = []
     for row in answered:
@@ -114,7 +114,7 @@ def build_report(
     base_model: str | None = None,
     config: dict[str, Any] | None = None,
 ) -> EvalReport:
-    from schemas import EvalReport
+    from curate.schemas import EvalReport
 
     correct = [item.correct for item in items]
     by_kind, kind_counts = accuracy_by([item.kind for item in items], correct)
@@ -179,7 +179,7 @@ def evaluate(
     imported only here, for GPU machines with the `vllm` extra).
     """
     from curate.errors import BadInputError
-    from train.backends import BACKENDS
+    from curate.train.backends import BACKENDS
 
     if backend not in BACKENDS:
         raise BadInputError(f"--backend {backend!r} is not one of: {', '.join(BACKENDS)}")
@@ -189,7 +189,7 @@ def evaluate(
     if backend == "vllm":
         answered = answer_with_vllm(chosen, base_model=base_model, adapter=adapter, max_new_tokens=max_new_tokens)
     else:
-        from train.generation import load_for_generation
+        from curate.train.generation import load_for_generation
 
         model, tokenizer = load_for_generation(base_model, adapter)
         answered = answer_examples(

@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from curate.errors import BadInputError
-from train.config import FitConfig
-from train.logs import quiet_library_logs
-from train.prompts import ensure_chat_template, to_prompt_completion
+from curate.train.config import FitConfig
+from curate.train.logs import quiet_library_logs
+from curate.train.prompts import ensure_chat_template, to_prompt_completion
 
 if TYPE_CHECKING:
-    from schemas import Example
+    from curate.schemas import Example
 
 RUN_RECORD = "run.json"
 ADAPTER_DIR = "adapter"
@@ -82,7 +82,7 @@ def load_base(base_model: str | Path, *, quantize: bool, on_cuda: bool) -> tuple
     kwargs: dict[str, Any] = {"dtype": torch.bfloat16 if on_cuda else torch.float32}
     if quantize:
         kwargs["quantization_config"] = quantization_config(on_cuda)
-        from train.distributed import local_rank
+        from curate.train.distributed import local_rank
 
         kwargs["device_map"] = {"": local_rank()} if on_cuda else {"": "cpu"}  # one whole copy per DDP rank
     model = AutoModelForCausalLM.from_pretrained(str(path), **kwargs)
@@ -92,7 +92,7 @@ def load_base(base_model: str | Path, *, quantize: bool, on_cuda: bool) -> tuple
 def sft_config(config: FitConfig, work_dir: Path, *, on_cuda: bool, gradient_checkpointing: bool) -> Any:
     from trl import SFTConfig
 
-    from train.distributed import world_size
+    from curate.train.distributed import world_size
 
     return SFTConfig(
         output_dir=str(work_dir),
@@ -200,7 +200,7 @@ def _train(plan: Plan, rows: list[dict[str, Any]], show_progress: bool, callback
     import datasets
     from trl import SFTTrainer
 
-    from train.progress import RichProgressCallback
+    from curate.train.progress import RichProgressCallback
 
     model, tokenizer = load_base(plan.base_model, quantize=plan.quantize, on_cuda=plan.on_cuda)
     if plan.quantize:
@@ -228,7 +228,7 @@ def _write_record(
     import torch
     import transformers
 
-    from train.distributed import is_main_process, world_size
+    from curate.train.distributed import is_main_process, world_size
 
     session_tokens = trainer.state.num_input_tokens_seen - (_tokens_at(plan.checkpoint) if plan.checkpoint else 0)
     record_dir = plan.record_dir

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from curate.errors import BadInputError
-from train.logs import quiet_library_logs
-from train.prompts import ensure_chat_template, render_prompt
+from curate.train.logs import quiet_library_logs
+from curate.train.prompts import ensure_chat_template, render_prompt
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def generate(
     lengths; else the prompt's length), longest first. The order changes only the speed: every
     answer is the one the prompt gets alone.
     """
-    from train.progress import progress_bar
+    from curate.train.progress import progress_bar
 
     if batch_size < 1:
         raise BadInputError(f"--batch-size {batch_size}: must be at least 1")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from schemas import Example
+    from curate.schemas import Example
 
 INST_OPEN = "[INST]"
 INST_CLOSE = "[/INST]"

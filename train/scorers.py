@@ -31,10 +31,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from train import text as tx
+from curate.train import text as tx
 
 if TYPE_CHECKING:
-    from schemas import Fact, FactSheet, Finding
+    from curate.schemas import Fact, FactSheet, Finding
 
 CONTENT_F1 = 0.6
 FLOAT_TOLERANCE = 0.01
@@ -74,7 +74,7 @@ class Verdicts:
 
 
 def finding(scorer: str, message: str, **fields: Any) -> Finding:
-    from schemas import Finding
+    from curate.schemas import Finding
 
     return Finding(scorer=scorer, message=message, **{k: None if v is None else str(v) for k, v in fields.items()})
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from schemas import FactSheet
+    from curate.schemas import FactSheet
 
 # A number standing on its own: not part of a name (Per2, 2x2x2, log2) and not a version (1.2.3).
 # Thousands separators (4,110) and a leading minus (-2.302, or the typographic minus) are part of it.

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from train.prompts import CHAT_TEMPLATE, INST_CLOSE, INST_OPEN
+from curate.train.prompts import CHAT_TEMPLATE, INST_CLOSE, INST_OPEN
 
 BOS, EOS, UNK, PAD = "<s>", "</s>", "<unk>", "<pad>"
 SPECIAL_TOKENS = [UNK, BOS, EOS, PAD, INST_OPEN, INST_CLOSE]

@@ -24,7 +24,7 @@ def facts(
     from curate.errors import BadInputError
     from curate.pipeline import load_factsheet, parse_choice
     from curate.registry import Registry
-    from schemas import FACT_KINDS
+    from curate.schemas import FACT_KINDS
 
     sheet = load_factsheet(Registry(home), facts_name, from_path)
     tissues = parse_choice(tissue, sheet.tissues, "tissue")

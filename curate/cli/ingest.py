@@ -44,9 +44,9 @@ def ingest(
     if not _SLUG.match(name) or len(name) > 64:
         raise BadInputError(f"--name {name!r}: a fact sheet name is a lowercase slug (letters, digits, '-', '_')")
     _require_bio()
+    from curate.generators.ingest import build_factsheet
+    from curate.generators.ingest import ingest as run_ingest
     from curate.registry import Registry
-    from generators.ingest import build_factsheet
-    from generators.ingest import ingest as run_ingest
 
     registry = Registry(home)
     registry.ensure_writable()
@@ -76,7 +76,7 @@ def simulate(
     warnings.simplefilter("ignore")
     _require_bio()
     from curate.cli._output import console, print_json
-    from generators.ingest import simulate_study
+    from curate.generators.ingest import simulate_study
 
     chosen = tuple(t.strip() for t in tissues.split(",") if t.strip())
     with _progress(steps=1) as step:
@@ -137,7 +137,7 @@ def _progress(steps: int) -> Iterator[Callable[[str], None]]:
 def _h5ad_bytes(adata: Any) -> bytes:
     import tempfile
 
-    from generators.ingest import results_only
+    from curate.generators.ingest import results_only
 
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "results.h5ad"

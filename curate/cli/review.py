@@ -147,8 +147,8 @@ def serve(
     home: Home = None,
     json: Json = False,
 ) -> None:
-    from annotations.server import manage
     from curate import review
+    from curate.annotations.server import manage
     from curate.cli._output import console, print_json
     from curate.registry import Registry
 
@@ -169,8 +169,8 @@ def serve(
 
 @app.command("stop", help="Stop the local Argilla that `curate review serve` started.")
 def stop(data: DataDir = None, home: Home = None, json: Json = False) -> None:
-    from annotations.server import manage
     from curate import review
+    from curate.annotations.server import manage
     from curate.cli._output import console, print_json
     from curate.registry import Registry
 

@@ -126,8 +126,8 @@ def evaluate(
     from curate.cli._output import print_json
     from curate.errors import BadInputError
     from curate.registry import Registry
+    from curate.schemas import SPLITS
     from curate.training import EvalRequest, eval_version
-    from schemas import SPLITS
 
     if split not in SPLITS:
         raise BadInputError(f"--split {split!r} is not one of: {', '.join(SPLITS)}")

@@ -38,7 +38,7 @@ from curate.gates.entities import Cue, Lexicon, Slot, derived_slots, lexicon
 from curate.gates.findings import Finding
 
 if TYPE_CHECKING:
-    from schemas import Example, FactSheet
+    from curate.schemas import Example, FactSheet
 
 # -- reading numbers ---------------------------------------------------------------------------
 _NUMBER = re.compile(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from curate.gates.dedup import Prompts
 
 if TYPE_CHECKING:
-    from schemas import FactSheet
+    from curate.schemas import FactSheet
 
 MIN_TRAIN = 3
 MIN_TEST = 1
@@ -90,7 +90,7 @@ def heatmap_png(report: CoverageReport, *, title: str = "") -> bytes:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from schemas import FACT_KINDS
+    from curate.schemas import FACT_KINDS
 
     tissues = sorted({f.tissue for f in report.facts})
     kinds = [k for k in FACT_KINDS if any(f.kind == k for f in report.facts)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from schemas import FactSheet
+    from curate.schemas import FactSheet
 
 # Dimensions a cue or slot can have. `cattr` tells a total count from its up and down parts.
 DIMS = ("tissue", "kind", "cond", "agent", "term", "pathway", "gene", "cattr")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from schemas import Example
+    from curate.schemas import Example
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from curate.gates.items import GateItem
     from curate.gates.report import GateReport
     from curate.registry import Registry
-    from schemas import DatasetManifest, Example, FactSheet
+    from curate.schemas import DatasetManifest, Example, FactSheet
 
 
 @dataclass
@@ -91,7 +91,7 @@ def import_dataset(registry: Registry, path: Path, sheet: FactSheet, *, fmt: str
 
 
 def _to_example(item: GateItem, stated: tuple[str, ...], sheet: FactSheet) -> Example:
-    from schemas import CROSS_TISSUE, EXAMPLE_KINDS, SPLITS, Example
+    from curate.schemas import CROSS_TISSUE, EXAMPLE_KINDS, SPLITS, Example
 
     known = sheet.by_id()
     fact_ids = [f for f in item.fact_ids if f in known] or list(stated)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from curate.errors import BadInputError
 
 if TYPE_CHECKING:
-    from schemas import FactSheet
+    from curate.schemas import FactSheet
 
 SHARDS_PER_PROCESS = 4  # a few shards per worker: progress moves, and a slow shard does not hold the rest up
 _SHEET: Any = None

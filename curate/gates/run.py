@@ -17,7 +17,7 @@ from curate.gates.parallel import check_items_parallel, check_num_proc
 from curate.gates.report import ClaimsReport, GateReport
 
 if TYPE_CHECKING:
-    from schemas import Example, FactSheet
+    from curate.schemas import Example, FactSheet
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 

@@ -14,15 +14,22 @@ In scanpy's style, each step takes an AnnData and writes its results into it (``
 Heavy libraries (anndata, pydeseq2, gseapy) are imported inside the functions that use them.
 """
 
-from generators.ingest._contrasts import CONTRAST_NAMES, CONTRASTS, FACTORS, LEVELS
-from generators.ingest._de import contrast_matrix, de_table, differential_expression
-from generators.ingest._design import DesignSpec, FactorSpec, load_design, map_design, map_groups
-from generators.ingest._facts import build_factsheet, facts_from_results, pathway_name
-from generators.ingest._gsea import gsea_from_tables, pathway_enrichment
-from generators.ingest._ingest import IngestResult, ingest, results_only, tissue_slug
-from generators.ingest._readers import detect_format, read_counts, read_deseq2, read_fgsea, read_genelab, read_gmt
-from generators.ingest._rules import call_rules, pathway_pattern, response_class
-from generators.ingest._simulate import simulate_study
+from curate.generators.ingest._contrasts import CONTRAST_NAMES, CONTRASTS, FACTORS, LEVELS
+from curate.generators.ingest._de import contrast_matrix, de_table, differential_expression
+from curate.generators.ingest._design import DesignSpec, FactorSpec, load_design, map_design, map_groups
+from curate.generators.ingest._facts import build_factsheet, facts_from_results, pathway_name
+from curate.generators.ingest._gsea import gsea_from_tables, pathway_enrichment
+from curate.generators.ingest._ingest import IngestResult, ingest, results_only, tissue_slug
+from curate.generators.ingest._readers import (
+    detect_format,
+    read_counts,
+    read_deseq2,
+    read_fgsea,
+    read_genelab,
+    read_gmt,
+)
+from curate.generators.ingest._rules import call_rules, pathway_pattern, response_class
+from curate.generators.ingest._simulate import simulate_study
 
 __all__ = [
     "CONTRASTS",

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from curate.errors import BadInputError
-from generators.ingest._contrasts import CELLS, CONTRAST_NAMES, CONTRASTS, FACTORS, LEVELS, Cell
-from generators.ingest._fast import Fit, fit_saturated
-from generators.ingest._readers import RESULT_FIELDS
+from curate.generators.ingest._contrasts import CELLS, CONTRAST_NAMES, CONTRASTS, FACTORS, LEVELS, Cell
+from curate.generators.ingest._fast import Fit, fit_saturated
+from curate.generators.ingest._readers import RESULT_FIELDS
 
 if TYPE_CHECKING:
     from anndata import AnnData

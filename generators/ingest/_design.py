@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from curate.errors import BadInputError
-from generators.ingest._contrasts import CELLS, CONTRAST_NAMES, FACTOR_WORDS, FACTORS, LEVELS, Cell, cell_label
+from curate.generators.ingest._contrasts import CELLS, CONTRAST_NAMES, FACTOR_WORDS, FACTORS, LEVELS, Cell, cell_label
 
 if TYPE_CHECKING:
     from anndata import AnnData

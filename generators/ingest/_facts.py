@@ -6,19 +6,19 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from generators.ingest._contrasts import (
+from curate.generators.ingest._contrasts import (
     INTERACTION_CONTRASTS,
     KMP_CONTRASTS,
     KMP_UNDER_STRESS_CONTRAST,
     STRESS_CONTRAST,
     STRESSOR_CONTRASTS,
 )
-from generators.ingest._rules import BASELINE_SHARE, BLOCKED_FRACTION, HUB_MIN_CONTRASTS
+from curate.generators.ingest._rules import BASELINE_SHARE, BLOCKED_FRACTION, HUB_MIN_CONTRASTS
 
 if TYPE_CHECKING:
     from anndata import AnnData
 
-    from schemas import Fact, FactSheet, Provenance
+    from curate.schemas import Fact, FactSheet, Provenance
 
 _HALLMARK = "HALLMARK_"
 
@@ -29,7 +29,7 @@ def facts_from_results(adata: AnnData, *, tissue: str, key: str = "de", rules_ke
     Fact kinds the inputs cannot support are left out (no pathways without a GMT or fGSEA tables,
     no interactions from GeneLab's pairwise comparisons).
     """
-    from schemas import DegCountFact, HubGeneFact, InteractionFact, KmpEffectFact, TissueClassFact
+    from curate.schemas import DegCountFact, HubGeneFact, InteractionFact, KmpEffectFact, TissueClassFact
 
     rules = adata.uns[rules_key]
     padj = float(rules["params"]["padj"])
@@ -85,7 +85,7 @@ def build_factsheet(
     facts: list[Fact], *, name: str, tissue: str, padj: float, existing: FactSheet | None = None,
 ) -> FactSheet:
     """A fact sheet of `facts`, keeping an existing sheet's facts about other tissues."""
-    from schemas import FactSheet
+    from curate.schemas import FactSheet
 
     kept = [f for f in existing.facts if f.tissue != tissue] if existing is not None else []
     tissues = sorted({f.tissue for f in kept} | {tissue})
@@ -110,7 +110,7 @@ def pathway_name(raw: str, default_collection: str) -> tuple[str, str]:
 
 
 def _pathway_facts(adata: AnnData, tissue: str, rules: Mapping[str, Any], padj: float) -> list[Fact]:
-    from schemas import PathwayShiftFact
+    from curate.schemas import PathwayShiftFact
 
     if "pathways" not in rules:
         return []
@@ -182,7 +182,7 @@ def _provenance(
 def _record(
     source: Mapping[str, str], *, contrast: str, method: str, padj: float, note: str | None = None
 ) -> Provenance:
-    from schemas import Provenance
+    from curate.schemas import Provenance
 
     return Provenance(source=source["name"], sha256=source["sha256"], contrast=contrast, method=method,
                       threshold=f"padj < {padj:g}", note=note)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from curate.errors import BadInputError
-from generators.ingest._contrasts import KMP_UNDER_STRESS_CONTRAST, STRESS_CONTRAST
+from curate.generators.ingest._contrasts import KMP_UNDER_STRESS_CONTRAST, STRESS_CONTRAST
 
 if TYPE_CHECKING:
     from anndata import AnnData

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from curate.errors import BadInputError
-from generators.ingest._contrasts import INTERACTION_CONTRASTS
-from generators.ingest._de import METHODS, differential_expression
-from generators.ingest._design import DesignSpec, load_design, map_design
-from generators.ingest._facts import facts_from_results
-from generators.ingest._gsea import GSEA_CONTRASTS, gsea_from_tables, pathway_enrichment
-from generators.ingest._readers import (
+from curate.generators.ingest._contrasts import INTERACTION_CONTRASTS
+from curate.generators.ingest._de import METHODS, differential_expression
+from curate.generators.ingest._design import DesignSpec, load_design, map_design
+from curate.generators.ingest._facts import facts_from_results
+from curate.generators.ingest._gsea import GSEA_CONTRASTS, gsea_from_tables, pathway_enrichment
+from curate.generators.ingest._readers import (
     FORMATS,
     _is_genelab_companion,
     detect_format,
@@ -27,12 +27,12 @@ from generators.ingest._readers import (
     read_gmt,
     source_record,
 )
-from generators.ingest._rules import call_rules
+from curate.generators.ingest._rules import call_rules
 
 if TYPE_CHECKING:
     from anndata import AnnData
 
-    from schemas import Fact
+    from curate.schemas import Fact
 
 STEPS = ("read inputs", "map the design", "differential expression", "pathways", "rules and facts")
 _TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".h5ad", ".gmt"}

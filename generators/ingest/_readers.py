@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from curate.errors import BadInputError
-from generators.ingest._contrasts import CONTRAST_NAMES, CONTRASTS, PAIRWISE_CONTRASTS, contrast_from_name
-from generators.ingest._design import DesignSpec, check_cells, map_groups
+from curate.generators.ingest._contrasts import CONTRAST_NAMES, CONTRASTS, PAIRWISE_CONTRASTS, contrast_from_name
+from curate.generators.ingest._design import DesignSpec, check_cells, map_groups
 
 if TYPE_CHECKING:
     from anndata import AnnData

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from generators.ingest._contrasts import (
+from curate.generators.ingest._contrasts import (
     KMP_UNDER_STRESS_CONTRAST,
     PAIRWISE_CONTRASTS,
     STRESS_CONTRAST,

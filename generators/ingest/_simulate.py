@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from curate.errors import BadInputError
-from generators.ingest._contrasts import CELLS, CONTRASTS, Cell
+from curate.generators.ingest._contrasts import CELLS, CONTRASTS, Cell
 
 if TYPE_CHECKING:
     from anndata import AnnData

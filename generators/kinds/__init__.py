@@ -1,7 +1,7 @@
 """One module per kind of example; GENERATORS maps each kind to its generator, in a fixed order."""
 
-from generators.engine import KindGenerator
-from generators.kinds import (
+from curate.generators.engine import KindGenerator
+from curate.generators.kinds import (
     calibration,
     chain_of_thought,
     comparison,

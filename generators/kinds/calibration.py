@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from generators import text as t
-from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import CROSS_TISSUE, DegCountFact, ExampleKind, Fact, FactSheet, KmpEffectFact, PathwayShiftFact
+from curate.generators import text as t
+from curate.generators.engine import KindGenerator, Rendered, Subject, templates
+from curate.schemas import CROSS_TISSUE, DegCountFact, ExampleKind, Fact, FactSheet, KmpEffectFact, PathwayShiftFact
 
 KIND: ExampleKind = "calibration"
 

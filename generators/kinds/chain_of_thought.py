@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generators import text as t
-from generators.derive import BALANCED_HIGH, BALANCED_LOW, direction_bias, fold, response_class, share
-from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import DegCountFact, ExampleKind, FactSheet, KmpEffectFact, PathwayShiftFact, TissueClassFact
+from curate.generators import text as t
+from curate.generators.derive import BALANCED_HIGH, BALANCED_LOW, direction_bias, fold, response_class, share
+from curate.generators.engine import KindGenerator, Rendered, Subject, templates
+from curate.schemas import DegCountFact, ExampleKind, FactSheet, KmpEffectFact, PathwayShiftFact, TissueClassFact
 
 KIND: ExampleKind = "chain_of_thought"
 

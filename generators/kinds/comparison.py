@@ -6,10 +6,10 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from generators import text as t
-from generators.derive import Ranked, fold, ranking
-from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import (
+from curate.generators import text as t
+from curate.generators.derive import Ranked, fold, ranking
+from curate.generators.engine import KindGenerator, Rendered, Subject, templates
+from curate.schemas import (
     CROSS_TISSUE,
     DegCountFact,
     ExampleKind,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generators import text as t
-from generators.engine import KindGenerator, Rendered, Subject, subject_ids, templates, tissue_subjects
-from schemas import ExampleKind, FactSheet
+from curate.generators import text as t
+from curate.generators.engine import KindGenerator, Rendered, Subject, subject_ids, templates, tissue_subjects
+from curate.schemas import ExampleKind, FactSheet
 
 KIND: ExampleKind = "design_critique"
 FAMILY = "factorial_design"

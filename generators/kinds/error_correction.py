@@ -11,9 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from generators import text as t
-from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import (
+from curate.generators import text as t
+from curate.generators.engine import KindGenerator, Rendered, Subject, templates
+from curate.schemas import (
     RESPONSE_CLASS_LABELS,
     DegCountFact,
     ExampleKind,

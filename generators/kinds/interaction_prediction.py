@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generators import text as t
-from generators.derive import ANTAGONISM_RATIO, SYNERGY_RATIO, interaction_class
-from generators.engine import KindGenerator, Rendered, Subject, templates
-from schemas import ExampleKind, FactSheet
+from curate.generators import text as t
+from curate.generators.derive import ANTAGONISM_RATIO, SYNERGY_RATIO, interaction_class
+from curate.generators.engine import KindGenerator, Rendered, Subject, templates
+from curate.schemas import ExampleKind, FactSheet
 
 KIND: ExampleKind = "interaction_prediction"
 FAMILY = "hu_ir_additivity"

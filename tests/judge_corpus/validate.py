@@ -41,19 +41,18 @@ def fact_ids() -> set[str]:
     import csv
 
     data = HERE.parent.parent / "generators" / "data" / "kmp_study"
+    id_of = {
+        "stressor_degs.csv": lambda r: f"deg_count:{r['tissue']}:{r['contrast']}",
+        "kmp_degs.csv": lambda r: f"kmp_effect:{r['tissue']}:{r['condition']}",
+        "interaction_degs.csv": lambda r: f"interaction:{r['tissue']}:{r['term']}",
+        "pathways.csv": lambda r: f"pathway_shift:{r['tissue']}:{r['pathway']}",
+        "classes.csv": lambda r: f"tissue_class:{r['tissue']}",
+        "hub_genes.csv": lambda r: f"hub_gene:{r['tissue']}:{r['gene']}",
+    }
     ids: set[str] = set()
-    for row in csv.DictReader(open(data / "stressor_degs.csv")):
-        ids.add(f"deg_count:{row['tissue']}:{row['contrast']}")
-    for row in csv.DictReader(open(data / "kmp_degs.csv")):
-        ids.add(f"kmp_effect:{row['tissue']}:{row['condition']}")
-    for row in csv.DictReader(open(data / "interaction_degs.csv")):
-        ids.add(f"interaction:{row['tissue']}:{row['term']}")
-    for row in csv.DictReader(open(data / "pathways.csv")):
-        ids.add(f"pathway_shift:{row['tissue']}:{row['pathway']}")
-    for row in csv.DictReader(open(data / "classes.csv")):
-        ids.add(f"tissue_class:{row['tissue']}")
-    for row in csv.DictReader(open(data / "hub_genes.csv")):
-        ids.add(f"hub_gene:{row['tissue']}:{row['gene']}")
+    for name, make in id_of.items():
+        with open(data / name, encoding="utf-8") as handle:
+            ids.update(make(row) for row in csv.DictReader(handle))
     return ids
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from curate.errors import BadInputError, MissingExtraError
-from train.generation import Generation
-from train.prompts import ensure_chat_template, render_prompt
+from curate.train.generation import Generation
+from curate.train.prompts import ensure_chat_template, render_prompt
 
 
 def require_vllm() -> Any:
