@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from curate.errors import BadInputError, MissingExtraError, ServiceUnavailableError
+from curate.schemas.errors import BadInputError, MissingExtraError, ServiceUnavailableError
 
 DEFAULT_WORKSPACE = "argilla"
 

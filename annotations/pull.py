@@ -61,7 +61,7 @@ def snapshots_dir(reviews_dir: Path) -> Path:
 # -- fetching ------------------------------------------------------------------------------------
 def review_datasets(client: Any, workspace: str, names: Iterable[str] | None, prefix: str) -> list[Any]:
     """The named datasets, or every dataset in the workspace whose name starts with `prefix`."""
-    from curate.errors import NotFoundError
+    from curate.schemas.errors import NotFoundError
 
     with argilla_errors(client.api_url):
         space = find_workspace(client, workspace)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curate.errors import BadInputError
+from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:
     from huggingface_hub import DatasetCardData
@@ -248,8 +248,8 @@ def find_factsheet(registry: Registry, name: str, sha256: str, folder: Path | No
 def parent_lineage(registry: Registry, fields: dict[str, Any], examples: list[Example]) -> dict[str, Any] | None:
     """The diff against a local parent version; None for a root version or one pulled from the Hub."""
     from curate.diffing import diff_report
-    from curate.errors import NotFoundError
     from curate.schemas import DatasetManifest
+    from curate.schemas.errors import NotFoundError
 
     parent = fields.get("parent")
     if not parent or not parent.startswith("v"):

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curate.errors import BadInputError, NotFoundError
+from curate.schemas.errors import BadInputError, NotFoundError
 
 if TYPE_CHECKING:
     from curate.annotations.client import Connection
@@ -225,8 +225,8 @@ def _review_in_argilla(registry: Registry, state: CycleState, record: dict[str, 
     Returns the lead review of each answer judged wrong or partly correct. An Argilla outage while
     waiting is waited out (pull is idempotent); the deadline still holds.
     """
-    from curate.errors import ServiceUnavailableError
     from curate.review import PushRequest, connection, push
+    from curate.schemas.errors import ServiceUnavailableError
 
     request = state.request
     conn = connection(registry, request["api_url"], request["api_key"])

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from curate.errors import BadInputError
+from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:
     from curate.registry import Registry

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from curate.errors import BadInputError, CurateError, NotFoundError, ServiceUnavailableError
+from curate.schemas.errors import BadInputError, CurateError, NotFoundError, ServiceUnavailableError
 
 if TYPE_CHECKING:
     from curate.registry import Registry

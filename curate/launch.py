@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from curate.errors import BadInputError, MissingExtraError
+from curate.schemas.errors import BadInputError, MissingExtraError
 
 LAUNCHERS = ("none", "accelerate")
 _OWN_OPTIONS = ("--launcher", "--num-processes", "--accelerate-config")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curate.errors import BadInputError
+from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:
     from curate.registry import Registry

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curate.errors import NotFoundError, RegistryError
+from curate.schemas.errors import NotFoundError, RegistryError
 
 if TYPE_CHECKING:
     from filelock import FileLock

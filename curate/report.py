@@ -8,7 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curate.errors import NotFoundError
+from curate.schemas.errors import NotFoundError
 
 if TYPE_CHECKING:
     from curate.registry import Registry

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curate.errors import BadInputError, NotFoundError
+from curate.schemas.errors import BadInputError, NotFoundError
 
 if TYPE_CHECKING:
     from curate.annotations.client import Connection

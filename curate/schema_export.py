@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from curate.errors import BadInputError
+from curate.schemas.errors import BadInputError
 
 
 def schema_models() -> dict[str, object]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curate.errors import RegistryError
+from curate.schemas.errors import RegistryError
 
 if TYPE_CHECKING:
     from curate.registry import Registry

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curate.errors import BadInputError, NotFoundError
+from curate.schemas.errors import BadInputError, NotFoundError
 
 if TYPE_CHECKING:
     from curate.registry import Registry

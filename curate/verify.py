@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from curate.annotations.pull import load_reviews, partial_files, snapshot_intact
-from curate.errors import CurateError
 from curate.registry import EXAMPLES, MANIFEST, Registry, sha256_file
+from curate.schemas.errors import CurateError
 
 
 @dataclass(frozen=True)

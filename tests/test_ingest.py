@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from curate.errors import BadInputError
 from curate.generators.embedded import load_default_factsheet
 from curate.generators.ingest import (
     CONTRAST_NAMES,
@@ -38,6 +37,7 @@ from curate.generators.ingest._de import (
 )
 from curate.generators.ingest._fast import fit_saturated
 from curate.generators.ingest._simulate import _make_genes, simulate_tissue
+from curate.schemas.errors import BadInputError
 
 anndata = pytest.importorskip("anndata")
 pytest.importorskip("pydeseq2")

@@ -62,8 +62,8 @@ def test_push_stopped_midway_then_rerun_has_every_record_once(home: Path, server
     from curate import review
     from curate.annotations import push as annotations_push
     from curate.annotations.client import Connection
-    from curate.errors import ServiceUnavailableError
     from curate.registry import Registry
+    from curate.schemas.errors import ServiceUnavailableError
 
     monkeypatch.setattr(annotations_push, "BATCH", 100)
     batches: list[int] = []
@@ -98,8 +98,8 @@ def test_pull_stopped_midway_then_rerun_loses_no_response(home: Path, server: di
     from curate import review
     from curate.annotations import pull as annotations_pull
     from curate.annotations.client import Connection
-    from curate.errors import ServiceUnavailableError
     from curate.registry import Registry
+    from curate.schemas.errors import ServiceUnavailableError
 
     n_answers = _answer_many(home, server, 250)
     monkeypatch.setattr(annotations_pull, "PAGE", 100)

@@ -134,7 +134,7 @@ def test_packing_and_4bit_fit_on_cpu(tmp_path: Path, base: Path, examples, overr
 
 
 def test_config_file_overrides_the_preset(tmp_path: Path) -> None:
-    from curate.errors import BadInputError
+    from curate.schemas.errors import BadInputError
 
     yaml_file = tmp_path / "recipe.yaml"
     yaml_file.write_text("lora_r: 8\nlearning_rate: 0.0005\n")

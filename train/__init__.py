@@ -11,5 +11,5 @@ One module per concern (heavy libraries are imported inside functions):
 - `metrics`: accuracy by group, ECE, MCE, Brier, the reliability diagram
 - `evaluate`: answers + scores -> `schemas.EvalReport`
 
-train/ never imports curate, except `curate.errors`; see docs/train.md.
+train/ never imports curate, except `curate.schemas.errors`; see docs/train.md.
 """

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from curate.errors import BadInputError
+from curate.schemas.errors import BadInputError
 
 Preset = Literal["study", "tiny"]
 PRESETS: tuple[str, ...] = Preset.__args__  # type: ignore[attr-defined]

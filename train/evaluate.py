@@ -178,7 +178,7 @@ def evaluate(
     `backend` is "transformers" (rolling batches, train.generation) or "vllm" (train.backends.vllm,
     imported only here, for GPU machines with the `vllm` extra).
     """
-    from curate.errors import BadInputError
+    from curate.schemas.errors import BadInputError
     from curate.train.backends import BACKENDS
 
     if backend not in BACKENDS:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curate.errors import BadInputError
+from curate.schemas.errors import BadInputError
 from curate.train.config import FitConfig
 from curate.train.logs import quiet_library_logs
 from curate.train.prompts import ensure_chat_template, to_prompt_completion

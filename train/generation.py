@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from curate.errors import BadInputError
+from curate.schemas.errors import BadInputError
 from curate.train.logs import quiet_library_logs
 from curate.train.prompts import ensure_chat_template, render_prompt
 

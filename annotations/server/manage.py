@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from curate.errors import BadInputError, ServiceUnavailableError
+from curate.schemas.errors import BadInputError, ServiceUnavailableError
 
 SERVER_VERSION = "2.8.0"
 USERNAME = "argilla"

@@ -67,7 +67,7 @@ lint.register(app)
 
 def main() -> None:
     """Console entry point: CurateError becomes one line and its exit code."""
-    from curate.errors import CurateError
+    from curate.schemas.errors import CurateError
 
     try:
         code = app(standalone_mode=False)  # returns the exit code of typer.Exit instead of raising it

@@ -29,8 +29,8 @@ def card(
 ) -> None:
     from curate.cards import card_for_version, default_card
     from curate.cli._output import console, print_json
-    from curate.errors import BadInputError
     from curate.registry import Registry
+    from curate.schemas.errors import BadInputError
 
     if default_build == (version is not None):
         raise BadInputError("give a VERSION, or --default-build, not both or neither")

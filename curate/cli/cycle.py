@@ -37,9 +37,9 @@ def cycle(
 ) -> None:
     from curate.cli._output import console, print_json, table
     from curate.cycle import CycleRequest, run, start_or_resume
-    from curate.errors import BadInputError
     from curate.registry import Registry
     from curate.report import TABLE_COLUMNS, progression_rows, table_rows
+    from curate.schemas.errors import BadInputError
 
     try:
         seed_list = tuple(int(s) for s in seeds.split(",") if s.strip())

@@ -21,10 +21,10 @@ def facts(
     json: Json = False,
 ) -> None:
     from curate.cli._output import console, print_json, table
-    from curate.errors import BadInputError
     from curate.pipeline import load_factsheet, parse_choice
     from curate.registry import Registry
     from curate.schemas import FACT_KINDS
+    from curate.schemas.errors import BadInputError
 
     sheet = load_factsheet(Registry(home), facts_name, from_path)
     tissues = parse_choice(tissue, sheet.tissues, "tissue")

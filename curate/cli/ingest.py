@@ -38,7 +38,7 @@ def ingest(
 ) -> None:
     import warnings
 
-    from curate.errors import BadInputError
+    from curate.schemas.errors import BadInputError
 
     warnings.simplefilter("ignore")  # library warnings would break the one-line error contract
     if not _SLUG.match(name) or len(name) > 64:
@@ -104,7 +104,7 @@ def simulate(
 def _require_bio() -> None:
     from importlib.util import find_spec
 
-    from curate.errors import MissingExtraError
+    from curate.schemas.errors import MissingExtraError
 
     for module in ("anndata", "pydeseq2", "gseapy"):
         if find_spec(module) is None:

@@ -95,9 +95,9 @@ def fit(
 def _relaunch(launcher: str, num_processes: int, config: Path | None, home: Path | None) -> None:
     import sys
 
-    from curate.errors import BadInputError
     from curate.launch import LAUNCHERS, relaunch
     from curate.registry import Registry
+    from curate.schemas.errors import BadInputError
 
     if launcher not in LAUNCHERS:
         raise BadInputError(f"--launcher {launcher!r} is not one of: {', '.join(LAUNCHERS)}")
@@ -124,9 +124,9 @@ def evaluate(
     json: Json = False,
 ) -> None:
     from curate.cli._output import print_json
-    from curate.errors import BadInputError
     from curate.registry import Registry
     from curate.schemas import SPLITS
+    from curate.schemas.errors import BadInputError
     from curate.training import EvalRequest, eval_version
 
     if split not in SPLITS:

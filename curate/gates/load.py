@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from curate.errors import BadInputError, NotFoundError
 from curate.gates.items import GateItem, item_from_record
+from curate.schemas.errors import BadInputError, NotFoundError
 
 FORMATS = ("auto", "json", "jsonl", "datasets", "alpaca", "chat", "text")
 PROMPT_FIELDS = ("instruction", "prompt", "question", "query")

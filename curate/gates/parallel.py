@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from curate.errors import BadInputError
+from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:
     from curate.schemas import FactSheet

@@ -145,8 +145,8 @@ def enforce(report: GateReport, *, allow_failing: bool) -> None:
         return
     from rich.console import Console
 
-    from curate.errors import GateFailedError
     from curate.gates.report import print_report
+    from curate.schemas.errors import GateFailedError
 
     print_report(report, Console(stderr=True, highlight=False, emoji=False), title="quality gates: version refused")
     raise GateFailedError(failure_message(report))

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from curate.errors import BadInputError
 from curate.generators.ingest._contrasts import CELLS, CONTRAST_NAMES, CONTRASTS, FACTORS, LEVELS, Cell
 from curate.generators.ingest._fast import Fit, fit_saturated
 from curate.generators.ingest._readers import RESULT_FIELDS
+from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:
     from anndata import AnnData

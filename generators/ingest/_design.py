@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from curate.errors import BadInputError
 from curate.generators.ingest._contrasts import CELLS, CONTRAST_NAMES, FACTOR_WORDS, FACTORS, LEVELS, Cell, cell_label
+from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:
     from anndata import AnnData

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curate.errors import BadInputError
 from curate.generators.ingest._contrasts import INTERACTION_CONTRASTS
 from curate.generators.ingest._de import METHODS, differential_expression
 from curate.generators.ingest._design import DesignSpec, load_design, map_design
@@ -28,6 +27,7 @@ from curate.generators.ingest._readers import (
     source_record,
 )
 from curate.generators.ingest._rules import call_rules
+from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:
     from anndata import AnnData

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from curate.errors import BadInputError
 from curate.generators.ingest._contrasts import CONTRAST_NAMES, CONTRASTS, PAIRWISE_CONTRASTS, contrast_from_name
 from curate.generators.ingest._design import DesignSpec, check_cells, map_groups
+from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:
     from anndata import AnnData

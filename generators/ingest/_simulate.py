@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from curate.errors import BadInputError
 from curate.generators.ingest._contrasts import CELLS, CONTRASTS, Cell
+from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:
     from anndata import AnnData

@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from curate.errors import BadInputError, MissingExtraError
+from curate.schemas.errors import BadInputError, MissingExtraError
 from curate.train.generation import Generation
 from curate.train.prompts import ensure_chat_template, render_prompt
 
