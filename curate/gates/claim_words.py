@@ -164,7 +164,7 @@ def _pathway_fact(checker: Checker, start: int, end: int) -> Any | None:
 
 
 def check_interactions(checker: Checker, quotes: list[tuple[int, int]]) -> None:
-    from curate.generators.derive import interaction_class
+    from curate.schemas.rules import interaction_class
 
     text = checker.text
     names = r"additive|synergistic|antagonistic"
@@ -250,7 +250,7 @@ def _side_before(checker: Checker, lo: int, start: int) -> str | None:
 
 
 def check_split_directions(checker: Checker, quotes: list[tuple[int, int]]) -> None:
-    from curate.generators.derive import BALANCED_HIGH, BALANCED_LOW
+    from curate.schemas.rules import BALANCED_HIGH, BALANCED_LOW
 
     splits: dict[str, dict[str, float]] = {}
     for slot in checker.primary:

@@ -28,8 +28,9 @@ from curate.generators.ingest._readers import (
     read_genelab,
     read_gmt,
 )
-from curate.generators.ingest._rules import call_rules, pathway_pattern, response_class
+from curate.generators.ingest._rules import call_rules
 from curate.generators.ingest._simulate import simulate_study
+from curate.schemas.rules import pathway_pattern, response_class
 
 __all__ = [
     "CONTRASTS",

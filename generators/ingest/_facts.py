@@ -13,7 +13,8 @@ from curate.generators.ingest._contrasts import (
     STRESS_CONTRAST,
     STRESSOR_CONTRASTS,
 )
-from curate.generators.ingest._rules import BASELINE_SHARE, BLOCKED_FRACTION, HUB_MIN_CONTRASTS
+from curate.generators.ingest._rules import HUB_MIN_CONTRASTS
+from curate.schemas.rules import BASELINE_SHARE, BLOCKED_FRACTION
 
 if TYPE_CHECKING:
     from anndata import AnnData

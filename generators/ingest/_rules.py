@@ -16,46 +16,16 @@ from curate.generators.ingest._contrasts import (
     STRESS_CONTRAST,
     STRESSOR_CONTRASTS,
 )
+from curate.schemas.rules import BASELINE_SHARE, BLOCKED_FRACTION, pathway_pattern, response_class
 
 if TYPE_CHECKING:
     from anndata import AnnData
 
-# Class: A when KMP changes more genes under combined stress than at baseline; when stress at
-# least halves the KMP effect, B if the baseline effect is large next to the tissue's own stress
-# response (>= BASELINE_SHARE of its largest stressor DEG count), else C.
-BLOCKED_FRACTION = 0.5
-BASELINE_SHARE = 0.25
 # Hub genes: the largest mean |log2FC| over the simple contrasts, among genes that are DEGs in at
 # least HUB_MIN_CONTRASTS of them.
 HUB_TOP_N = 10
 HUB_MIN_CONTRASTS = 2
 _GENE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-def response_class(n_baseline: int, n_under_stress: int, n_stressor: int) -> str | None:
-    """The KMP response class from KMP DEGs at baseline and under HU+IR, and the largest stressor
-    DEG count: "A" stress-activated, "B" baseline-active, "C" stress-blocked; None when KMP changes
-    nothing, or when stress changes the KMP effect less than 2-fold downwards."""
-    if n_baseline == 0 and n_under_stress == 0:
-        return None
-    if n_under_stress > n_baseline:
-        return "A"
-    if n_under_stress > BLOCKED_FRACTION * n_baseline:
-        return None
-    return "B" if n_baseline >= BASELINE_SHARE * n_stressor else "C"
-
-
-def pathway_pattern(stress_nes: float, kmp_nes: float, stress_significant: bool, kmp_significant: bool) -> str | None:
-    """RESCUE: stress lowers the pathway and KMP raises it; SUPPRESSION: stress raises it and KMP
-    lowers it; KMP_ONLY: KMP shifts it, stress does not; NS: stress shifts it, KMP does not.
-    None when nothing is significant, or when KMP pushes further in the stress direction."""
-    if kmp_significant and not stress_significant:
-        return "KMP_ONLY"
-    if stress_significant and not kmp_significant:
-        return "NS"
-    if not (stress_significant and kmp_significant) or np.sign(stress_nes) == np.sign(kmp_nes):
-        return None
-    return "RESCUE" if stress_nes < 0 else "SUPPRESSION"
 
 
 def call_rules(

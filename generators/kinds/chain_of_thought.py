@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from curate.generators import text as t
-from curate.generators.derive import BALANCED_HIGH, BALANCED_LOW, direction_bias, fold, response_class, share
+from curate.generators.derive import fold
 from curate.generators.engine import KindGenerator, Rendered, Subject, templates
 from curate.schemas import DegCountFact, ExampleKind, FactSheet, KmpEffectFact, PathwayShiftFact, TissueClassFact
+from curate.schemas.rules import BALANCED_HIGH, BALANCED_LOW, direction_bias, response_class, share
 
 KIND: ExampleKind = "chain_of_thought"
 
@@ -34,7 +35,8 @@ def _kmp_shift(sheet: FactSheet, tissue: str) -> list[Subject]:
     klass = sheet.get(f"tissue_class:{tissue}", TissueClassFact)
     if baseline is None or stressed is None or klass is None:
         return []
-    if response_class(baseline.n_degs, stressed.n_degs) != klass.response_class:
+    largest_stressor = max((f.n_degs for f in sheet.of_type(DegCountFact, tissue)), default=0)
+    if response_class(baseline.n_degs, stressed.n_degs, largest_stressor) != klass.response_class:
         return []  # the counts alone do not explain the published class: no reasoning we could show
     return [Subject(f"kmpshift:{tissue}", "kmp_shift", tissue, (baseline.id, stressed.id, klass.id),
                     {"baseline": baseline, "stressed": stressed, "klass": klass})]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from curate.generators import text as t
-from curate.generators.derive import ANTAGONISM_RATIO, SYNERGY_RATIO, interaction_class
 from curate.generators.engine import KindGenerator, Rendered, Subject, templates
 from curate.schemas import ExampleKind, FactSheet
+from curate.schemas.rules import ANTAGONISM_RATIO, SYNERGY_RATIO, interaction_class
 
 KIND: ExampleKind = "interaction_prediction"
 FAMILY = "hu_ir_additivity"
