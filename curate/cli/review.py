@@ -10,10 +10,10 @@ import typer
 from curate.cli._options import Home, Json
 
 ApiUrl = Annotated[str | None, typer.Option(
-    "--api-url", help="Argilla URL. Default: $ARGILLA_API_URL, else the server `curate review serve` started.",
+    "--api-url", help="Argilla URL. Default: $ARGILLA_API_URL, else the home's stored connection (review serve/login).",
     show_default=False)]
 ApiKey = Annotated[str | None, typer.Option(
-    "--api-key", help="Argilla API key. Default: $ARGILLA_API_KEY, else the local server's.", show_default=False)]
+    "--api-key", help="Argilla API key. Default: $ARGILLA_API_KEY, else the stored connection's.", show_default=False)]
 Workspace = Annotated[str, typer.Option(help="Argilla workspace.")]
 Datasets = Annotated[list[str] | None, typer.Option(
     "--dataset", help="A review dataset (repeatable). Default: every dataset named curate-* in the workspace.",
@@ -139,10 +139,14 @@ def _print_status(report: dict[str, Any]) -> None:
                         [[kind, *[row[c] for c in columns]] for kind, row in data["by_kind"].items()]))
 
 
-@app.command("serve", help="Start a local Argilla (SQLite, Redis, SQL search) in the background.")
+@app.command("serve", help="Start a local Argilla (SQLite, Redis, SQL search); this home remembers it.")
 def serve(
     port: Annotated[int, typer.Option(help="Port for the web UI and API.")] = 6900,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to listen on. Not loopback: needs --allow-remote.")] = "127.0.0.1",
+    allow_remote: Annotated[bool, typer.Option(
+        "--allow-remote", help="Allow a --host other machines can reach (with this data folder's own credentials).")
+    ] = False,
+    show_key: Annotated[bool, typer.Option("--show-key", help="Print the owner's password and API key.")] = False,
     data: DataDir = None,
     home: Home = None,
     json: Json = False,
@@ -152,34 +156,121 @@ def serve(
     from curate.cli._output import console, print_json
     from curate.registry import Registry
 
-    folder = data or review.local_data(Registry(home))
+    registry = Registry(home)
+    folder = data or review.local_data(registry)
+    manage.check_host(host, allow_remote)
     err = console(stderr=True)
     with err.status("starting argilla-server") as spinner:
-        state = manage.serve(folder, port=port, host=host, notify=lambda message: spinner.update(message))
+        state, credentials = manage.serve(folder, port=port, host=host, allow_remote=allow_remote,
+                                          notify=lambda message: spinner.update(message))
+    stored = review.remember_server(registry, state, credentials)
+    secrets_file = Path(state.data) / manage.CREDENTIALS_FILE
     if json:
-        print_json(state.as_dict())
+        shown = {"password": credentials.password, "api_key": credentials.api_key} if show_key else {}
+        print_json({**state.as_dict(), "credentials_file": str(secrets_file),
+                    "connection_file": str(review.connection_file(registry)), **shown})
         return
-    console().print(
-        f"Argilla is running at {state.api_url} (data in {state.data})\n"
-        f"  log in as {state.username} / {state.password}; API key {state.api_key}\n"
-        f"  curate review push/pull/status use it automatically; other tools need\n"
-        f"  export ARGILLA_API_URL={state.api_url} ARGILLA_API_KEY={state.api_key}\n"
-        f"  stop it with `curate review stop`")
+    out = console()
+    out.print(f"Argilla is running at {state.api_url} (data in {state.data})\n"
+              f"  log in as {credentials.username}; the password and API key are in {secrets_file} (mode 0600)")
+    if show_key:
+        out.print(f"  password {credentials.password}\n  API key  {credentials.api_key}")
+    out.print(f"  {review.connection_file(registry)} remembers it: review push/pull/status/add-user and "
+              f"cycle --reviewer argilla need no options ({stored.api_url})\n"
+              "  add a biologist with `curate review add-user NAME`; stop with `curate review stop`")
 
 
-@app.command("stop", help="Stop the local Argilla that `curate review serve` started.")
+@app.command("stop", help="Stop the local Argilla that `curate review serve` started, and forget its connection.")
 def stop(data: DataDir = None, home: Home = None, json: Json = False) -> None:
     from curate import review
     from curate.annotations.server import manage
     from curate.cli._output import console, print_json
     from curate.registry import Registry
 
-    folder = data or review.local_data(Registry(home))
+    registry = Registry(home)
+    folder = data or review.local_data(registry)
     state = manage.stop(folder)
+    forgot = review.forget_server(registry, folder)
     if json:
-        print_json({"stopped": state is not None, "data": str(folder.expanduser().resolve())})
+        print_json({"stopped": state is not None, "data": str(folder.expanduser().resolve()),
+                    "forgot_connection": forgot})
         return
     console().print(f"stopped the server on {state.api_url}" if state else f"no server was running on {folder}")
+
+
+@app.command("login", help="Remember an existing Argilla (Docker, HF Spaces) for this home, after checking the key.")
+def login(
+    url: Annotated[str, typer.Argument(help="The server, e.g. https://<owner>-<space>.hf.space.",
+                                       show_default=False)],
+    api_key: Annotated[str | None, typer.Option(
+        "--api-key", help="An owner or admin key. Default: $ARGILLA_API_KEY, else asked for (hidden).",
+        show_default=False)] = None,
+    home: Home = None,
+    json: Json = False,
+) -> None:
+    import os
+    import sys
+
+    from curate import review
+    from curate.cli._output import console, print_json
+    from curate.registry import Registry
+    from curate.schemas.errors import BadInputError
+
+    key = api_key or os.environ.get("ARGILLA_API_KEY")
+    if not key and sys.stdin.isatty():
+        key = typer.prompt(f"API key for {url}", hide_input=True)
+    if not key:
+        raise BadInputError(f"no API key for {url}: give --api-key or set ARGILLA_API_KEY")
+    registry = Registry(home)
+    stored = review.login(registry, url, key)
+    if json:
+        print_json({**stored.public(), "connection_file": str(review.connection_file(registry))})
+        return
+    console().print(f"{stored.api_url}: the key belongs to {stored.username} ({stored.role}); remembered in "
+                    f"{review.connection_file(registry)}")
+
+
+@app.command("logout", help="Forget this home's stored Argilla connection (the server keeps running).")
+def logout(home: Home = None, json: Json = False) -> None:
+    from curate import review
+    from curate.cli._output import console, print_json
+    from curate.registry import Registry
+
+    gone = review.logout(Registry(home))
+    if json:
+        print_json({"forgot": gone.public() if gone else None})
+        return
+    console().print(f"forgot the connection to {gone.api_url}" if gone else "no connection was stored")
+
+
+@app.command("add-user", help="Add a biologist (annotator role) to a workspace, with a generated password.")
+def add_user(
+    name: Annotated[str, typer.Argument(help="Their user name: lower-case letters, digits, '.', '_', '-'.",
+                                        show_default=False)],
+    workspace: Workspace = "argilla",
+    show_password: Annotated[bool, typer.Option(
+        "--show-password", help="Also print the password (it is always written to a 0600 file).")] = False,
+    api_url: ApiUrl = None,
+    api_key: ApiKey = None,
+    home: Home = None,
+    json: Json = False,
+) -> None:
+    from curate import review
+    from curate.cli._output import console, print_json
+    from curate.registry import Registry
+
+    registry = Registry(home)
+    conn = review.connection(registry, api_url, api_key)
+    password, path = review.add_user(registry, conn, name, workspace)
+    if json:
+        print_json({"username": name, "role": "annotator", "workspace": workspace, "login_url": conn.api_url,
+                    "password_file": str(path), **({"password": password} if show_password else {})})
+        return
+    out = console()
+    out.print(f"{name} can log in at {conn.api_url} as an annotator of workspace {workspace}; their password is "
+              f"in {path} (mode 0600): hand it over, then delete the file")
+    if show_password:
+        out.print(f"  password {password}")
 
 
 @contextmanager
