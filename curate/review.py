@@ -4,8 +4,8 @@ annotations/ knows Argilla and nothing of the registry; this module picks the ex
 their facts, asks the claim check for suggestions, and decides where things live::
 
     <home>/argilla/                 the local server's data (`curate review serve`), unless --data says otherwise
-    <home>/argilla-connection.json  the remembered connection (URL and owner key; mode 0600)
-    <home>/review-users/NAME.password   a biologist's generated password (mode 0600), from `review add-user`
+    <home>/argilla-connection.json  the remembered connection (review_access.py)
+    <home>/review-users/            biologists' generated passwords (review_access.py)
     <home>/reviews/                 raw snapshots and reviews.jsonl (see annotations/pull.py)
 
 Examples of every version go to one dataset (default `curate-review`): an example's id is its
@@ -15,7 +15,6 @@ from one eval go to a dataset of their own, `curate-eval-<eval id>`.
 
 from __future__ import annotations
 
-import os
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,15 +25,12 @@ from curate.schemas.errors import BadInputError, NotFoundError
 
 if TYPE_CHECKING:
     from curate.annotations.client import Connection
-    from curate.annotations.connection import StoredConnection
     from curate.annotations.pull import PullResult
     from curate.annotations.push import PushResult, ReviewItem, Suggestion
-    from curate.annotations.server.manage import Credentials, ServerState
+    from curate.annotations.render import Span
     from curate.registry import Registry
     from curate.schemas import EvalItem, EvalReport, Example, FactSheet, Review
 
-CONNECTION_FILE = "argilla-connection.json"
-USERS_DIR = "review-users"
 DEFAULT_DATASET = "curate-review"
 DATASET_PREFIX = "curate-"
 EVAL_DATASET_PREFIX = "curate-eval-"
@@ -56,6 +52,7 @@ SCORER_ERROR_TYPES = {
 }
 
 Checker = Callable[["Example"], list[Any]]
+TextChecker = Callable[[str, Sequence[str], str], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -79,85 +76,12 @@ def reviews_dir(registry: Registry) -> Path:
     return registry.home / "reviews"
 
 
-def connection_file(registry: Registry) -> Path:
-    return registry.home / CONNECTION_FILE
-
-
-def stored_connection(registry: Registry) -> StoredConnection | None:
-    from curate.annotations.connection import load
-
-    return load(connection_file(registry))
-
-
 def connection(registry: Registry, api_url: str | None, api_key: str | None) -> Connection:
-    """Options, then ARGILLA_API_URL/ARGILLA_API_KEY, then the connection stored in the home."""
+    """Options, then ARGILLA_API_URL/ARGILLA_API_KEY, then the connection stored in the home (review_access.py)."""
     from curate.annotations.client import resolve_connection
+    from curate.review_access import stored_connection
 
     return resolve_connection(api_url, api_key, stored_connection(registry))
-
-
-def remember_server(registry: Registry, state: ServerState, credentials: Credentials) -> StoredConnection:
-    """What `review serve` started becomes the home's connection."""
-    from curate.annotations.connection import StoredConnection, save
-
-    registry.ensure_writable()
-    return save(connection_file(registry), StoredConnection(
-        api_url=state.api_url, api_key=credentials.api_key, source="serve", username=credentials.username,
-        role="owner", data=state.data))
-
-
-def forget_server(registry: Registry, data: Path) -> bool:
-    """`review stop`: forget the stored connection if it is the server on `data`."""
-    from curate.annotations.connection import clear
-
-    stored = stored_connection(registry)
-    if stored is None or stored.source != "serve" or Path(stored.data) != data.expanduser().resolve():
-        return False
-    clear(connection_file(registry))
-    return True
-
-
-def login(registry: Registry, api_url: str, api_key: str) -> StoredConnection:
-    """Check the key against the server (an owner or admin), then store the connection."""
-    from curate.annotations.client import Connection, connect
-    from curate.annotations.connection import StoredConnection, save
-    from curate.annotations.users import require_manager, whoami
-
-    url = api_url.rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise BadInputError(f"{api_url!r} is not a URL: give one like http://localhost:6900 or "
-                            "https://<owner>-<space>.hf.space")
-    me = whoami(connect(Connection(url, api_key, "options")))
-    require_manager(me, url)
-    registry.ensure_writable()
-    return save(connection_file(registry), StoredConnection(api_url=url, api_key=api_key, source="login",
-                                                            username=me.username, role=me.role))
-
-
-def logout(registry: Registry) -> StoredConnection | None:
-    from curate.annotations.connection import clear
-
-    return clear(connection_file(registry))
-
-
-def add_user(registry: Registry, conn: Connection, username: str, workspace: str) -> tuple[str, Path]:
-    """A biologist account (annotator role) in `workspace`; its password goes to a 0600 file in the home.
-
-    Returns (password, file).
-    """
-    from curate.annotations.client import connect
-    from curate.annotations.users import add_annotator, check_username
-
-    check_username(username)
-    path = registry.home / USERS_DIR / f"{username}.password"
-    if path.exists():
-        raise BadInputError(f"{path} exists: user {username!r} was added before (remove the file to add them again)")
-    password = add_annotator(connect(conn), username, workspace)
-    registry.ensure_writable()
-    path.parent.mkdir(mode=0o700, exist_ok=True)
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
-        out.write(password + "\n")
-    return password, path
 
 
 # -- claim check ----------------------------------------------------------------------------------
@@ -174,6 +98,32 @@ def claim_check(sheet: FactSheet) -> Checker | None:
     return check
 
 
+def claim_check_text(sheet: FactSheet) -> TextChecker | None:
+    """The claim check on any text (a model's answer), given the facts it should state and its question."""
+    try:
+        from curate.gates.claims import check_text
+    except ImportError:
+        return None
+
+    def check(text: str, fact_ids: Sequence[str], question: str) -> list[Any]:
+        return list(check_text(text, sheet, fact_ids=list(fact_ids) or None, question=question))
+
+    return check
+
+
+def finding_spans(findings: Sequence[Any] | None) -> tuple[Span, ...]:
+    """The claim check's findings as the stretches of the answer the review page marks (all of the
+    finding's shape that review needs: start, end, type, message)."""
+    from curate.annotations.render import Span
+
+    spans = []
+    for finding in findings or ():
+        start, end = getattr(finding, "start", None), getattr(finding, "end", None)
+        if isinstance(start, int) and isinstance(end, int):
+            spans.append(Span(start, end, finding_type(finding).replace("_", " "), finding_message(finding)))
+    return tuple(spans)
+
+
 def finding_type(finding: Any) -> str:
     return str(finding.get("type", "") if isinstance(finding, dict) else getattr(finding, "type", ""))
 
@@ -186,7 +136,7 @@ def finding_message(finding: Any) -> str:
 
 # -- building records -----------------------------------------------------------------------------
 def facts_field(sheet: FactSheet, fact_ids: Sequence[str]) -> str:
-    from curate.annotations.settings import facts_markdown
+    from curate.annotations.render import facts_markdown
     from curate.generators.text import describe
 
     by_id = sheet.by_id()
@@ -222,7 +172,7 @@ def _example_item(example: Example, sheet: FactSheet, version: str, findings: li
                 "source": "example", "flagged": _flag(findings)}
     return ReviewItem(record_id=example.id, question=question, answer=example.output,
                       facts=facts_field(sheet, example.fact_ids), metadata=metadata,
-                      suggestions=_claim_suggestions(findings))
+                      suggestions=_claim_suggestions(findings), marks=finding_spans(findings))
 
 
 def _flag(findings: list[Any] | None) -> str:
@@ -279,10 +229,12 @@ def eval_items(registry: Registry, request: PushRequest) -> tuple[str, list[Revi
         items = [item for item in items if not item.correct]
     items = _sample(items, request.sample, request.seed)
     ident = eval_id(report, path)
-    return ident, [_eval_item(item, sheet, ident, report.version) for item in items]
+    check = claim_check_text(sheet)
+    return ident, [_eval_item(item, sheet, ident, report.version, check) for item in items]
 
 
-def _eval_item(item: EvalItem, sheet: FactSheet, ident: str, version: str | None) -> ReviewItem:
+def _eval_item(item: EvalItem, sheet: FactSheet, ident: str, version: str | None,
+               check: TextChecker | None) -> ReviewItem:
     from curate.annotations.push import ReviewItem, Suggestion
     from curate.annotations.settings import ERROR_TYPES, VERDICT
 
@@ -293,9 +245,10 @@ def _eval_item(item: EvalItem, sheet: FactSheet, ident: str, version: str | None
         suggestions.append(Suggestion(ERROR_TYPES, types, SCORER_AGENT))
     metadata = {"tissue": item.tissue, "kind": item.kind, "version": version, "fact_ids": fact_ids,
                 "source": "eval", "eval_id": ident, "flagged": "no" if item.correct else "yes"}
+    marks = finding_spans(check(item.answer, fact_ids, item.question)) if check else ()
     return ReviewItem(record_id=item.example_id, question=item.question, answer=item.answer,
                       facts=facts_field(sheet, fact_ids), reference=item.reference or "(no reference answer)",
-                      metadata=metadata, suggestions=tuple(suggestions))
+                      metadata=metadata, suggestions=tuple(suggestions), marks=marks)
 
 
 def _sample(items: list[Any], n: int | None, seed: int) -> list[Any]:

@@ -234,6 +234,8 @@ def serve(data: Path, *, port: int = 6900, host: str = "127.0.0.1", allow_remote
     cache = cache_dir()
     python = ensure_venv(cache, notify)
     template = ensure_template(python, cache, notify)
+    data.mkdir(parents=True, exist_ok=True)
+    data.chmod(0o700)  # the database holds the API keys in clear: the folder is its owner's only
     for folder in ("redis", "logs", "tmp"):
         (data / folder).mkdir(parents=True, exist_ok=True)
     database = data / "argilla.db"

@@ -152,6 +152,7 @@ def serve(
     json: Json = False,
 ) -> None:
     from curate import review
+    from curate import review_access as access
     from curate.annotations.server import manage
     from curate.cli._output import console, print_json
     from curate.registry import Registry
@@ -163,19 +164,19 @@ def serve(
     with err.status("starting argilla-server") as spinner:
         state, credentials = manage.serve(folder, port=port, host=host, allow_remote=allow_remote,
                                           notify=lambda message: spinner.update(message))
-    stored = review.remember_server(registry, state, credentials)
+    stored = access.remember_server(registry, state, credentials)
     secrets_file = Path(state.data) / manage.CREDENTIALS_FILE
     if json:
         shown = {"password": credentials.password, "api_key": credentials.api_key} if show_key else {}
         print_json({**state.as_dict(), "credentials_file": str(secrets_file),
-                    "connection_file": str(review.connection_file(registry)), **shown})
+                    "connection_file": str(access.connection_file(registry)), **shown})
         return
     out = console()
     out.print(f"Argilla is running at {state.api_url} (data in {state.data})\n"
               f"  log in as {credentials.username}; the password and API key are in {secrets_file} (mode 0600)")
     if show_key:
         out.print(f"  password {credentials.password}\n  API key  {credentials.api_key}")
-    out.print(f"  {review.connection_file(registry)} remembers it: review push/pull/status/add-user and "
+    out.print(f"  {access.connection_file(registry)} remembers it: review push/pull/status/add-user and "
               f"cycle --reviewer argilla need no options ({stored.api_url})\n"
               "  add a biologist with `curate review add-user NAME`; stop with `curate review stop`")
 
@@ -183,6 +184,7 @@ def serve(
 @app.command("stop", help="Stop the local Argilla that `curate review serve` started, and forget its connection.")
 def stop(data: DataDir = None, home: Home = None, json: Json = False) -> None:
     from curate import review
+    from curate import review_access as access
     from curate.annotations.server import manage
     from curate.cli._output import console, print_json
     from curate.registry import Registry
@@ -190,7 +192,7 @@ def stop(data: DataDir = None, home: Home = None, json: Json = False) -> None:
     registry = Registry(home)
     folder = data or review.local_data(registry)
     state = manage.stop(folder)
-    forgot = review.forget_server(registry, folder)
+    forgot = access.forget_server(registry, folder)
     if json:
         print_json({"stopped": state is not None, "data": str(folder.expanduser().resolve()),
                     "forgot_connection": forgot})
@@ -211,7 +213,7 @@ def login(
     import os
     import sys
 
-    from curate import review
+    from curate import review_access as access
     from curate.cli._output import console, print_json
     from curate.registry import Registry
     from curate.schemas.errors import BadInputError
@@ -222,21 +224,21 @@ def login(
     if not key:
         raise BadInputError(f"no API key for {url}: give --api-key or set ARGILLA_API_KEY")
     registry = Registry(home)
-    stored = review.login(registry, url, key)
+    stored = access.login(registry, url, key)
     if json:
-        print_json({**stored.public(), "connection_file": str(review.connection_file(registry))})
+        print_json({**stored.public(), "connection_file": str(access.connection_file(registry))})
         return
     console().print(f"{stored.api_url}: the key belongs to {stored.username} ({stored.role}); remembered in "
-                    f"{review.connection_file(registry)}")
+                    f"{access.connection_file(registry)}")
 
 
 @app.command("logout", help="Forget this home's stored Argilla connection (the server keeps running).")
 def logout(home: Home = None, json: Json = False) -> None:
-    from curate import review
+    from curate import review_access as access
     from curate.cli._output import console, print_json
     from curate.registry import Registry
 
-    gone = review.logout(Registry(home))
+    gone = access.logout(Registry(home))
     if json:
         print_json({"forgot": gone.public() if gone else None})
         return
@@ -256,12 +258,13 @@ def add_user(
     json: Json = False,
 ) -> None:
     from curate import review
+    from curate import review_access as access
     from curate.cli._output import console, print_json
     from curate.registry import Registry
 
     registry = Registry(home)
     conn = review.connection(registry, api_url, api_key)
-    password, path = review.add_user(registry, conn, name, workspace)
+    password, path = access.add_user(registry, conn, name, workspace)
     if json:
         print_json({"username": name, "role": "annotator", "workspace": workspace, "login_url": conn.api_url,
                     "password_file": str(path), **({"password": password} if show_password else {})})
