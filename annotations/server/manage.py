@@ -283,7 +283,7 @@ def _token_accepted(api_url: str, username: str, password: str) -> bool:
     request = urllib.request.Request(f"{api_url}/api/v1/token", data=body, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return bool(response.status == 200)
+            return bool(200 <= response.status < 300)
     except (urllib.error.URLError, OSError, ValueError):
         return False
 

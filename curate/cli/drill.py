@@ -23,6 +23,9 @@ def drill(
         "--dataset", help="With --from-review: only reviews from this Argilla dataset (repeatable).",
         show_default=False)] = None,
     per_fact: Annotated[int, typer.Option("--per-fact", help="New paraphrases per fact behind an error.")] = 3,
+    min_agree: Annotated[int, typer.Option(
+        "--min-agree", help="With --from-review: act on an item only when N reviewers gave its deciding verdict.")
+    ] = 1,
     allow_failing: Annotated[
         bool, typer.Option("--allow-failing", help="Write the version even if a quality gate fails.")
     ] = False,
@@ -36,7 +39,7 @@ def drill(
 
     result = run_drill(Registry(home), DrillRequest(version=version, from_review=from_review, from_eval=from_eval,
                                                     per_fact=per_fact, allow_failing=allow_failing,
-                                                    review_datasets=tuple(datasets or ())))
+                                                    review_datasets=tuple(datasets or ()), min_agree=min_agree))
     manifest, report = result.manifest, result.report
     if json:
         print_json({"version": manifest.version, "parent": manifest.parent, "n_examples": manifest.n_examples,
@@ -49,5 +52,8 @@ def drill(
     for rejected in report["rejected_corrections"]:
         out.print(f"[yellow]correction left out[/yellow] for {rejected['example_id']} ({rejected['review_id']}): "
                   f"{'; '.join(rejected['findings'])}")
+    if report["awaiting_agreement"]:
+        out.print(f"{len(report['awaiting_agreement'])} reviewed items left as they are: fewer than "
+                  f"{report['min_agree']} reviewers agree on them (drill.json lists them)")
     if not report["claim_check"]:
         out.print("[yellow]the claim check is not available: corrections and drills were not verified[/yellow]")

@@ -127,16 +127,30 @@ def _print_status(report: dict[str, Any]) -> None:
     if not report["datasets"]:
         out.print(f"no review datasets at {report['api_url']}: run `curate review push`")
     for name, data in report["datasets"].items():
-        agreement = data["agreement"]
         out.print(f"[bold]{name}[/bold]: {data['reviewed_records']} of {data['records']} records reviewed; "
-                  f"agreement on {agreement['records']} shared records: observed {agreement['observed']}, "
-                  f"Krippendorff's alpha {agreement['krippendorff_alpha']}")
+                  f"agreement {_agreement_text(data['agreement'])}")
         columns = ["submitted", "draft", "discarded", "correct", "partly_correct", "wrong"]
         out.print(table("per annotator", ["annotator", *columns],
                         [[who, *[row[c] for c in columns]] for who, row in data["by_annotator"].items()]))
         columns = ["records", "reviewed", "responses", "correct", "partly_correct", "wrong", "error_rate"]
-        out.print(table("per kind", ["kind", *columns],
-                        [[kind, *[row[c] for c in columns]] for kind, row in data["by_kind"].items()]))
+        out.print(table("per kind", ["kind", *columns, "agreement"],
+                        [[kind, *[row[c] for c in columns], _agreement_text(row["agreement"], short=True)]
+                         for kind, row in data["by_kind"].items()]))
+
+
+def _agreement_text(agreement: dict[str, Any], short: bool = False) -> str:
+    """e.g. "Cohen's kappa 0.33 (2 raters, 12 shared records, 58% of pairs agree)"."""
+    if not agreement["records"]:
+        return "-" if short else "not measured yet (no record has two submitted verdicts)"
+    measure = agreement["measure"]
+    name = {"cohen_kappa": "kappa" if short else "Cohen's kappa",
+            "krippendorff_alpha": "alpha" if short else "Krippendorff's alpha"}[measure]
+    value = agreement[measure]
+    shown = "undefined" if value is None else f"{value:.2f}"
+    if short:
+        return f"{name} {shown} (n={agreement['records']})"
+    return (f"{name} {shown} ({agreement['raters']} raters, {agreement['records']} shared records, "
+            f"{agreement['observed']:.0%} of pairs agree)")
 
 
 @app.command("serve", help="Start a local Argilla (SQLite, Redis, SQL search); this home remembers it.")
