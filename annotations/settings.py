@@ -82,8 +82,8 @@ check or from the model's scorer): confirm or change them.
 
 | to | press |
 | --- | --- |
-| start answering (activate the form) | Tab |
-| pick Correct, Partly correct, Wrong | 1, 2, 3 |
+| start answering (after clicking elsewhere on the page) | Tab |
+| pick Correct, Partly correct, Wrong (then on to the corrected answer) | 1, 2, 3 |
 | move to the next or previous question | Down arrow, Up arrow |
 | start typing in a text box (the corrected answer, the note) | Shift + Enter |
 | leave a text box | Esc |
@@ -93,8 +93,9 @@ check or from the model's scorer): confirm or change them.
 | Discard (skip a record you cannot judge) | Backspace |
 | next or previous record | Right arrow, Left arrow |
 
-The same list is under *Shortcuts* in the help panel of the review page. *Submit* is final for
-this record (you can still change it later); a draft is not counted until you submit it.
+A pre-filled suggestion is already selected: pressing its key again unselects it, so to accept it
+just press Enter. The same keys are under *Shortcuts* in Argilla's help panel. A submitted answer
+can still be changed later; a draft is not counted until you submit it.
 """
 
 

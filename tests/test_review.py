@@ -169,6 +169,16 @@ def test_status_counts_per_annotator_and_kind_with_agreement(answered: dict[str,
     assert text.returncode == 0 and "bio2" in text.stdout and "Cohen's kappa 0.33 (2 raters" in text.stdout
 
 
+def test_drill_min_agree_waits_for_agreeing_reviewers(pulled: dict[str, Any], home: Path) -> None:
+    # No example has two reviewers agreeing on an error: (wrong, partly) and a lone wrong; nothing is drilled.
+    result = run_curate("drill", "--from-review", "--version", "v1", "--min-agree", "2", "--json", home=home)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    assert "2 judged item(s) have fewer than 2 agreeing verdicts" in result.stderr
+    assert not (home / "versions" / "v2").exists()
+    bad = run_curate("drill", "--from-review", "--version", "v1", "--min-agree", "0", home=home)
+    assert bad.returncode == 2 and "--min-agree 0" in bad.stderr
+
+
 def test_drill_replaces_judged_examples_and_drills_their_facts(pulled: dict[str, Any], answered: dict[str, Any],
                                                                home: Path) -> None:
     result = run_curate("drill", "--from-review", "--version", "v1", "--json", home=home)
