@@ -237,7 +237,8 @@ def test_push_from_eval_shows_model_answer_and_reference(home: Path, tmp_path: P
     dataset = owner_client(server).datasets(name=f"curate-eval-{report['id']}", workspace=WORKSPACE)
     records = {r.id: r for r in dataset.records(with_suggestions=True)}
     first = records[report["items"][0]["example_id"]]
-    assert first.fields["answer"] == report["items"][0]["answer"]
+    assert plain_answer(first.fields["answer"]) == report["items"][0]["answer"]
+    assert "<mark" in first.fields["answer"] and "does not match" in first.fields["check"]  # "12" is wrong
     assert first.fields["reference"] == report["items"][0]["reference"]
     assert first.suggestions["verdict"].value == "wrong" and first.metadata["source"] == "eval"
     assert "wrong_number" in first.suggestions["error_types"].value
