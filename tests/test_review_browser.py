@@ -160,6 +160,8 @@ def _read_guidelines(page: Page) -> None:
 
     page.driver.find_elements(By.XPATH, "//p[normalize-space(text())='Guidelines']")[0].click()
     page.wait.until(lambda _: "Working from the keyboard" in page.text())
+    heading = page.driver.find_element(By.XPATH, "//h2[normalize-space(text())='Working from the keyboard']")
+    page.driver.execute_script("arguments[0].scrollIntoView()", heading)
     time.sleep(0.5)
     page.shot("review-guidelines.png")
     page.driver.find_elements(By.XPATH, "//p[normalize-space(text())='Guidelines']")[0].click()
