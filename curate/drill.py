@@ -108,7 +108,7 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
          eval_ident: str | None, per_fact: int, seed: int) -> DrillPlan:
     """The next version's examples and drivers; pure apart from the claim check."""
     from curate.generators import drills
-    from curate.review import claim_check, finding_message
+    from curate.review import claim_check
 
     check = claim_check(sheet)
     by_id = {e.id: e for e in examples}
@@ -120,7 +120,7 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
             kept.append(example)
             continue
         replacement = _corrected(example, verdict) if verdict.correction else None
-        problems = check(replacement) if (replacement is not None and check) else []
+        problems = check(replacement) if replacement is not None else []
         if replacement is not None and not problems:
             corrections.append(replacement)
         elif verdict.verdict == "partly_correct" and replacement is None:
@@ -130,7 +130,7 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
             if problems:
                 rejected.append({"example_id": example.id, "review_id": verdict.lead.id,
                                  "correction": verdict.lead.corrected_answer,
-                                 "findings": [finding_message(p) for p in problems]})
+                                 "findings": [p.message for p in problems]})
 
     facts = sheet.by_id()
     claims = _wrong_claims(judged, by_id, reviews, report, facts)
@@ -154,9 +154,9 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
         prompt = drills.normalise(f"{example.instruction} {example.input}")
         if example.id in present or example.id in fresh or prompt in prompts or asked.near_duplicate(example):
             continue
-        problems = check(example) if check else []
+        problems = check(example)
         if problems:
-            refused.append({"example_id": example.id, "findings": [finding_message(p) for p in problems]})
+            refused.append({"example_id": example.id, "findings": [p.message for p in problems]})
         else:
             fresh[example.id] = example
             asked.add(example)
@@ -169,7 +169,6 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
         "refused_drills": refused,
         "drilled_facts": sorted(claims),
         "added": {"corrections": len(corrections), "drills": len(fresh)},
-        "claim_check": check is not None,
     }
     return DrillPlan(examples=kept + corrections + list(fresh.values()), drivers=drivers, report=summary)
 
@@ -228,7 +227,7 @@ def _wrong_claims(judged: dict[str, Judgement], by_id: dict[str, Example], revie
         add(answer.lead.answer, {"review_id": answer.lead.id}, answer.lead.fact_ids)
     if report is not None:
         for item in report.failures:
-            named = [f.fact_id for f in item.findings if f.fact_id]
+            named = [i for f in item.findings for i in f.fact_ids]
             add(item.answer, {"eval_id": report.id or "eval", "driver": f"eval:{item.example_id}"},
                 named or item.fact_ids)
     return dict(sorted(causes.items()))

@@ -53,29 +53,15 @@ def factsheet_for(registry: Registry, name: str) -> FactSheet:
 
 
 def claim_checker(sheet: FactSheet) -> Any:
-    """The quality gates' whole-answer claim check, shaped as train/ expects; None if the gates lack one."""
-    try:
-        from curate.gates.claims import check_text
-    except ImportError:
-        return None
+    """The judge's whole-answer claim check, shaped as train/'s `ClaimCheck` (goes once train/ calls the judge)."""
+    from curate.judge import check_text
 
     def check(text: str, facts: list[Fact], question: str = "") -> list[dict[str, Any]]:
         found = check_text(text, sheet, fact_ids=[fact.id for fact in facts] or None, question=question)
-        return [_finding_dict(finding) for finding in found]
+        return [{"message": f"{f.type.replace('_', ' ')}: {f.message}", "fact_id": f.fact_id, "expected": f.expected,
+                 "found": f.found} for f in found]
 
     return check
-
-
-def _finding_dict(finding: Any) -> dict[str, Any]:
-    data = finding.to_dict() if hasattr(finding, "to_dict") else dict(finding)
-    fact_ids = data.get("fact_ids") or []
-    label = data.get("type", "claim").replace("_", " ")
-    return {
-        "message": f"{label}: {data.get('message') or data.get('text', '')}".strip(),
-        "fact_id": fact_ids[0] if fact_ids else None,
-        "expected": data.get("expected") or None,
-        "found": data.get("found") or data.get("text") or None,
-    }
 
 
 # -- tiny base --------------------------------------------------------------------------------

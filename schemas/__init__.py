@@ -14,7 +14,6 @@ if TYPE_CHECKING:
         EVAL_SCHEMA,
         EvalItem,
         EvalReport,
-        Finding,
     )
     from curate.schemas.examples import (
         CROSS_TISSUE,
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
         Provenance,
         TissueClassFact,
     )
+    from curate.schemas.findings import CLAIM_TYPES, Finding
     from curate.schemas.manifest import (
         MANIFEST_SCHEMA,
         DatasetManifest,
@@ -60,7 +60,8 @@ _WHERE = {
     "EVAL_SCHEMA": "evaluation",
     "EvalItem": "evaluation",
     "EvalReport": "evaluation",
-    "Finding": "evaluation",
+    "CLAIM_TYPES": "findings",
+    "Finding": "findings",
     "CROSS_TISSUE": "examples",
     "EXAMPLE_KINDS": "examples",
     "SPLITS": "examples",
@@ -94,6 +95,7 @@ _WHERE = {
     "review_id": "review",
 }
 __all__ = [
+    "CLAIM_TYPES",
     "CROSS_TISSUE",
     "ERROR_TYPES",
     "EVAL_SCHEMA",

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from curate.gates.items import GateItem
 
 if TYPE_CHECKING:
-    from curate.gates.entities import Lexicon
+    from curate.judge import Lexicon
 
 NEAR_THRESHOLD = 90.0  # duplicates within and across splits
 LEAK_THRESHOLD = 80.0  # a test prompt this close to a training prompt about the same thing leaks
@@ -137,7 +137,7 @@ class Prompts:
 
 def entity_signature(text: str, lex: Lexicon | None) -> frozenset[str]:
     """What a prompt names: sheet entities (as ids), numbers, gene-like tokens, organs and drugs."""
-    from curate.gates.entities import DOMAIN_WORDS
+    from curate.judge import DOMAIN_WORDS
 
     found: set[str] = set()
     if lex is not None:  # what is named, not how: "vehicle-treated" and "vs control" name nothing new

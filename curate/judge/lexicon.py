@@ -2,9 +2,10 @@
 
 A `Lexicon` is built once per fact sheet. It turns each fact into *slots* (one per value the fact
 holds: a DEG count, its up and down split, the two NES of a pathway...) labelled with the words that
-point at it, and scans text for those words (*cues*). The claim checker binds every number in an
+point at it, and scans text for those words (*cues*). The claim check binds every number in an
 answer to the slots its cues allow; the duplicate gate uses the same cues to tell two questions that
 differ only in their subject ("... under HU in liver" vs "... under IR in liver") from true copies.
+Values derived from several facts (sums, ratios, shares) are made in `curate.judge.derived`.
 """
 
 from __future__ import annotations
@@ -269,73 +270,3 @@ def _fact_slots(fact: Any) -> list[Slot]:
     if fact.kind == "hub_gene":
         return [Slot(fact.mean_abs_log2fc, "lfc", (fid,), (where, ("kind", "hub"), ("gene", fact.gene)))]
     return []  # tissue_class: a category, checked by the category rules
-
-
-def derived_slots(lex: Lexicon, fact_ids: tuple[str, ...]) -> list[Slot]:
-    """Values a careful answer may compute from these facts: sums, differences, ratios, shares, shifts."""
-    key = tuple(sorted(set(fact_ids)))
-    cached = lex._derived_cache.get(key)
-    if cached is not None:
-        return cached
-    made = _derive(lex.slots(key))
-    if len(lex._derived_cache) > 50_000:
-        lex._derived_cache.clear()
-    lex._derived_cache[key] = made
-    return made
-
-
-def _derive(primary: list[Slot]) -> list[Slot]:
-    made: list[Slot] = []
-    totals = [s for s in primary if s.vtype == "count" and s.label("cattr") == "total"]
-    by_fact: dict[str, dict[str | None, Slot]] = {}
-    for slot in primary:
-        if slot.vtype == "count":
-            by_fact.setdefault(slot.fact_ids[0], {})[slot.label("cattr")] = slot
-    for parts in by_fact.values():
-        total, up, down = parts.get("total"), parts.get("up"), parts.get("down")
-        if total and up and down and total.value:
-            fid = total.fact_ids
-            made.append(Slot(100.0 * up.value / total.value, "percent", fid, (("cattr", "up"),), "share_up"))
-            made.append(Slot(100.0 * down.value / total.value, "percent", fid, (("cattr", "down"),), "share_down"))
-            if down.value:
-                made.append(Slot(up.value / down.value, "ratio", fid, (), "up_to_down"))
-            if up.value:
-                made.append(Slot(down.value / up.value, "ratio", fid, (), "down_to_up"))
-    for a in totals:
-        for b in totals:
-            if a is b:
-                continue
-            ids = a.fact_ids + b.fact_ids
-            if b.value:
-                made.append(Slot(a.value / b.value, "ratio", ids, (), "ratio"))
-                made.append(Slot(100.0 * abs(a.value - b.value) / b.value, "percent", ids, (), "change"))
-                made.append(Slot(100.0 * a.value / b.value, "percent", ids, (), "percent_of"))
-            if a.fact_ids < b.fact_ids:
-                made.append(Slot(a.value + b.value, "count", ids, (), "sum"))
-                made.append(Slot(abs(a.value - b.value), "count", ids, (), "difference"))
-    if 3 <= len(totals) <= 6:
-        for i, a in enumerate(totals):
-            for b in totals[i + 1:]:
-                pair = a.value + b.value
-                for c in totals:
-                    if c is a or c is b:
-                        continue
-                    ids = a.fact_ids + b.fact_ids + c.fact_ids
-                    if pair:
-                        made.append(Slot(c.value / pair, "ratio", ids, (), "ratio_to_sum"))
-                    made.append(Slot(abs(c.value - pair), "count", ids, (), "difference_from_sum"))
-    nes: dict[str, dict[str | None, Slot]] = {}
-    for slot in primary:
-        if slot.vtype == "nes":
-            nes.setdefault(slot.fact_ids[0], {})[slot.label("agent")] = slot
-    for pathway_id, sides in nes.items():
-        if "stress" in sides and "kmp" in sides:
-            shift = sides["kmp"].value - sides["stress"].value
-            made.append(Slot(round(shift, 6), "shift", (pathway_id,), (), "nes_shift"))
-            made.append(Slot(round(-shift, 6), "shift", (pathway_id,), (), "nes_shift"))
-    lfcs = [s for s in primary if s.vtype == "lfc"]
-    for a in lfcs:
-        for b in lfcs:
-            if a is not b and b.value:
-                made.append(Slot(a.value / b.value, "ratio", a.fact_ids + b.fact_ids, (), "ratio"))
-    return made
