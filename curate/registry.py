@@ -44,6 +44,7 @@ Finalizer = Callable[[Path, dict[str, Any]], dict[str, bytes]]
 MANIFEST = "manifest.json"
 EXAMPLES = "examples.jsonl"
 DATASET_DIR = "dataset"
+FACTSHEET_FILE = "factsheet.json"
 
 
 def default_home() -> Path:
@@ -264,7 +265,7 @@ class Registry:
         """Register a fact sheet under its name; a new sheet of the same name replaces the old one."""
         destination = self.home / "facts" / sheet.name
         with self.locked(), self.staged() as stage:
-            (stage / "factsheet.json").write_text(sheet.model_dump_json(indent=2) + "\n")
+            (stage / FACTSHEET_FILE).write_text(sheet.model_dump_json(indent=2) + "\n")
             for relpath, content in sorted((extra_files or {}).items()):
                 (stage / relpath).parent.mkdir(parents=True, exist_ok=True)
                 (stage / relpath).write_bytes(content)
@@ -274,12 +275,36 @@ class Registry:
             self.publish(stage, destination)
         return destination
 
-    def load_factsheet(self, name: str) -> FactSheet:
+    def factsheet(self, name: str | None = None) -> FactSheet:
+        """The fact sheet called `name`: a registered one, else the embedded default (for its own name
+        or None). The one place a fact sheet is looked up by name."""
+        from curate.generators.embedded import DEFAULT_FACTS_NAME, load_default_factsheet
+
+        if name is None or (name == DEFAULT_FACTS_NAME and name not in self.factsheet_names()):
+            return load_default_factsheet()
+        return self._load_registered(name)
+
+    def factsheet_matching(self, name: str, sha256: str, folder: Path | None = None) -> FactSheet | None:
+        """The fact sheet a version was made from, if one with the same hash can be found: the copy in
+        the version folder, the embedded default, or the registered sheet of that name."""
+        from curate.generators.embedded import DEFAULT_FACTS_NAME, load_default_factsheet
+        from curate.schemas import FactSheet
+
+        candidates: list[Callable[[], FactSheet]] = []
+        if folder is not None and (folder / FACTSHEET_FILE).is_file():
+            candidates.append(lambda: FactSheet.model_validate_json((folder / FACTSHEET_FILE).read_bytes()))
+        if name == DEFAULT_FACTS_NAME:
+            candidates.append(load_default_factsheet)
+        if name in self.factsheet_names():
+            candidates.append(lambda: self._load_registered(name))
+        return next((sheet for sheet in (load() for load in candidates) if factsheet_sha256(sheet) == sha256), None)
+
+    def _load_registered(self, name: str) -> FactSheet:
         from pydantic import ValidationError
 
         from curate.schemas import FactSheet
 
-        path = self.home / "facts" / name / "factsheet.json"
+        path = self.home / "facts" / name / FACTSHEET_FILE
         if not path.is_file():
             known = ", ".join(self.factsheet_names()) or "none registered"
             raise NotFoundError(f"fact sheet {name!r} not found in {self.home / 'facts'} (registered: {known})")

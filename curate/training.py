@@ -42,16 +42,6 @@ def latest_version(registry: Registry) -> str:
     return names[-1]
 
 
-def factsheet_for(registry: Registry, name: str) -> FactSheet:
-    """A registered fact sheet, or the embedded default for its name ('kmp-study')."""
-    from curate.generators.embedded import DEFAULT_FACTS_NAME
-    from curate.pipeline import load_factsheet
-
-    if name == DEFAULT_FACTS_NAME and name not in registry.factsheet_names():
-        return load_factsheet(registry, None, None)
-    return registry.load_factsheet(name)
-
-
 def claim_checker(sheet: FactSheet) -> Any:
     """The judge's whole-answer claim check, shaped as train/'s `ClaimCheck` (goes once train/ calls the judge)."""
     from curate.judge import check_text
@@ -189,7 +179,7 @@ def eval_version(registry: Registry, request: EvalRequest) -> tuple[EvalReport, 
 
     manifest = registry.manifest(request.version)
     source = resolve_model(registry, request.adapter, request.base_model)
-    sheet = factsheet_for(registry, manifest.facts_name)
+    sheet = registry.factsheet(manifest.facts_name)
     check = claim_checker(sheet)
     report = evaluate(
         registry.examples(request.version), sheet, base_model=source.base_model, adapter=source.adapter,
@@ -274,7 +264,7 @@ def score_answers(registry: Registry, path: Path, facts_name: str) -> tuple[Eval
     from curate.train.scorers import Question
     from curate.train.text import entities
 
-    sheet = factsheet_for(registry, facts_name)
+    sheet = registry.factsheet(facts_name)
     known_ids = set(sheet.by_id())
     answered = []
     for number, row in enumerate(read_answers(path), start=1):

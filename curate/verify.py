@@ -129,7 +129,7 @@ def _check_fact_sheets(registry: Registry, problems: list[Problem]) -> int:
     names = registry.factsheet_names()
     for name in names:
         try:
-            registry.load_factsheet(name)
+            registry.factsheet(name)
         except CurateError as exc:
             problems.append(Problem(f"facts/{name}", str(exc), f"re-run `curate ingest` for {name}"))
     return len(names)
