@@ -13,11 +13,9 @@ huggingface_hub and nowhere else: never printed, logged or written, and scrubbed
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,7 +56,8 @@ def stage_upload(registry: Registry, version: str, folder: Path) -> dict[str, st
     """Write into `folder` exactly the files a push uploads, check the card, return path -> sha256."""
     from curate.cards import card_for_version, check_card, data_file, split_names
     from curate.export import write_parquet
-    from curate.registry import FACTSHEET_FILE, MANIFEST, sha256_file
+    from curate.files import sha256_file
+    from curate.registry import FACTSHEET_FILE, MANIFEST
     from curate.summary import CARD_FILE
 
     manifest = registry.manifest(version)
@@ -104,16 +103,11 @@ def _dry_run(registry: Registry, repo_id: str, version: str, out: Path) -> PushR
     """Write the upload to `out` (a new or empty folder), atomically."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BadInputError(f"--dry-run {out} exists and is not an empty folder: give a new or empty folder")
+    from curate.files import staged_folder
+
     out.parent.mkdir(parents=True, exist_ok=True)
-    stage = out.parent / f".{out.name}.{uuid.uuid4().hex}.tmp"
-    stage.mkdir()
-    try:
+    with staged_folder(out) as stage:
         files = stage_upload(registry, version, stage)
-        if out.exists():
-            out.rmdir()
-        os.rename(stage, out)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
     return PushResult(repo_id=repo_id, version=version, files=files, dry_run_dir=out)
 
 

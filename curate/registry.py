@@ -19,7 +19,6 @@ crash leaves either the old state or the new one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -31,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from curate.files import sha256_bytes, sha256_file
 from curate.schemas.errors import NotFoundError, RegistryError
 
 if TYPE_CHECKING:
@@ -56,14 +56,6 @@ def resolve_home(home: str | os.PathLike[str] | None = None) -> Path:
     """`--home` wins over `CURATE_HOME`, which wins over the XDG default."""
     chosen = home or os.environ.get("CURATE_HOME") or default_home()
     return Path(chosen).expanduser()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def examples_to_jsonl(examples: Iterable[Example]) -> bytes:
@@ -239,7 +231,7 @@ class Registry:
                 facts_sha256=factsheet_sha256(facts),
                 generator_config=generator_config,
                 seed=seed,
-                content_hash=hashlib.sha256(payload).hexdigest(),
+                content_hash=sha256_bytes(payload),
                 n_examples=len(examples),
                 counts_by_kind=_counts(e.kind for e in examples),
                 counts_by_tissue=_counts(e.tissue for e in examples),
@@ -315,7 +307,7 @@ class Registry:
 
 
 def factsheet_sha256(sheet: FactSheet) -> str:
-    return hashlib.sha256(sheet.model_dump_json().encode("utf-8")).hexdigest()
+    return sha256_bytes(sheet.model_dump_json().encode("utf-8"))
 
 
 def _save_dataset_dict(examples: list[Example], folder: Path) -> None:

@@ -64,14 +64,10 @@ def build_tiny_base(registry: Registry, out: Path, *, version: str | None = None
     examples = registry.examples(version, split="train")
     if out.exists() and any(out.iterdir()):
         raise BadInputError(f"--out {out}: folder exists and is not empty; choose a new folder")
-    staging = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:6]}")
-    try:
+    from curate.files import staged_folder
+
+    with staged_folder(out) as staging:
         summary = build([f"{example_prompt(e)} {e.output}" for e in examples], staging, seed=seed)
-        if out.exists():
-            out.rmdir()
-        staging.rename(out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return {**summary, "version": version, "path": str(out)}
 
 

@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 from conftest import run_curate
 
+from curate.files import sha256_file
 from curate.generators.ingest import CONTRAST_NAMES, de_table
-from curate.registry import Registry, sha256_file
+from curate.registry import Registry
 
 anndata = pytest.importorskip("anndata")
 pytest.importorskip("pydeseq2")
