@@ -128,3 +128,25 @@ def test_docs_hold_the_table_rendered_from_the_model() -> None:
     assert start in text and end in text, "docs/judge.md lacks the answerability markers"
     rendered = text.split(start, 1)[1].split(end, 1)[0]
     assert rendered == table_markdown(), "stale: run python -m curate.judge.answerability docs/judge.md"
+
+
+def test_every_generated_calibration_question_is_classified_as_the_generator_says() -> None:
+    """The calibration generator and the judge share one model: same answerability, same category."""
+    from curate.generators import generate_examples
+    from curate.generators.kinds.calibration import TOPICS
+    from curate.judge.answerability import limit
+
+    examples = generate_examples(SHEET, tissues=SHEET.tissues, kinds=["calibration"], seed=0, per_fact=3)
+    category_of = {f"unanswerable_{topic.name}": topic.category for topic in TOPICS}
+    assert {e.answerable for e in examples} == {True, False}
+    for example in examples:
+        question = f"{example.instruction}\n{example.input}" if example.input else example.instruction
+        verdict = assess(question, SHEET)
+        family = example.template_id.split(".")[1]
+        assert verdict.answerable == example.answerable, (question, verdict)
+        if example.answerable:  # confidence_<fact kind>: the fact it asks about
+            assert verdict.category == family.removeprefix("confidence_"), (question, verdict)
+            assert set(example.fact_ids) <= set(verdict.asks), (question, verdict.asks)
+        else:
+            assert verdict.category == category_of[family], (question, verdict)
+            assert limit(verdict.category).reason in example.output

@@ -101,8 +101,9 @@ LIMITS: tuple[Limit, ...] = (
     Limit("cell_type", "cell types, cell composition",
           "bulk tissue was sequenced, so a change can come from expression or from cell composition",
           ("Which cell types in the hippocampus respond to KMP?",),
-          (r"\bcell[- ]types?\b", r"\bwhich cells?\b", r"\bcell (?:population|composition|proportions?)s?\b",
-           r"\bsingle[- ]cell\b", r"\bneurons?\b|\bglia\w*|\bastrocytes?\b|\bmicroglia\b", r"\bimmune cells?\b",
+          (r"\bcell[- ]types?\b", r"\bwhich (?:\w+ ){0,2}cells?\b",
+           r"\bcell (?:population|composition|proportions?)s?\b", r"\bsingle[- ]cell\b",
+           r"\bneurons?\b|\bglia\w*|\bastrocytes?\b|\bmicroglia\b", r"\bimmune cells?\b",
            r"\bhepatocytes?\b|\bcardiomyocytes?\b|\bmacrophages?\b|\bendothelial\b|\bfibroblasts?\b",
            r"\bfib(?:re|er)[- ]types?\b", r"\bcompositions?\b", r"\binfiltrat\w+", r"\bspatial\b")),
     Limit("population", "sex, age, strain",
@@ -117,7 +118,8 @@ LIMITS: tuple[Limit, ...] = (
           (r"\bproteins?\b(?!-coding)", r"\bproteom\w*", r"\bmetabolites?\b|\bmetabolom\w*", r"\bwestern\b",
            r"\benzyme activity\b", r"\b(?:cardiac|heart|muscle|liver|kidney|cognitive|brain|organ) function\b",
            r"\bphysiolog\w*", r"\bbehaviou?r\w*", r"\bmemory\b", r"\bcognit\w*", r"\blearning\b", r"\banxiety\b",
-           r"\bsurviv\w*", r"\blive longer\b|\blifespan\b|\bmortality\b|\bdeath\b", r"\bbody weight\b|\bweight\b",
+           r"\bsurviv\w*", r"\blive longer\b|\blifespan\b|\bmortality\b|\bdeath\b",
+           r"\bbody[- ]?weight\b|\bweight (?:loss|gain)\b",
            r"\bbone (?:loss|density|mass)\b", r"\bmuscle (?:loss|mass|atrophy|weakness|strength|wasting)\b",
            r"\batrophy\b", r"\bstrength\b|\bweakness\b", r"\bdamage\b", r"\binjur\w+", r"\bprotect\w*|\w+protect\w*",
            r"\bbenefi\w+", r"\bsafe(?:ty|ly)?\b", r"\btoxic\w*", r"\bside effects?\b", r"\bcure[sd]?\b",
@@ -172,8 +174,8 @@ CAN_ANSWER: tuple[Capability, ...] = (
 
 # When a question hits several rows, the reason given is the first of these: what the question's verb asks
 # ("prove", "cause", "how long") before what it is about (protein, astronauts).
-PRIORITY = ("dose", "time", "certainty", "causal", "species", "tissue", "drug", "not_reported", "cell_type",
-            "population", "phenotype", "human")
+PRIORITY = ("dose", "time", "certainty", "causal", "species", "tissue", "drug", "cell_type", "population",
+            "phenotype", "not_reported", "human")
 _LIMIT_RES = [(limit, [re.compile(cue, re.I) for cue in limit.cues]) for limit in LIMITS]
 _LIMIT_OF = {limit.category: limit for limit in LIMITS}
 
