@@ -263,7 +263,6 @@ def _drivers(judged: dict[str, Judgement], reviews: Sequence[Review], report: Ev
 def drill(registry: Registry, request: DrillRequest) -> DrillResult:
     from curate.pipeline import write_checked_version
     from curate.review import eval_id, read_eval_report, reviews_dir
-    from curate.training import factsheet_for
 
     if not request.from_review and request.from_eval is None:
         raise BadInputError("nothing to drill from: give --from-review, --from-eval REPORT, or both")
@@ -273,7 +272,7 @@ def drill(registry: Registry, request: DrillRequest) -> DrillResult:
         raise BadInputError(f"--per-fact {request.per_fact} is not allowed: give a whole number, 0 or more")
     manifest = registry.manifest(request.version)
     examples = registry.examples(request.version)
-    sheet = factsheet_for(registry, manifest.facts_name)
+    sheet = registry.factsheet(manifest.facts_name)
     reviews = _reviews(registry) if request.from_review else []
     if request.review_datasets:
         reviews = [r for r in reviews if r.dataset in request.review_datasets]
@@ -318,11 +317,10 @@ def random_drill(registry: Registry, version: str, *, n_examples: int, rng: rand
     and error corrections), but about facts picked at random rather than from failures."""
     from curate.generators import drills
     from curate.pipeline import write_checked_version
-    from curate.training import factsheet_for
 
     manifest = registry.manifest(version)
     examples = registry.examples(version)
-    sheet = factsheet_for(registry, manifest.facts_name)
+    sheet = registry.factsheet(manifest.facts_name)
     tissues = set(manifest.generator_config.get("tissues") or sheet.tissues)
     facts = [fact for fact in sheet.facts if fact.tissue in tissues]
     rng.shuffle(facts)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from curate.files import sha256_tree
 from curate.gates.load import load_dataset
 from curate.gates.run import Progress, gate_files, run_gates
 
@@ -36,7 +36,7 @@ def import_dataset(registry: Registry, path: Path, sheet: FactSheet, *, fmt: str
     config = {
         "origin": "imported",
         "source": str(path),
-        "source_sha256": _sha256(path),
+        "source_sha256": sha256_tree(path),
         "format": loaded.format,
         "n_records": len(loaded.items),
     }
@@ -72,11 +72,3 @@ def _to_example(item: GateItem, stated: tuple[str, ...], sheet: FactSheet) -> Ex
         origin="imported",
         metadata=metadata,
     ))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for file in files:
-        digest.update(file.read_bytes())
-    return digest.hexdigest()

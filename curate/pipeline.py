@@ -38,15 +38,11 @@ class GenerateResult:
 
 def load_factsheet(registry: Registry, facts: str | None, from_path: Path | None) -> FactSheet:
     """The embedded default, a registered sheet (`--facts NAME`), or a factsheet.json (`--from PATH`)."""
-    from curate.generators.embedded import DEFAULT_FACTS_NAME, load_default_factsheet
-
     if facts and from_path:
         raise BadInputError("give --facts NAME or --from PATH, not both")
     if from_path is not None:
         return read_factsheet_file(from_path)
-    if facts and facts != DEFAULT_FACTS_NAME:
-        return registry.load_factsheet(facts)
-    return load_default_factsheet()
+    return registry.factsheet(facts)
 
 
 def read_factsheet_file(path: Path) -> FactSheet:

@@ -101,11 +101,10 @@ def facts_field(sheet: FactSheet, fact_ids: Sequence[str]) -> str:
 def example_items(registry: Registry, request: PushRequest) -> list[ReviewItem]:
     from curate.pipeline import parse_choice
     from curate.schemas import EXAMPLE_KINDS
-    from curate.training import factsheet_for
 
     assert request.version is not None
     examples = registry.examples(request.version)
-    sheet = factsheet_for(registry, registry.manifest(request.version).facts_name)
+    sheet = registry.factsheet(registry.manifest(request.version).facts_name)
     kinds = set(parse_choice(request.kinds, EXAMPLE_KINDS, "kind"))
     examples = [e for e in examples if e.kind in kinds]
     check = claim_check(sheet)
@@ -171,11 +170,10 @@ def eval_items(registry: Registry, request: PushRequest) -> tuple[str, list[Revi
     """The eval's items (only its failures with --only-flagged) as records; returns (eval id, items)."""
     from curate.pipeline import parse_choice
     from curate.schemas import EXAMPLE_KINDS
-    from curate.training import factsheet_for
 
     assert request.from_eval is not None
     report, path = read_eval_report(registry, request.from_eval)
-    sheet = factsheet_for(registry, report.facts_name)
+    sheet = registry.factsheet(report.facts_name)
     kinds = set(parse_choice(request.kinds, EXAMPLE_KINDS, "kind"))
     items = [item for item in report.items if item.kind in kinds]
     if request.only_flagged:

@@ -42,16 +42,6 @@ def latest_version(registry: Registry) -> str:
     return names[-1]
 
 
-def factsheet_for(registry: Registry, name: str) -> FactSheet:
-    """A registered fact sheet, or the embedded default for its name ('kmp-study')."""
-    from curate.generators.embedded import DEFAULT_FACTS_NAME
-    from curate.pipeline import load_factsheet
-
-    if name == DEFAULT_FACTS_NAME and name not in registry.factsheet_names():
-        return load_factsheet(registry, None, None)
-    return registry.load_factsheet(name)
-
-
 def claim_checker(sheet: FactSheet) -> Any:
     """The judge's whole-answer claim check, shaped as train/'s `ClaimCheck` (goes once train/ calls the judge)."""
     from curate.judge import check_text
@@ -74,14 +64,10 @@ def build_tiny_base(registry: Registry, out: Path, *, version: str | None = None
     examples = registry.examples(version, split="train")
     if out.exists() and any(out.iterdir()):
         raise BadInputError(f"--out {out}: folder exists and is not empty; choose a new folder")
-    staging = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:6]}")
-    try:
+    from curate.files import staged_folder
+
+    with staged_folder(out) as staging:
         summary = build([f"{example_prompt(e)} {e.output}" for e in examples], staging, seed=seed)
-        if out.exists():
-            out.rmdir()
-        staging.rename(out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return {**summary, "version": version, "path": str(out)}
 
 
@@ -189,7 +175,7 @@ def eval_version(registry: Registry, request: EvalRequest) -> tuple[EvalReport, 
 
     manifest = registry.manifest(request.version)
     source = resolve_model(registry, request.adapter, request.base_model)
-    sheet = factsheet_for(registry, manifest.facts_name)
+    sheet = registry.factsheet(manifest.facts_name)
     check = claim_checker(sheet)
     report = evaluate(
         registry.examples(request.version), sheet, base_model=source.base_model, adapter=source.adapter,
@@ -274,7 +260,7 @@ def score_answers(registry: Registry, path: Path, facts_name: str) -> tuple[Eval
     from curate.train.scorers import Question
     from curate.train.text import entities
 
-    sheet = factsheet_for(registry, facts_name)
+    sheet = registry.factsheet(facts_name)
     known_ids = set(sheet.by_id())
     answered = []
     for number, row in enumerate(read_answers(path), start=1):

@@ -8,7 +8,6 @@ reviews give the same bytes. It never shows the manifest's `created` time or the
 
 from curate.cards._check import card_json, card_problems, check_card
 from curate.cards._render import (
-    FACTSHEET_FILE,
     KIND_DESCRIPTIONS,
     CardInputs,
     card_data,
@@ -17,10 +16,9 @@ from curate.cards._render import (
     size_category,
     split_names,
 )
-from curate.cards._versions import card_finalizer, card_for_version, card_inputs, default_card, find_factsheet
+from curate.cards._versions import card_finalizer, card_for_version, card_inputs, default_card
 
 __all__ = [
-    "FACTSHEET_FILE",
     "KIND_DESCRIPTIONS",
     "CardInputs",
     "card_data",
@@ -32,7 +30,6 @@ __all__ = [
     "check_card",
     "data_file",
     "default_card",
-    "find_factsheet",
     "render_card",
     "size_category",
     "split_names",

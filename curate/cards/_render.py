@@ -19,7 +19,6 @@ LANGUAGE = ["en"]
 TASK_CATEGORIES = ["question-answering", "text-generation"]
 TAGS = ["biology", "transcriptomics", "spaceflight", "instruction-tuning", "synthetic", "curate"]
 REQUIRED_METADATA = ("license", "language", "task_categories", "size_categories", "pretty_name", "configs")
-FACTSHEET_FILE = "factsheet.json"
 DEFAULT_TISSUE = "all"
 DEFAULT_SEED = 0
 

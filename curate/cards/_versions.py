@@ -6,32 +6,11 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curate.cards._render import DEFAULT_SEED, DEFAULT_TISSUE, FACTSHEET_FILE, CardInputs, render_card
+from curate.cards._render import DEFAULT_SEED, DEFAULT_TISSUE, CardInputs, render_card
 
 if TYPE_CHECKING:
     from curate.registry import Finalizer, Registry
     from curate.schemas import Example, FactSheet
-
-
-def find_factsheet(registry: Registry, name: str, sha256: str, folder: Path | None = None) -> FactSheet | None:
-    """The fact sheet a version was made from, if it can be found with the same hash: the copy in the
-    version folder, the embedded default, or a registered sheet."""
-    from curate.generators.embedded import DEFAULT_FACTS_NAME, load_default_factsheet
-    from curate.registry import factsheet_sha256
-    from curate.schemas import FactSheet
-
-    candidates = []
-    if folder is not None and (folder / FACTSHEET_FILE).is_file():
-        candidates.append(lambda: FactSheet.model_validate_json((folder / FACTSHEET_FILE).read_bytes()))
-    if name == DEFAULT_FACTS_NAME:
-        candidates.append(load_default_factsheet)
-    if name in registry.factsheet_names():
-        candidates.append(lambda: registry.load_factsheet(name))
-    for load in candidates:
-        sheet = load()
-        if factsheet_sha256(sheet) == sha256:
-            return sheet
-    return None
 
 
 def parent_lineage(registry: Registry, fields: dict[str, Any], examples: list[Example]) -> dict[str, Any] | None:
@@ -59,7 +38,7 @@ def card_inputs(registry: Registry, fields: dict[str, Any], examples: list[Examp
     return CardInputs(
         manifest=fields,
         examples=examples,
-        sheet=sheet or find_factsheet(registry, fields["facts_name"], fields["facts_sha256"], folder),
+        sheet=sheet or registry.factsheet_matching(fields["facts_name"], fields["facts_sha256"], folder),
         gates=read_gates(folder),
         reviews=review_stats(registry.home, fields["version"]),
         lineage=parent_lineage(registry, fields, examples),

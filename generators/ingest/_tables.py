@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from curate.files import sha256_file
 from curate.generators.ingest._contrasts import CONTRAST_NAMES, contrast_from_name
 from curate.schemas.errors import BadInputError
 
@@ -26,16 +26,8 @@ RESULT_FIELDS = ("log2FoldChange", "lfcSE", "stat", "pvalue", "padj")  # varm[f"
 NA_STRINGS = {"", "na", "nan", "n/a", "null", "none", "-nan"}
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def source_record(path: Path) -> dict[str, str]:
-    return {"name": path.name, "sha256": sha256_of(path)}
+    return {"name": path.name, "sha256": sha256_file(path)}
 
 
 def detect_format(path: Path) -> str:
