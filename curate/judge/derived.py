@@ -51,6 +51,12 @@ def _derive(primary: list[Slot]) -> list[Slot]:
             if a.fact_ids < b.fact_ids:
                 made.append(Slot(a.value + b.value, "count", ids, (), "sum"))
                 made.append(Slot(abs(a.value - b.value), "count", ids, (), "difference"))
+    if 3 <= len(totals) <= 8:  # the whole group: "Total: 6,850 DEGs", "about 80% of the total"
+        whole = sum(s.value for s in totals)
+        ids = tuple(f for s in totals for f in s.fact_ids)
+        made.append(Slot(whole, "count", ids, (), "sum"))
+        if whole:
+            made += [Slot(100.0 * s.value / whole, "percent", ids, (), "share_of_sum") for s in totals]
     if 3 <= len(totals) <= 6:
         for i, a in enumerate(totals):
             for b in totals[i + 1:]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from curate.schemas.rules import BALANCED_HIGH, BALANCED_LOW
 
 if TYPE_CHECKING:
+    from curate.judge.lexicon import Cue
     from curate.judge.linking import Reader
     from curate.judge.numbers import Num
 
@@ -28,6 +29,7 @@ _MORE_FEWER = re.compile(r"\s+(?P<word>more|fewer|less)\b", re.I)
 _FROM_TO = re.compile(r"\b(?P<verb>shrinks|shrank|falls|fell|drops|dropped|declines|declined|decreases|decreased|"
                       r"grows|grew|rises|rose|increases|increased|climbs|climbed)\s+from\s+$", re.I)
 _CHANGE_WORD = re.compile(r"\s+(?P<word>drop|decrease|reduction|fall|decline|loss|increase|rise|gain|growth)\b", re.I)
+_BY_AGENT = re.compile(r"\s+(?:\w+\s+){0,2}?(?:with|by|under|after|following|upon|on)\s+(?:the\s+)?(?:\w+\s+)?")
 _FOLD_WORD = re.compile(r"\s*(?:more|fewer|higher|lower|larger|smaller)\b", re.I)
 
 
@@ -43,7 +45,7 @@ def check_nes_directions(reader: Reader, quotes: list[tuple[int, int]]) -> None:
         sentence = text[lo:hi]
         if not re.search(r"pathway|gene set|\bNES\b|\bit\b", sentence, re.I) and not doc.in_range("pathway", lo, hi):
             continue
-        side = _side_before(reader, lo, start)
+        side = _side(reader, lo, start, end)
         if side is None:
             continue
         fact = reader.pathway_fact(start, end)
@@ -62,13 +64,22 @@ def check_nes_directions(reader: Reader, quotes: list[tuple[int, int]]) -> None:
                 (fact.id,), f"{who} {truth} {fact.pathway} in {fact.tissue} (NES {value:+.3f})")
 
 
-def _side_before(reader: Reader, lo: int, start: int) -> str | None:
-    cues = [c for c in reader.doc.cues if lo <= c.start < start and not c.negated
-            and (c.dim == "agent" or (c.dim == "cond" and c.value == "HU_IR"))]
-    if not cues:
-        return None
-    last = cues[-1]
-    return "kmp" if (last.dim == "agent" and last.value == "kmp") else "stress"
+def _side(reader: Reader, lo: int, start: int, end: int) -> str | None:
+    """Who moves the pathway: the agent right after the verb ("enriched with kaempferol", "depleted under
+    stress"), else the last one before it in the sentence."""
+    after = [c for c in reader.doc.cues if end <= c.start < end + 40 and _is_side(c)]
+    if after and _BY_AGENT.fullmatch(reader.text, end, after[0].start):
+        return _side_of(after[0])
+    cues = [c for c in reader.doc.cues if lo <= c.start < start and _is_side(c)]
+    return _side_of(cues[-1]) if cues else None
+
+
+def _is_side(cue: Cue) -> bool:
+    return not cue.negated and (cue.dim == "agent" or (cue.dim == "cond" and cue.value == "HU_IR"))
+
+
+def _side_of(cue: Cue) -> str:
+    return "kmp" if (cue.dim == "agent" and cue.value == "kmp") else "stress"
 
 
 def check_split_directions(reader: Reader, quotes: list[tuple[int, int]]) -> None:

@@ -19,7 +19,7 @@ _FROM_TO_WORD = re.compile(r"\bfrom\b(?:[^,;:.]|(?<=\d)[,.](?=\d))*?\s(to)\b")
 _COLON_BEFORE_NUMBER = re.compile(r":(?=\s*[+\-−]?\d)")
 _NOT_SIGNIFICANT = r"\s*(?:which is\s+)?not significant"  # "NES +0.931, not significant under stress": one clause
 _BOUNDARY = re.compile(rf"(?<!\d),(?!{_NOT_SIGNIFICANT})|,(?!\d|{_NOT_SIGNIFICANT})|[;()]|:(?!\s*[+\-−]?\d)|"
-                       r"\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s")
+                       r"\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s|→|⟶|->|\bvs\.?(?=\s)|\bversus\b")
 
 
 @dataclass
@@ -31,9 +31,11 @@ class Doc:
     bounds: list[int]
     by_dim: dict[str, list[Cue]] = field(default_factory=dict)
     starts_by_dim: dict[str, list[int]] = field(default_factory=dict)
+    parents: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # line start -> context lines
+    number_starts: list[int] = field(default_factory=list)  # where the numbers that may claim something start
 
     @classmethod
-    def read(cls, text: str, lex: Lexicon) -> Doc:
+    def read(cls, text: str, lex: Lexicon, parents: dict[int, list[tuple[int, int]]] | None = None) -> Doc:
         cues = lex.scan(text)
         sentences, last = [], 0
         for match in _SENTENCE_END.finditer(text):
@@ -50,12 +52,24 @@ class Doc:
             previous = bounds[before] if before >= 0 else 0
             if NUMBER.search(text, previous, colon.start()):
                 bisect.insort(bounds, colon.start())
-        doc = cls(text, cues, sentences, [s for s, _ in sentences], bounds)
+        doc = cls(text, cues, sentences, [s for s, _ in sentences], bounds, parents=parents or {})
         for cue in cues:
             if not cue.negated:
                 doc.by_dim.setdefault(cue.dim, []).append(cue)
         doc.starts_by_dim = {dim: [c.start for c in found] for dim, found in doc.by_dim.items()}
         return doc
+
+    def modifies_a_number(self, cue: Cue) -> bool:
+        """'−1.6 with KMP', '52 under IR': a cue after a number in its clause is that number's, not the sentence's."""
+        lo, _ = self.clause(cue.start, cue.end)
+        i = bisect.bisect_left(self.number_starts, lo)
+        return i < len(self.number_starts) and self.number_starts[i] < cue.start
+
+    def parents_of(self, pos: int) -> list[tuple[int, int]]:
+        """The lines that give context to the line at `pos` (a list item's lead-in, headings), nearest first."""
+        if not self.parents:
+            return []
+        return self.parents.get(self.text.rfind("\n", 0, pos) + 1, [])
 
     def sentence_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, pos) - 1)

@@ -50,6 +50,8 @@ class Slot:
 # Fixed vocabulary: regex, then the (dim, value) pairs a match means. Order matters where two
 # patterns start at the same place: the first listed wins, so longer phrases come first.
 _CS = "(?-i:{})"  # case-sensitive part of an otherwise case-insensitive pattern
+_HU_WORDS = r"(?:hind[- ]?limb unloading|unloading|unloaded|(?:simulated )?microgravity|disuse|(?-i:HU))"
+_IR_WORDS = r"(?:(?:space |ionizing |ionising |gamma )?radiation|irradiation|irradiated|(?-i:IR))"
 _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     (_CS.format(r"HU\s*(?:×|x|\*|_x_|-by-)\s*IR"), (("term", "HU_x_IR"), ("kind", "interaction"))),
     (_CS.format(r"KMP\s*(?:×|x|\*|_x_|-by-)\s*HU"), (("term", "KMP_x_HU"), ("kind", "interaction"))),
@@ -57,13 +59,16 @@ _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     (_CS.format(r"KMP_ONLY") + r"|KMP[- ]only", ()),  # a pattern name, not the drug
     (_CS.format(r"KMP") + r"(?: 2x2x2)? (?:study|experiment|dataset|data set|data)", ()),  # the study's name
     (_CS.format(r"HU\s*(?:\+|/|_|&)\s*IR"), (("cond", "HU_IR"),)),
+    (rf"combined\s+{_HU_WORDS}\s+(?:and|plus|\+|with)\s+{_IR_WORDS}|{_HU_WORDS}\s*(?:and|plus|\+|with|-plus-)\s*"
+     rf"{_IR_WORDS}\s+(?:combined|together)|dual[- ]stressors?|double[- ]stress|combined insult|the combination",
+     (("cond", "HU_IR"),)),
     (r"combined(?:\s+(?:HU\s*\+\s*IR|stress(?:ors)?|exposure|unloading(?:[- ]plus[- ]|\s+and\s+)radiation))?",
      (("cond", "HU_IR"),)),
     (r"unloading[- ]plus[- ]radiation|unloaded[- ]and[- ]irradiated|unloaded,\s+irradiated|both stressors",
      (("cond", "HU_IR"),)),
     (r"stress response|stressor effects?", (("agent", "stress"), ("cond", "HU_IR"))),
     (r"stress(?![-\w])", (("cond", "HU_IR"),)),
-    (r"hind[- ]?limb unloading|unloading|unloaded|" + _CS.format(r"HU"), (("cond", "HU"),)),
+    (r"hind[- ]?limb unloading|unloading|unloaded|simulated microgravity|" + _CS.format(r"HU"), (("cond", "HU"),)),
     (r"ioni[sz]ing radiation|irradiation|irradiated|radiation|" + _CS.format(r"IR"), (("cond", "IR"),)),
     (r"baseline(?!-active)|no stressor|unstressed|non-stressed", (("cond", "baseline"),)),
     (_CS.format(r"KMP") + r"|kaempferol(?:-treated)?", (("agent", "kmp"),)),
@@ -77,7 +82,16 @@ _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
 ]
 
 _ALIASES = {"heart": ("cardiac",), "liver": ("hepatic",), "hippocampus": ("hippocampal",)}
-_PATHWAY_SHORT = {"OXIDATIVE_PHOSPHORYLATION": ("OXPHOS",)}
+_PATHWAY_SHORT = {"OXIDATIVE_PHOSPHORYLATION": ("OXPHOS",), "MTORC1_SIGNALING": ("mTORC1", "mTOR")}
+# Other ways to write a pathway: (the lower-case word that starts it, a regex for the whole name).
+_PATHWAY_ALIASES = {
+    "INTERFERON_GAMMA_RESPONSE": (("ifn", r"IFN[- ]?(?:γ|gamma|g)(?: response)?"),
+                                  ("interferon", r"interferon[- ](?:γ|gamma)(?: response)?")),
+    "INTERFERON_ALPHA_RESPONSE": (("ifn", r"IFN[- ]?(?:α|alpha|a)(?: response)?"),
+                                  ("interferon", r"interferon[- ](?:α|alpha)(?: response)?")),
+    "FATTY_ACID_METABOLISM": (("fatty", r"fatty[- ]acids?(?: metabolism| oxidation)?"),),
+    "OXIDATIVE_PHOSPHORYLATION": (("oxidative", r"oxidative phosphorylation"),),
+}
 _WORD = re.compile(r"[A-Za-z][\w-]*")
 _NEGATION = re.compile(r"(?:\bwithout|\bnot|\bno|\bnon-?|\bexcept|\bneither|\bnor)\s*(?:the\s+|any\s+)?$", re.I)
 
@@ -209,8 +223,10 @@ def _build(sheet: FactSheet) -> Lexicon:
         for short in _PATHWAY_SHORT.get(pathway, ()):
             exact[short] = pairs
         words = pathway.lower().split("_")
-        spaced = r"[ _-]".join(re.escape(w) for w in words)
+        spaced = r"[ _-]".join(re.escape(w).replace("signaling", "signall?ing") for w in words)
         phrases.setdefault(words[0], []).append((re.compile(spaced + r"(?!\w)", re.I), pairs))
+        for key, alias in _PATHWAY_ALIASES.get(pathway, ()):
+            phrases.setdefault(key, []).append((re.compile(alias + r"(?!\w)", re.I), pairs))
     genes = sorted({f.gene for f in sheet.facts if f.kind == "hub_gene"})
     for gene in genes:
         exact[gene] = (("gene", gene), ("kind", "hub"))

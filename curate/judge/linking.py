@@ -17,13 +17,18 @@ from typing import TYPE_CHECKING, Any
 from curate.judge import messages
 from curate.judge.derived import derived_slots, structural_derived
 from curate.judge.document import Doc
-from curate.judge.lexicon import Lexicon, Slot
+from curate.judge.lexicon import Cue, Lexicon, Slot
 from curate.judge.numbers import read_numbers
 
 if TYPE_CHECKING:
+    from curate.judge.markdown import Rendered
     from curate.schemas import Finding
 
-_Q_NUMBER = re.compile(r"\d")
+_Q_NUMBER = _DIGIT = re.compile(r"\d")
+_UNDER = re.compile(r"\b(?:under|during|in|with|after)\s+(?:the\s+)?$", re.I)  # a condition of a KMP contrast
+# "63% of the 910 DEGs", "most of the 1,273", "two thirds of its 860": the number after "of" is the whole.
+_PARTITIVE = re.compile(r"(?:\d\s*%?|\bmost|\bhalf|\bthirds?|\bquarters?|\bmajority|\bshare|\bfraction|\bproportion)"
+                        r"\s+of\s+(?:the\s+|all\s+|its\s+|these\s+|those\s+|their\s+)?$", re.I)
 _NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bneither|\bnor|\brather than|\binstead of|\bunlike|\bno longer|\bisn't|"
                       r"\baren't)\b[^.;:,]{0,30}$", re.I)
 
@@ -42,7 +47,8 @@ class Claim:
 
 
 # Resolution levels: how close the words that bind a claim are. 0-1 are strong.
-CLAUSE, SENT_LEFT, SENT_RIGHT, EARLIER, QUESTION, NONE, DEFAULT = range(7)
+# PARENT: the line that introduces a list item or table row (its lead-in, a heading, a column header).
+CLAUSE, SENT_LEFT, SENT_RIGHT, PARENT, EARLIER, QUESTION, NONE, DEFAULT = range(8)
 
 
 @dataclass
@@ -50,13 +56,13 @@ class Context:
     values: dict[str, tuple[frozenset[str], int]]
 
     def strong(self) -> bool:
-        return any(level <= SENT_LEFT or (dim == "tissue" and level == SENT_RIGHT)
+        return any(level <= SENT_LEFT or level == PARENT or (dim == "tissue" and level == SENT_RIGHT)
                    for dim, (_, level) in self.values.items())
 
     def only_strong(self) -> Context:
         """The same context without the words from earlier sentences or the question."""
         return Context({dim: (values, level) for dim, (values, level) in self.values.items()
-                        if level <= SENT_RIGHT or level == DEFAULT})
+                        if level <= PARENT or level == DEFAULT})
 
 
 class Reader:
@@ -65,10 +71,13 @@ class Reader:
     Build one per text; it is cheap. The checks (`curate.judge.quantities`, `categories`, `directions`,
     `orderings`) call `resolve`/`context` to bind a claim, then `confirm` or `refute` it."""
 
-    def __init__(self, lex: Lexicon, text: str, question: str, fact_ids: Sequence[str] | None) -> None:
+    def __init__(self, lex: Lexicon, text: str, question: str, fact_ids: Sequence[str] | None, *,
+                 rendered: Rendered | None = None) -> None:
         self.lex = lex
         self.text = text
-        self.doc = Doc.read(text, lex)
+        self.rendered = rendered
+        self.blocks = rendered.blocks if rendered is not None else []
+        self.doc = Doc.read(text, lex, rendered.parents if rendered is not None else None)
         self.question = question
         self.used_question = False  # whether the verdict depended on the question at all
         self._q_by_dim: dict[str, frozenset[str]] | None = None
@@ -77,6 +86,8 @@ class Reader:
         self.claims: list[Claim] = []
         self.stated: set[str] = set()
         self.dims_cache: dict[tuple[str, int], tuple[str, ...]] = {}
+        self.outside_bases: list[float] = []  # numbers from outside the study ("~20,000 genes measured")
+        self.counts_written: set[float] = set()
         known = [f for f in (fact_ids or ()) if f in lex.facts]
         for unknown in [f for f in (fact_ids or ()) if f not in lex.facts]:
             self.findings.append(messages.unknown_fact(unknown, lex.sheet.name))
@@ -119,27 +130,61 @@ class Reader:
         if operand:
             left = {c.value for c in near if c.end <= start}
             return (frozenset(left), CLAUSE) if left else (frozenset(), NONE)
+        if dim == "cattr":
+            return self._up_or_down(near, start, end)
         if near:
             best = min(near, key=lambda c: start - c.end if c.end <= start else c.start - end)
             return frozenset({best.value}), CLAUSE
-        if dim == "cattr":
-            return frozenset({"total"}), DEFAULT
         sent_lo, sent_hi = doc.sentences[doc.sentence_of(start)]
-        before = doc.in_range(dim, sent_lo, lo)
-        if before:
-            return frozenset({before[-1].value}), SENT_LEFT
+        for cue in reversed(doc.in_range(dim, sent_lo, lo)):
+            if not doc.modifies_a_number(cue):
+                return frozenset({cue.value}), SENT_LEFT
         if dim == "tissue":
             after = doc.in_range(dim, hi, sent_hi)
             if after:
                 return frozenset({after[0].value}), SENT_RIGHT
+        for p_lo, p_hi in doc.parents_of(start):
+            found = doc.in_range(dim, p_lo, p_hi)
+            if found:
+                return self._with_stress(dim, found, p_lo, p_hi), PARENT
         for index in range(doc.sentence_of(start) - 1, -1, -1):
             s_lo, s_hi = doc.sentences[index]
             found = doc.in_range(dim, s_lo, s_hi)
             if found:
-                return frozenset(c.value for c in found), EARLIER
+                return self._with_stress(dim, found, s_lo, s_hi), EARLIER
         if dim in self.q_by_dim:
             return self.q_by_dim[dim], QUESTION
         return frozenset(), NONE
+
+    def _with_stress(self, dim: str, found: list[Cue], lo: int, hi: int) -> frozenset[str]:
+        """Far context naming both KMP and the combined stress ("stress raises it and KMP lowers it") allows both."""
+        values = frozenset(c.value for c in found)
+        if dim == "agent" and any(c.value == "HU_IR" for c in self.doc.in_range("cond", lo, hi)):
+            values |= {"stress"}
+        return values
+
+    def stress_after_kmp(self, start: int, clause: tuple[int, int]) -> bool:
+        """'KMP's effect (−2.34) is larger than the stress effect (+1.54)': the stress named after KMP, nearer
+        the number, is the side of an NES."""
+        lo = self.doc.sentences[self.doc.sentence_of(start)][0]
+        agents = [c for c in self.doc.in_range("agent", lo, clause[0]) if not self.doc.modifies_a_number(c)]
+        if not agents or agents[-1].value != "kmp":
+            return False
+        return any(c.value == "HU_IR" and not _UNDER.search(self.text, max(0, c.start - 12), c.start)
+                   for c in self.doc.in_range("cond", agents[-1].end, start))
+
+    def _up_or_down(self, near: list[Cue], start: int, end: int) -> tuple[frozenset[str], int]:
+        """Up or down binds a count only from next to it ("413 up", "up: 413", "860 are down-regulated"),
+        never across another number, and never to the whole of a partitive ("63% of the 910 DEGs are down")."""
+        text = self.text
+        if _PARTITIVE.search(text, max(0, start - 40), start):
+            return frozenset({"total"}), DEFAULT
+        close = [c for c in near if not _DIGIT.search(text, min(c.end, end), max(c.start, start))
+                 and (c.start - end if c.start >= end else start - c.end) <= 30]
+        if close:
+            best = min(close, key=lambda c: start - c.end if c.end <= start else c.start - end)
+            return frozenset({best.value}), CLAUSE
+        return frozenset({"total"}), DEFAULT
 
     def context(self, start: int, end: int, clause: tuple[int, int], dims: Sequence[str], *,
                 operand: bool = False) -> Context:
@@ -166,7 +211,7 @@ class Reader:
                                         or (dim == "cattr" and slot.derived and slot.vtype == "count")):
                     return False
                 continue
-            if slot.derived and (level == DEFAULT or level > SENT_RIGHT):
+            if slot.derived and (level == DEFAULT or level > PARENT):
                 continue
             if label not in values:
                 return False

@@ -15,26 +15,12 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from curate.schemas.rules import RULE_THRESHOLDS
+from curate.judge import outside
 
 NUMBER = re.compile(
     r"(?<![\w.,])(?P<sign>[+\-−](?=\d))?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<suffix>\s?(?:%|percent\b|per cent\b)|[kKM](?!\w)|-?\s?fold(?!\w)|[x×](?!\w))?(?![\w]|\.\d)"
+    r"(?P<suffix>[ \u00a0\u202f]?(?:%|percent\b|per cent\b)|[kKM](?!\w)|-?\s?fold(?!\w)|[x×](?!\w))?(?![\w]|\.\d)"
 )
-_P_CUTOFFS = (0.05, 0.01, 0.001, 0.1, 0.005, 0.0001)
-_PADJ = re.compile(r"(?:\bp-?adj(?:usted)?|\badjusted p(?:-values?)?|\bFDR|\bq)\s*(?:<=|<|≤|=|of|below|under|at)\s*$",
-                   re.I)
-_PVAL = re.compile(r"(?:\bp-?values?|\bp|\bα|\balpha|significance (?:level|threshold|cut-?off)(?: of)?)\s*"
-                   r"(?:<=|>=|<|>|≤|≥|=|of|below|under|at)?\s*$", re.I)
-_LFC_CUT = re.compile(
-    r"(?:log2 ?FC\|?|log2 fold changes?|fold changes?|\bFC)\s*(?:<=|>=|<|>|≤|≥|of at least|above|over)\s*$", re.I)
-_DESIGN_AFTER = re.compile(
-    r"\s*(?:groups?|combinations?|tissues?|conditions?|factors?|arms?|time ?points?|doses?|sexes|replicates?|"
-    r"samples?|mice|animals|weeks?|days?|hours?|h\b|Gy|cGy|mg/kg|months?|treatments?|cohorts?|levels?)\b", re.I)
-_N_EQUALS = re.compile(r"(?:\bn|\bN|\bsample size of)\s*=?\s*$")
-_RULE_BEFORE = re.compile(r"(?:at least|at most|between|between\s+[\d.,]+%?\s+and|<=|>=|<|>|≤|≥|threshold(?: of)?|"
-                          r"cut-?off(?: of)?)\s*$", re.I)
-_RULE_AFTER = re.compile(r"%?\s*=\s*[A-Za-z]")
 _APPROX = re.compile(r"(?:about|approximately|approx\.?|around|roughly|nearly|almost|some|close to|~|≈|"
                      r"on the order of)\s*$", re.I)
 _LESS = re.compile(r"(?P<op>fewer than|less than|below|under|<=|<|≤|no more than|at most|up to)\s*$", re.I)
@@ -47,10 +33,6 @@ _RANGE_GAP = re.compile(r"\s*(?:-|–|—|to)\s*$")
 _AND_GAP = re.compile(r"\s*(?:and|-|–|to)\s*$")
 _RATIO_BEFORE = re.compile(r"\bratios?\b[^.;:]{0,20}?(?:of|is|was|=)?\s*$", re.I)
 _TIMES_AFTER = re.compile(r"\s*(?:times|-fold|fold)\b", re.I)
-_OP_GAP = re.compile(r"\s*\)?\s*([+\-−/÷×*])\s*\(?\s*$")
-_EQ_GAP = re.compile(r"\s*\)?\s*(=|≈)\s*\(?\s*$")
-_REPORTED = re.compile(r"\b(?:claim(?:ed|s)?|says?|said|wrote|written|stated?|quoted?|reported as|draft|figure in)\b",
-                       re.I)
 
 
 @dataclass(slots=True)
@@ -118,46 +100,13 @@ _HEDGE_WORDS = frozenset((
     "to", "~", "≈", "of", "than", "under", "below", "over", "above", "<", ">", "<=", ">=", "≤", "≥", "most",
     "least", "excess", "exceeding",
 ))
-_NEXT_WORD = re.compile(r"\s*([A-Za-z/]+)")
-_DESIGN_WORDS = frozenset((
-    "group", "groups", "combination", "combinations", "tissue", "tissues", "condition", "conditions",
-    "factor", "factors", "arm", "arms", "timepoint", "timepoints", "time", "doses", "dose", "sexes",
-    "replicate", "replicates", "sample", "samples", "mice", "animals", "week", "weeks", "day", "days", "hour",
-    "hours", "h", "gy", "cgy", "mg/kg", "month", "months", "treatment", "treatments", "cohort", "cohorts",
-    "level", "levels",
-))
-
 
 def _classify(num: Num, text: str, padj: float) -> None:
-    start, end = num.start, num.end
+    start = num.start
     before = text[max(0, start - 40):start]
     tail = before[-24:].lower()
-    if num.vtype == "int" and text[end:end + 1] in (".", ")") and text[end + 1:end + 2] in (" ", "\n", "\t") \
-            and not text[text.rfind("\n", 0, start) + 1:start].strip():
-        num.exempt = "list marker"
-        return
-    if "step" in tail and re.search(r"\bstep\s*$", before, re.I):
-        num.exempt = "list marker"
-        return
-    if any(k in tail for k in ("adj", "fdr", "q ", "q<", "q=")) and _PADJ.search(before):
-        num.exempt = "threshold"
-        num.wrong_cutoff = abs(num.value - padj) > 1e-12
-        return
-    if (num.value in _P_CUTOFFS or abs(num.value - padj) < 1e-12) and _PVAL.search(before):
-        num.exempt = "p-value cut-off"
-        return
-    if ("fc" in tail or "fold" in tail) and _LFC_CUT.search(before):
-        num.exempt = "threshold"
-        return
-    following = text[end:end + 24].split(None, 1)
-    next_word = following[0].lower().rstrip(".,;:)") if following else ""
-    if (next_word in _DESIGN_WORDS and _DESIGN_AFTER.match(text, end)) or (
-            ("=" in tail[-4:] or "size of" in tail) and _N_EQUALS.search(before)):
-        num.exempt = "design constant"
-        return
-    if not num.signed and any(abs(num.value - c) < 1e-9 for c in RULE_THRESHOLDS) and (
-            _RULE_BEFORE.search(before) or _RULE_AFTER.match(text, end)):
-        num.exempt = "rule threshold"
+    num.exempt = outside.reason(num, text, padj)
+    if num.exempt:
         return
     words = tail.split()
     if words and (words[-1] in _HEDGE_WORDS or tail.endswith(("<", ">", "~", "≈", "≤", "≥"))):
@@ -217,6 +166,6 @@ VTYPES = {
     "percent": ("percent",),
     "ratio": ("ratio",),
     "signed": ("nes", "shift"),
-    "decimal": ("nes", "lfc", "shift"),
+    "decimal": ("nes", "lfc", "shift", "ratio"),
     "int": ("count",),
 }

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from curate.judge import messages
 from curate.judge.arithmetic import check_expression, link_expressions
-from curate.judge.linking import NONE, SENT_RIGHT, Context
+from curate.judge.linking import NONE, PARENT, SENT_LEFT, Context
 from curate.judge.numbers import VTYPES, Num, matches, read_numbers
 
 if TYPE_CHECKING:
@@ -28,6 +28,9 @@ def check_numbers(reader: Reader) -> list[Num]:
     """Check every number of the text; returns them all (exempt ones included) for the word checks."""
     padj = reader.lex.sheet.padj_threshold
     numbers = read_numbers(reader.text, padj)
+    reader.outside_bases = [n.value for n in numbers if n.exempt == "genome size"]
+    reader.counts_written = {n.value for n in numbers if n.vtype == "int" and not n.exempt}
+    reader.doc.number_starts = [n.start for n in numbers if not n.exempt]
     for num in numbers:
         if num.wrong_cutoff:
             reader.refute(messages.wrong_threshold(reader.text, num, padj))
@@ -65,10 +68,14 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if dims is None:
         dims = reader.dims_cache[key] = _dims_that_matter(primary, derived)
     ctx = reader.context(num.start, num.end, clause, dims, operand=operand)
+    agent = ctx.values.get("agent")
+    if agent and agent[1] == SENT_LEFT and num.vtype in ("signed", "decimal") and \
+            reader.stress_after_kmp(num.start, clause):
+        ctx.values["agent"] = (frozenset({"stress"}), SENT_LEFT)
     strong = ctx.only_strong()
     allowed = [s for s in primary if reader.compatible(s, ctx) or reader.named_near(s, strong)]
     hit = next((s for s in allowed if matches(num, s.value)), None)
-    if hit is None and (reader.has_ids or not allowed):  # far words (earlier sentences, the question) yield
+    if hit is None:  # far words (earlier sentences, the question) yield to near ones
         allowed_near = [s for s in primary if reader.compatible(s, strong)]
         hit = next((s for s in allowed_near if matches(num, s.value)), None)
         allowed = allowed or allowed_near
@@ -83,6 +90,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
         return
     if num.pred == "neq" and not allowed:
         return
+    if num.vtype == "percent" and _share_of_outside(reader, num):
+        return
     if _widen(reader, num, clause):
         return
     any_scope = next((s for s in primary if matches(num, s.value)), None)
@@ -96,6 +105,15 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
         reader.refute(messages.unsupported_number(reader.text, num, reader.scope_ids if reader.has_ids else ()))
 
 
+def _share_of_outside(reader: Reader, num: Num) -> bool:
+    """'roughly 27%' of '~20,000 genes measured': a share of a number from outside the study."""
+    bases = reader.outside_bases
+    if not bases:
+        return False
+    counts = {s.value for s in reader.primary if s.vtype == "count"} | reader.counts_written
+    return any(base and matches(num, 100.0 * value / base) for base in bases for value in counts)
+
+
 def _named_in_clause(reader: Reader, clause: tuple[int, int], num: Num) -> bool:
     """A count with its own contrast, term, gene or pathway beside it states that fact, not a sum."""
     return any(c.end <= num.start or c.start >= num.end
@@ -107,7 +125,7 @@ def _widen(reader: Reader, num: Num, clause: tuple[int, int]) -> bool:
     if not reader.has_ids:
         return False
     full: Context = reader.context(num.start, num.end, clause, ALL_DIMS).only_strong()
-    named = {d for d, (_, level) in full.values.items() if level <= SENT_RIGHT and d != "cattr"}
+    named = {d for d, (_, level) in full.values.items() if level <= PARENT and d != "cattr"}
     if not named & {"tissue", "cond", "term", "pathway", "gene"}:
         return False
     if any(reader.compatible(s, full) for s in _candidates(num, reader.primary)):

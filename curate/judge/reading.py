@@ -6,13 +6,14 @@ How a claim is read, bound and judged: docs/judge.md.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from curate.judge import categories, directions, orderings
 from curate.judge.document import quoted_spans
 from curate.judge.lexicon import lexicon
 from curate.judge.linking import Claim, Reader
+from curate.judge.markdown import Rendered, plain, render
 from curate.judge.quantities import check_numbers
 from curate.schemas.examples import join_prompt
 
@@ -38,7 +39,19 @@ def read_claims(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None =
     found from the tissues the text and `question` name. Numbers the question states are not
     flagged as unsupported.
     """
-    reader = Reader(lexicon(sheet), text, question, fact_ids)
+    rendered = None if plain(text) else render(text)
+    reader = Reader(lexicon(sheet), rendered.text if rendered else text, question, fact_ids, rendered=rendered)
+    _check(reader)
+    findings = sorted(reader.findings, key=lambda f: (f.start or 0, f.end or 0, f.type))
+    claims = sorted(reader.claims, key=lambda c: (c.start, c.end))
+    if rendered is not None:
+        findings, claims = _to_original(text, rendered, findings, claims)
+    stated = tuple(sorted(set(reader.stated) | (set(reader.scope_ids) if reader.has_ids else set())))
+    return ClaimReading(findings, claims, stated, reader.used_question)
+
+
+def _check(reader: Reader) -> None:
+    text = reader.text
     numbers = check_numbers(reader)
     quotes = quoted_spans(text)
     lower = text.lower()
@@ -59,10 +72,24 @@ def read_claims(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None =
         orderings.check_chains(reader)
     if orderings.SUPERLATIVE_HINT.search(lower):
         orderings.check_superlatives(reader, quotes)
-    findings = sorted(reader.findings, key=lambda f: (f.start or 0, f.end or 0, f.type))
-    claims = sorted(reader.claims, key=lambda c: (c.start, c.end))
-    stated = tuple(sorted(set(reader.stated) | (set(reader.scope_ids) if reader.has_ids else set())))
-    return ClaimReading(findings, claims, stated, reader.used_question)
+
+
+def _to_original(text: str, rendered: Rendered, findings: list[Finding],
+                 claims: list[Claim]) -> tuple[list[Finding], list[Claim]]:
+    """Spans in the rendered text back to spans of the original (a claim found twice is kept once)."""
+    mapped: dict[tuple[int, int, str], Finding] = {}
+    for finding in findings:
+        if finding.start is None or finding.end is None or finding.end <= finding.start:
+            mapped.setdefault((finding.start or 0, finding.end or 0, finding.type), finding)
+            continue
+        start, end = rendered.span(finding.start, finding.end)
+        mapped.setdefault((start, end, finding.type), finding.model_copy(
+            update={"start": start, "end": end, "text": text[start:end]}))
+    moved: dict[tuple[int, int, str], Claim] = {}
+    for claim in claims:
+        start, end = rendered.span(claim.start, claim.end) if claim.end > claim.start else (claim.start, claim.end)
+        moved.setdefault((start, end, claim.kind), replace(claim, start=start, end=end, text=text[start:end]))
+    return list(mapped.values()), list(moved.values())
 
 
 def check_text(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None = None,
