@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import run_curate
 
-from curate.gates.load import load_dataset
+from curate.gates.readers import load_dataset
 
 # A small hand-made dataset with the flaws the gates exist for.
 RECORDS = [
