@@ -16,6 +16,7 @@ DATASETS_MARKERS = ("dataset_dict.json", "dataset_info.json", "state.json")
 DATA_SUFFIXES = (".parquet", ".jsonl", ".json", ".csv", ".tsv")
 _SPLIT = re.compile(r"^(train|validation|valid|dev|test)(?![a-z])", re.I)
 _SPLIT_NAMES = {"valid": "validation", "dev": "validation"}
+_SPLIT_ORDER = ("train", "validation", "test", None)  # the order `datasets.load_dataset` gives them
 
 
 def is_datasets_folder(path: Path) -> bool:
@@ -38,8 +39,9 @@ def read_datasets_folder(path: Path) -> list[tuple[Any, str | None]]:
 
 def data_files(path: Path) -> list[Path]:
     """The data files of one kind in a folder (searched below it too); several kinds are an error."""
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
-                   and not any(part.startswith(".") for part in p.relative_to(path).parts))
+    files = sorted((p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)),
+                   key=lambda p: (_SPLIT_ORDER.index(split_of(p)), str(p)))
     kinds = sorted({p.suffix.lower() for p in files})
     if len(kinds) > 1:
         raise BadInputError(f"{path}: a folder with data files of several kinds ({', '.join(kinds)}); "
