@@ -385,3 +385,22 @@ def test_bad_input_in_each_format_is_one_line_and_writes_nothing(home_with_v1: P
         assert message in lines[0], lines[0]
     assert _tree(home_with_v1) == before, "the failed import left something in the registry"
     assert [v["version"] for v in run_curate("versions", "--json", home=home_with_v1).json()] == ["v1"]
+
+
+def test_a_markdown_heading_inside_an_answer_stays_in_the_answer(tmp_path: Path) -> None:
+    answer = "4,110 genes.\n\n### Answer\nA count.\n### Output format:\nplain"
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(_jsonl({"text": ALPACA_PROMPT.format(instruction="How many genes?") + answer}))
+    assert load_dataset(path).items[0].output == answer
+    path.write_bytes(_jsonl({"text": "### Response:\n4,110\n\n### Instruction:\nHow many genes?"}))
+    with pytest.raises(BadInputError, match="record 1: ### Response comes before any ### Instruction"):
+        load_dataset(path)
+
+
+def test_conversation_cells_of_a_csv_are_read_as_turns(tmp_path: Path) -> None:
+    import pandas as pd
+
+    path = tmp_path / "chat.csv"
+    pd.DataFrame({"messages": [json.dumps(_messages(q, a)) for q, a in PAIRS]}).to_csv(path, index=False)
+    loaded = load_dataset(path)
+    assert loaded.format == "csv/openai" and [(i.instruction, i.output) for i in loaded.items] == PAIRS

@@ -17,6 +17,8 @@ ROLES = {
     "assistant": "assistant", "gpt": "assistant", "chatgpt": "assistant", "model": "assistant", "bot": "assistant",
 }
 
+TEXT_PARTS = ("text", "input_text", "output_text")  # chat completions; the responses API
+
 
 def role_of(value: Any, turn: int) -> str:
     role = ROLES.get(str(value).strip().lower()) if isinstance(value, str) else None
@@ -35,13 +37,17 @@ def content_text(value: Any, turn: int) -> str:
         for part in value:
             if isinstance(part, str):
                 texts.append(part)
-            elif isinstance(part, dict) and part.get("type", "text") == "text" and isinstance(part.get("text"), str):
+            elif _is_text_part(part):
                 texts.append(part["text"])
             else:
                 kind = part.get("type") if isinstance(part, dict) else type_name(part)
                 raise RecordError(f"turn {turn} has a {kind} part; only text parts are read")
         return "\n".join(texts)
     raise RecordError(f"turn {turn} has content that is {type_name(value)}, not text")
+
+
+def _is_text_part(part: Any) -> bool:
+    return isinstance(part, dict) and part.get("type", "text") in TEXT_PARTS and isinstance(part.get("text"), str)
 
 
 def pair_from_turns(turns: list[tuple[str, str]], shape: str) -> Pair:

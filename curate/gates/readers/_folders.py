@@ -33,8 +33,8 @@ def read_datasets_folder(path: Path) -> list[tuple[Any, str | None]]:
         detail = " ".join(str(exc).split())[:160]
         raise BadInputError(f"{path}: cannot load the datasets folder ({type(exc).__name__}: {detail})") from None
     if isinstance(loaded, datasets.DatasetDict):
-        return [(row, name) for name, part in loaded.items() for row in part]
-    return [(row, None) for row in loaded]
+        return [(row, name) for name, part in loaded.items() for row in part.to_list()]
+    return [(row, None) for row in loaded.to_list()]
 
 
 def data_files(path: Path) -> list[Path]:

@@ -1,6 +1,7 @@
 """Alpaca in a `text` field: `### Instruction:` / optional `### Input:` / `### Response:` sections,
 usually after the preamble "Below is an instruction that describes a task...". The preamble, and
-any other text before the first header, is not part of the prompt."""
+any other text before the first header, is not part of the prompt. The response runs to the end of the
+text, so a `### ...` heading inside an answer stays in the answer."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from curate.gates.readers._common import Pair, RecordError, strip_end_tokens, ty
 
 NAME = "text-alpaca"
 EXAMPLE = r"'### Instruction:\nprompt\n\n### Response:\nanswer'"
-HEADER = re.compile(r"^[ \t]*###[ \t]*(instruction|input|response|output|answer)[ \t]*:?[ \t]*", re.I | re.M)
+# A header ends with a colon or the line: "### Output format" inside an answer is not a header.
+HEADER = re.compile(r"^[ \t]*###[ \t]*(instruction|input|response|output|answer)[ \t]*(?::[ \t]*|$)", re.I | re.M)
 _FIELD = {"instruction": "instruction", "input": "input", "response": "output", "output": "output",
           "answer": "output"}
 
@@ -31,13 +33,15 @@ def read(record: dict[str, Any]) -> Pair:
         field = _FIELD[header.group(1).lower()]
         if field in sections:
             raise RecordError(f"two ### {header.group(1).capitalize()} sections")
-        end = headers[index + 1].start() if index + 1 < len(headers) else len(text)
+        last = field == "output"  # the response runs to the end: its own ### headings are its text
+        end = headers[index + 1].start() if index + 1 < len(headers) and not last else len(text)
         sections[field] = text[header.end():end].strip()
+        if last:
+            break
     if "instruction" not in sections:
-        raise RecordError("the text has no ### Instruction section")
+        raise RecordError("the text has no ### Instruction section" if "output" not in sections else
+                          "### Response comes before any ### Instruction")
     if "output" not in sections:
         raise RecordError("the text has ### Instruction but no ### Response")
-    if list(sections).index("output") < list(sections).index("instruction"):
-        raise RecordError("### Response comes before ### Instruction")
     return Pair(instruction=sections["instruction"], input=sections.get("input", ""),
                 output=strip_end_tokens(sections["output"]), shape=NAME)
