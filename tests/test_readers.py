@@ -49,6 +49,18 @@ MISTRAL = ("{{ bos_token }}{% for message in messages %}"
            "{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}"
            "{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token }}"
            "{% else %}{{ raise_exception('Only user and assistant roles are supported!') }}{% endif %}{% endfor %}")
+# meta-llama/Meta-Llama-3-8B-Instruct and google/gemma-7b-it (tokenizer_config.json).
+LLAMA3 = ("{% set loop_messages = messages %}{% for message in loop_messages %}"
+          "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'"
+          "+ message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}"
+          "{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}"
+          "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}")
+GEMMA = ("{{ bos_token }}{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}"
+         "{% endif %}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+         "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
+         "{% if (message['role'] == 'assistant') %}{% set role = 'model' %}{% else %}{% set role = message['role'] %}"
+         "{% endif %}{{ '<start_of_turn>' + role + '\n' + message['content'] | trim + '<end_of_turn>\n' }}"
+         "{% endfor %}{% if add_generation_prompt %}{{'<start_of_turn>model\n'}}{% endif %}")
 # Stanford Alpaca's train.py PROMPT_DICT; tatsu-lab/alpaca's `text` column is the prompt plus the output.
 ALPACA_PROMPT = ("Below is an instruction that describes a task. Write a response that appropriately completes "
                  "the request.\n\n### Instruction:\n{instruction}\n\n### Response:\n")
@@ -64,15 +76,15 @@ def _messages(question: str, answer: str, *, system: bool = True, earlier: bool 
     return [*turns, {"role": "user", "content": question}, {"role": "assistant", "content": answer}]
 
 
-def _render(template: str, conversations: list[list[dict[str, str]]]) -> list[str]:
+def _render(template: str, conversations: list[list[dict[str, str]]], bos: str = "<s>", eos: str = "</s>") -> list[str]:
     """Through transformers' own `apply_chat_template`, as an SFT script would."""
     from tokenizers import Tokenizer
     from tokenizers.models import WordLevel
     from transformers import PreTrainedTokenizerFast
 
-    vocab = {"<unk>": 0, "<s>": 1, "</s>": 2}
+    vocab = {"<unk>": 0, bos: 1, eos: 2}
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=Tokenizer(WordLevel(vocab, unk_token="<unk>")),
-                                        bos_token="<s>", eos_token="</s>", unk_token="<unk>")
+                                        bos_token=bos, eos_token=eos, unk_token="<unk>")
     tokenizer.chat_template = template
     return [str(tokenizer.apply_chat_template(turns, tokenize=False)) for turns in conversations]
 
@@ -133,6 +145,26 @@ def _mistral_csv(folder: Path) -> Path:
     return path
 
 
+def _llama3_json(folder: Path) -> Path:
+    """Llama-3 chat text with a system turn, as a JSON list (datasets' to_json with lines=False)."""
+    import datasets
+
+    texts = _render(LLAMA3, [_messages(q, a) for q, a in PAIRS], bos="<|begin_of_text|>", eos="<|eot_id|>")
+    path = folder / "llama3.json"
+    datasets.Dataset.from_dict({"text": texts}).to_json(str(path), lines=False)
+    return path
+
+
+def _gemma_parquet(folder: Path) -> Path:
+    """Gemma chat text (no system turn; the assistant is `model`) in a parquet file written by datasets."""
+    import datasets
+
+    texts = _render(GEMMA, [_messages(q, a, system=False) for q, a in PAIRS], bos="<bos>", eos="<eos>")
+    path = folder / "gemma.parquet"
+    datasets.Dataset.from_dict({"text": texts}).to_parquet(str(path))
+    return path
+
+
 def _sharegpt_json(folder: Path) -> Path:
     """A ShareGPT dump: a JSON list of {id, conversations: [{from, value}]}."""
     records = []
@@ -187,6 +219,8 @@ WRITERS = {
     "alpaca": (_tatsu_alpaca_parquet, "parquet/alpaca"),
     "text-alpaca": (_text_alpaca_jsonl, "jsonl/text-alpaca"),
     "chatml": (_chatml_datasets_folder, "datasets/chatml"),
+    "llama3": (_llama3_json, "json/llama3"),
+    "gemma": (_gemma_parquet, "parquet/gemma"),
     "inst-llama2": (_llama2_jsonl, "jsonl/inst"),
     "inst-mistral": (_mistral_csv, "csv/inst"),
     "sharegpt": (_sharegpt_json, "json/sharegpt"),
@@ -207,7 +241,7 @@ def test_every_format_reads_the_same_pairs(written: dict[str, Path], name: str) 
     loaded = load_dataset(written[name])
     assert loaded.format == WRITERS[name][1]
     assert [(item.instruction, item.output) for item in loaded.items] == PAIRS
-    has_system = name not in ("alpaca", "text-alpaca", "inst-mistral", "prompt-completion")
+    has_system = name not in ("alpaca", "text-alpaca", "gemma", "inst-mistral", "prompt-completion")
     inputs = [item.input for item in loaded.items[1:]]  # the first may be two exchanges long
     if name == "text-alpaca":
         assert inputs == ["Vehicle-treated mice, bulk RNA-seq.", ""]
@@ -339,6 +373,9 @@ BAD = {
                "record 1: turn 1 has no <|im_end|> before the next <|im_start|>; expected '<|im_start|>user"),
     "inst": (_jsonl(*[GOOD_INST] * 6, {"text": "<s>[INST] How many genes? 4,110 genes.</s>"}),
              "record 7: [INST] text has no [/INST]; expected '<s>[INST] prompt [/INST] answer</s>'"),
+    "llama3": (_jsonl({"text": "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHow many genes?<|eot_id|>"
+                                "<|start_header_id|>assistant\n\n4,110<|eot_id|>"}),
+               "record 1: turn 2 has no role: a turn starts <|start_header_id|>ROLE<|end_header_id|>; expected"),
     "sharegpt": (_jsonl({"conversations": [{"from": "human", "value": "q"}, {"from": "function_call", "value": "{}"},
                                            {"from": "gpt", "value": "a"}]}),
                  "record 1: turn 2 has role 'function_call', not system, user or assistant"),

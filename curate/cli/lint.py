@@ -9,8 +9,8 @@ import typer
 from curate.cli._options import Home, Json
 
 FORMAT_HELP = ("auto (the default: says what it read, e.g. jsonl/sharegpt), a container (json, jsonl, parquet, csv, "
-               "datasets, text), a record shape (alpaca, text-alpaca, chatml, inst, sharegpt, openai, "
-               "prompt-completion) or both: jsonl/sharegpt. See docs/formats.md.")
+               "datasets, text), a record shape (alpaca, text-alpaca, chatml, llama3, gemma, inst, sharegpt, "
+               "openai, prompt-completion) or both: jsonl/sharegpt. See docs/formats.md.")
 PATH_HELP = "A JSON, JSONL, parquet or CSV file, a datasets folder, or a text file of ### Instruction blocks."
 
 

@@ -7,7 +7,7 @@
 A format is a container and a record shape, detected in that order and reported as
 "container/shape". Containers (one module each): JSON, JSONL, parquet, CSV, a `datasets` folder, a
 folder of data files, a curate version folder, a text file of Alpaca blocks. Record shapes: alpaca
-(and synonyms), text-alpaca, chatml, inst, sharegpt, openai, prompt-completion. A conversation's
+(and synonyms), text-alpaca, chatml, llama3, gemma, inst, sharegpt, openai, prompt-completion. A conversation's
 answer is its last assistant turn; the user turn before it is the instruction, earlier turns the
 input. Every problem is one line naming the file, the record and what that shape looks like.
 The table of formats: docs/formats.md.

@@ -12,7 +12,8 @@ from curate.gates.readers._containers import CONTAINERS, Row, read_rows
 from curate.gates.readers._shapes import ANY_SHAPE, SHAPES, NoShape, detect
 from curate.schemas.errors import BadInputError
 
-ALIASES = {"chat": "openai", "messages": "openai", "llama": "inst", "mistral": "inst",
+ALIASES = {"chat": "openai", "messages": "openai", "llama": "inst", "llama2": "inst", "mistral": "inst",
+           "llama-3": "llama3",
            "text_alpaca": "text-alpaca", "prompt_completion": "prompt-completion", "parquet-folder": "parquet"}
 
 

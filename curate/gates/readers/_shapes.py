@@ -13,7 +13,9 @@ from typing import Any
 from curate.gates.readers import (
     _alpaca,
     _chatml,
+    _gemma,
     _inst,
+    _llama3,
     _openai,
     _prompt_completion,
     _sharegpt,
@@ -21,10 +23,11 @@ from curate.gates.readers import (
 )
 from curate.gates.readers._common import RecordError, present, type_name
 
-ORDER: tuple[ModuleType, ...] = (_openai, _sharegpt, _prompt_completion, _alpaca, _chatml, _inst, _text_alpaca)
+ORDER: tuple[ModuleType, ...] = (_openai, _sharegpt, _prompt_completion, _alpaca, _chatml, _llama3, _gemma, _inst,
+                                 _text_alpaca)
 SHAPES: dict[str, ModuleType] = {shape.NAME: shape for shape in ORDER}
 ANY_SHAPE = ("instruction/output, messages, conversations, prompt/completion, or a 'text' field in Alpaca, "
-             "ChatML or [INST] form")
+             "ChatML, Llama-3, Gemma or [INST] form")
 
 
 class NoShape(RecordError):
