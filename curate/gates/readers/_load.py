@@ -77,17 +77,16 @@ def read_records(path: Path, fmt: str = "auto", *, unit: str = "record",
 
 def _read_row(row: Row, fixed: ModuleType | None, where: str) -> tuple[Pair, ModuleType]:
     record = row.record
-    shape = fixed
+    claimed = fixed is not None and isinstance(record, dict) and fixed.claims(record)
     try:
-        if fixed is None or not isinstance(record, dict) or not fixed.claims(record):
-            shape = _detect_against(record, fixed)
-        assert shape is not None
-        return shape.read(record), shape
-    except NoShape as exc:
-        raise BadInputError(f"{where}: {exc}; expected {ANY_SHAPE}") from None
-    except RecordError as exc:
-        expected = shape.EXAMPLE if shape is not None else ANY_SHAPE
+        shape = fixed if claimed and fixed is not None else _detect_against(record, fixed)
+    except RecordError as exc:  # NoShape, or plainly another shape than the forced one
+        expected = fixed.EXAMPLE if fixed is not None and not isinstance(exc, NoShape) else ANY_SHAPE
         raise BadInputError(f"{where}: {exc}; expected {expected}") from None
+    try:
+        return shape.read(record), shape
+    except RecordError as exc:
+        raise BadInputError(f"{where}: {exc}; expected {shape.EXAMPLE}") from None
 
 
 def _detect_against(record: Any, fixed: ModuleType | None) -> ModuleType:
