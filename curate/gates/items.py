@@ -53,13 +53,13 @@ def as_items(examples: Iterable[Example | GateItem]) -> list[GateItem]:
     return [e if isinstance(e, GateItem) else from_example(e) for e in examples]
 
 
-def item_from_pair(instruction: str, input: str, output: str, fields: dict[str, Any], *, split: str, index: int,
+def item_from_pair(instruction: str, input: str, output: str, fields: dict[str, Any], *, id: str, split: str,
                    source: str) -> GateItem:
     """An external record, read as a prompt and an answer, as a GateItem; `fields` are the record's own
-    (an id, fact ids, a tissue, a kind, a template id are kept when it has them)."""
+    (fact ids, a tissue, a kind, a template id are kept when it has them)."""
     fact_ids = fields.get("fact_ids") or ()
     return GateItem(
-        id=str(fields.get("id") or f"{index}"),
+        id=id,
         instruction=instruction,
         input=input,
         output=output,

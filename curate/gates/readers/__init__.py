@@ -15,7 +15,7 @@ The table of formats: docs/formats.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +41,12 @@ def load_dataset(path: Path, fmt: str = "auto", *, split: str | None = None) -> 
     records, label = read_records(path, fmt)
     if not records:
         raise BadInputError(f"{path}: no records found; expected {ANY_CONTAINER}")
-    items = [item_from_pair(record.pair.instruction, _context(record), record.pair.output, record.fields,
-                            split=split or _split(record), index=index, source=f"{record.file.name}:{record.number}")
-             for index, record in enumerate(records, start=1)]
     given = [str(record.fields.get("id") or "") for record in records]
     if not all(given) or len(set(given)) != len(given):  # no usable ids: number the records
-        items = [replace(item, id=f"#{number}") for number, item in enumerate(items, start=1)]
+        given = [f"#{number}" for number in range(1, len(records) + 1)]
+    items = [item_from_pair(record.pair.instruction, _context(record), record.pair.output, record.fields,
+                            id=item_id, split=split or _split(record), source=f"{record.file.name}:{record.number}")
+             for item_id, record in zip(given, records, strict=True)]
     return Loaded(items=items, format=label, path=path)
 
 
