@@ -42,40 +42,16 @@ def latest_version(registry: Registry) -> str:
     return names[-1]
 
 
-def factsheet_for(registry: Registry, name: str) -> FactSheet:
-    """A registered fact sheet, or the embedded default for its name ('kmp-study')."""
-    from curate.generators.embedded import DEFAULT_FACTS_NAME
-    from curate.pipeline import load_factsheet
-
-    if name == DEFAULT_FACTS_NAME and name not in registry.factsheet_names():
-        return load_factsheet(registry, None, None)
-    return registry.load_factsheet(name)
-
-
 def claim_checker(sheet: FactSheet) -> Any:
-    """The quality gates' whole-answer claim check, shaped as train/ expects; None if the gates lack one."""
-    try:
-        from curate.gates.claims import check_text
-    except ImportError:
-        return None
+    """The judge's whole-answer claim check, shaped as train/'s `ClaimCheck` (goes once train/ calls the judge)."""
+    from curate.judge import check_text
 
     def check(text: str, facts: list[Fact], question: str = "") -> list[dict[str, Any]]:
         found = check_text(text, sheet, fact_ids=[fact.id for fact in facts] or None, question=question)
-        return [_finding_dict(finding) for finding in found]
+        return [{"message": f"{f.type.replace('_', ' ')}: {f.message}", "fact_id": f.fact_id, "expected": f.expected,
+                 "found": f.found} for f in found]
 
     return check
-
-
-def _finding_dict(finding: Any) -> dict[str, Any]:
-    data = finding.to_dict() if hasattr(finding, "to_dict") else dict(finding)
-    fact_ids = data.get("fact_ids") or []
-    label = data.get("type", "claim").replace("_", " ")
-    return {
-        "message": f"{label}: {data.get('message') or data.get('text', '')}".strip(),
-        "fact_id": fact_ids[0] if fact_ids else None,
-        "expected": data.get("expected") or None,
-        "found": data.get("found") or data.get("text") or None,
-    }
 
 
 # -- tiny base --------------------------------------------------------------------------------
@@ -88,14 +64,10 @@ def build_tiny_base(registry: Registry, out: Path, *, version: str | None = None
     examples = registry.examples(version, split="train")
     if out.exists() and any(out.iterdir()):
         raise BadInputError(f"--out {out}: folder exists and is not empty; choose a new folder")
-    staging = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:6]}")
-    try:
+    from curate.files import staged_folder
+
+    with staged_folder(out) as staging:
         summary = build([f"{example_prompt(e)} {e.output}" for e in examples], staging, seed=seed)
-        if out.exists():
-            out.rmdir()
-        staging.rename(out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return {**summary, "version": version, "path": str(out)}
 
 
@@ -203,7 +175,7 @@ def eval_version(registry: Registry, request: EvalRequest) -> tuple[EvalReport, 
 
     manifest = registry.manifest(request.version)
     source = resolve_model(registry, request.adapter, request.base_model)
-    sheet = factsheet_for(registry, manifest.facts_name)
+    sheet = registry.factsheet(manifest.facts_name)
     check = claim_checker(sheet)
     report = evaluate(
         registry.examples(request.version), sheet, base_model=source.base_model, adapter=source.adapter,
@@ -254,7 +226,7 @@ def score_answers(registry: Registry, path: Path, facts_name: str, fmt: str = "a
     from curate.train.scorers import Question
     from curate.train.text import entities
 
-    sheet = factsheet_for(registry, facts_name)
+    sheet = registry.factsheet(facts_name)
     known_ids = set(sheet.by_id())
     answered = []
     for number, row in enumerate(read_answers(path, fmt), start=1):

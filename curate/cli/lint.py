@@ -66,8 +66,8 @@ def import_(
 ) -> None:
     """Written even when gates fail (so it can be cleaned and drilled); the manifest records that."""
     from curate.cli._output import print_json
-    from curate.gates.lint import import_dataset
     from curate.gates.report import print_report
+    from curate.importing import import_dataset
     from curate.registry import Registry
 
     registry = Registry(home)

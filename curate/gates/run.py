@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from curate.gates.coverage import measure_coverage
 from curate.gates.dedup import LEAK_THRESHOLD, NEAR_THRESHOLD, Prompts, find_duplicates
-from curate.gates.entities import lexicon
 from curate.gates.items import GateItem, as_items
 from curate.gates.leakage import TRAIN_SIDE, find_leakage
 from curate.gates.parallel import check_items_parallel, check_num_proc
 from curate.gates.report import ClaimsReport, GateReport
+from curate.judge import lexicon
 
 if TYPE_CHECKING:
     from curate.schemas import Example, FactSheet
