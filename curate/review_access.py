@@ -16,7 +16,8 @@ from curate.schemas.errors import BadInputError
 if TYPE_CHECKING:
     from curate.annotations.client import Connection
     from curate.annotations.connection import StoredConnection
-    from curate.annotations.server.manage import Credentials, ServerState
+    from curate.annotations.server.guard import Credentials
+    from curate.annotations.server.manage import ServerState
     from curate.registry import Registry
 
 CONNECTION_FILE = "argilla-connection.json"

@@ -121,16 +121,16 @@ def test_each_data_folder_has_its_own_key_and_the_quickstart_ones_are_refused(
 
 def test_a_server_that_takes_the_quickstart_key_or_password_is_refused(served: dict[str, Any],
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from curate.annotations.server import manage
+    from curate.annotations.server import guard
     from curate.schemas.errors import ServiceUnavailableError
 
-    manage.refuse_quickstart(served["api_url"])  # the real quickstart credentials: refused, so no error
+    guard.refuse_quickstart(served["api_url"])  # the real quickstart credentials: refused, so no error
     mine = _credentials(served["data"])
     for name, accepted in (("QUICKSTART_KEY", mine["api_key"]), ("QUICKSTART_PASSWORD", mine["password"])):
         with monkeypatch.context() as patch:
-            patch.setattr(manage, name, accepted)  # as if this server took the well-known one
+            patch.setattr(guard, name, accepted)  # as if this server took the well-known one
             with pytest.raises(ServiceUnavailableError, match="accepts Argilla's quickstart credentials"):
-                manage.refuse_quickstart(served["api_url"])
+                guard.refuse_quickstart(served["api_url"])
 
 
 def test_show_key_prints_the_owner_credentials_on_request(served: dict[str, Any], home: Path) -> None:

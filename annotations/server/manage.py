@@ -14,7 +14,6 @@ are never accepted by a server started here; a server that would accept them is 
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import secrets
@@ -25,21 +24,25 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from curate.annotations.server.guard import (
+    CREDENTIALS_FILE,
+    OWNER,
+    Credentials,
+    check_host,
+    is_loopback,
+    is_ready,
+    read_credentials,
+    refuse_quickstart,
+    write_private,
+)
 from curate.schemas.errors import BadInputError, ServiceUnavailableError
 
 SERVER_VERSION = "2.8.0"
-OWNER = "argilla"  # the owner's username; its workspace "argilla" is curate's default workspace
-QUICKSTART_PASSWORD = "12345678"  # Argilla's well-known defaults: refused by every server started here
-QUICKSTART_KEY = "argilla.apikey"
 STATE_FILE = "server.json"
-CREDENTIALS_FILE = "credentials.json"
 TEMPLATE = "template-migrated.db"  # migrations only, no user: each data folder seeds its own owner
 SIDE = Path(__file__).resolve().parent / "argilla_side"
 
@@ -61,15 +64,6 @@ class ServerState:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """The owner of one data folder's server, as written to <data>/credentials.json (mode 0600)."""
-
-    username: str
-    password: str
-    api_key: str
 
 
 def cache_dir() -> Path:
@@ -138,18 +132,7 @@ def _run(command: list[str], what: str, *, env: dict[str, str] | None = None, cw
         raise ServiceUnavailableError(f"could not {what} (exit {done.returncode}): {last[0]}")
 
 
-# -- credentials --------------------------------------------------------------------------------
-def read_credentials(data: Path) -> Credentials | None:
-    path = data / CREDENTIALS_FILE
-    if not path.is_file():
-        return None
-    try:
-        return Credentials(**json.loads(path.read_text()))
-    except (ValueError, TypeError):
-        raise BadInputError(f"{path}: not a credentials file; remove it and run `curate review serve` again "
-                            "(a new owner password and key are made)") from None
-
-
+# -- credentials (guard.py holds the rest) ------------------------------------------------------------
 def ensure_credentials(python: Path, data: Path, template: Path, notify: Notify = _quiet) -> Credentials:
     """The data folder's owner, made on first use: a random password and API key, seeded into its database.
 
@@ -168,33 +151,8 @@ def ensure_credentials(python: Path, data: Path, template: Path, notify: Notify 
     env = _server_env(data, database, redis_port=0, secret=_secret(data))
     _run([str(python), str(SIDE / "init_db.py"), "owner"], "seed the owner into the database", env=env, cwd=data,
          stdin=json.dumps(asdict(made)))  # on stdin, never in a command line others can read
-    _write_private(data / CREDENTIALS_FILE, json.dumps(asdict(made), indent=2) + "\n")
+    write_private(data / CREDENTIALS_FILE, json.dumps(asdict(made), indent=2) + "\n")
     return made
-
-
-def _write_private(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    partial.unlink(missing_ok=True)
-    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
-        out.write(text)
-    os.replace(partial, path)
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_host(host: str, allow_remote: bool) -> None:
-    """A server reachable from other machines only on request (its credentials are this folder's own)."""
-    if not is_loopback(host) and not allow_remote:
-        raise BadInputError(f"--host {host} opens the server to the network: give --allow-remote as well "
-                            "(it then runs with this data folder's generated owner password and key), "
-                            "or keep the default --host 127.0.0.1")
 
 
 # -- start and stop -----------------------------------------------------------------------------
@@ -271,23 +229,6 @@ def _local_address(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def refuse_quickstart(api_url: str) -> None:
-    """The server must refuse Argilla's well-known key and password; it is stopped if it does not."""
-    if is_ready(api_url, QUICKSTART_KEY) or _token_accepted(api_url, OWNER, QUICKSTART_PASSWORD):
-        raise ServiceUnavailableError(f"the server on {api_url} accepts Argilla's quickstart credentials; it was "
-                                      f"stopped. Remove {CREDENTIALS_FILE} from its data folder and serve again")
-
-
-def _token_accepted(api_url: str, username: str, password: str) -> bool:
-    body = urllib.parse.urlencode({"username": username, "password": password}).encode()
-    request = urllib.request.Request(f"{api_url}/api/v1/token", data=body, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return bool(200 <= response.status < 300)
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
-
-
 def stop(data: Path, *, timeout: float = 20) -> ServerState | None:
     """End the server and Redis that `serve` started on `data`; None when nothing was running."""
     data = data.expanduser().resolve()
@@ -319,15 +260,6 @@ def wait_ready(state: ServerState, api_key: str, process: subprocess.Popen[bytes
         time.sleep(0.25)
     raise ServiceUnavailableError(f"argilla-server did not answer on {state.api_url} within {timeout:.0f} s "
                                   f"(log: {log})")
-
-
-def is_ready(api_url: str, api_key: str) -> bool:
-    request = urllib.request.Request(f"{api_url}/api/v1/me", headers={"X-Argilla-Api-Key": api_key})
-    try:
-        with urllib.request.urlopen(request, timeout=2) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
 
 
 def _server_env(data: Path, database: Path, *, redis_port: int, secret: str) -> dict[str, str]:

@@ -167,19 +167,19 @@ def serve(
 ) -> None:
     from curate import review
     from curate import review_access as access
-    from curate.annotations.server import manage
+    from curate.annotations.server import guard, manage
     from curate.cli._output import console, print_json
     from curate.registry import Registry
 
     registry = Registry(home)
     folder = data or review.local_data(registry)
-    manage.check_host(host, allow_remote)
+    guard.check_host(host, allow_remote)
     err = console(stderr=True)
     with err.status("starting argilla-server") as spinner:
         state, credentials = manage.serve(folder, port=port, host=host, allow_remote=allow_remote,
                                           notify=lambda message: spinner.update(message))
     stored = access.remember_server(registry, state, credentials)
-    secrets_file = Path(state.data) / manage.CREDENTIALS_FILE
+    secrets_file = Path(state.data) / guard.CREDENTIALS_FILE
     if json:
         shown = {"password": credentials.password, "api_key": credentials.api_key} if show_key else {}
         print_json({**state.as_dict(), "credentials_file": str(secrets_file),
