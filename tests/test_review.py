@@ -181,7 +181,7 @@ def test_drill_min_agree_waits_for_agreeing_reviewers(pulled: dict[str, Any], ho
 
 def test_drill_replaces_judged_examples_and_drills_their_facts(pulled: dict[str, Any], answered: dict[str, Any],
                                                                home: Path) -> None:
-    result = run_curate("drill", "--from-review", "--version", "v1", "--json", home=home)
+    result = run_curate("drill", "v1", "--from-review", "--json", home=home)
     assert result.returncode == 0, result.stderr
     report = result.json()
     assert report["version"] == "v2" and report["parent"] == "v1" and report["gates_passed"] is True

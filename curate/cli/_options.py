@@ -34,3 +34,21 @@ def one_version(positional: str | None, alias: str | None, *, required: bool = F
     if required and not chosen:
         raise BadInputError("give the version, e.g. v2 (see `curate versions`)")
     return chosen
+
+Facts = Annotated[str | None, typer.Option(
+    "--facts", help="A registered fact sheet (see `curate ingest`); default: the embedded one, kmp-study.",
+    show_default=False)]
+PerFact = Annotated[int, typer.Option(
+    "--per-fact", help="Phrasings per fact: at most N training phrasings per fact and kind (generate), N new "
+                       "paraphrases per fact behind an error (drill, cycle).")]
+PER_FACT = 3
+
+# The Argilla connection: a flag wins over the environment, which wins over the home's stored
+# connection (`curate review serve` / `review login`).
+ApiUrl = Annotated[str | None, typer.Option(
+    "--api-url", help="Argilla URL. Default: $ARGILLA_API_URL, else the home's stored connection (review serve/login).",
+    show_default=False)]
+ApiKey = Annotated[str | None, typer.Option(
+    "--api-key", help="Argilla API key. Default: $ARGILLA_API_KEY, else the stored connection's.", show_default=False)]
+Workspace = Annotated[str, typer.Option("--workspace", help="Argilla workspace.")]
+WORKSPACE = "argilla"

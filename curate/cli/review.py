@@ -7,14 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from curate.cli._options import Home, Json
+from curate.cli._options import WORKSPACE, ApiKey, ApiUrl, Home, Json, Workspace
 
-ApiUrl = Annotated[str | None, typer.Option(
-    "--api-url", help="Argilla URL. Default: $ARGILLA_API_URL, else the home's stored connection (review serve/login).",
-    show_default=False)]
-ApiKey = Annotated[str | None, typer.Option(
-    "--api-key", help="Argilla API key. Default: $ARGILLA_API_KEY, else the stored connection's.", show_default=False)]
-Workspace = Annotated[str, typer.Option(help="Argilla workspace.")]
 Datasets = Annotated[list[str] | None, typer.Option(
     "--dataset", help="A review dataset (repeatable). Default: every dataset named curate-* in the workspace.",
     show_default=False)]
@@ -44,7 +38,7 @@ def push(
     seed: Annotated[int, typer.Option(help="Seed for --sample.")] = 0,
     dataset: Annotated[str | None, typer.Option(
         help="Dataset name. Default: curate-review (examples) or curate-eval-<eval id>.", show_default=False)] = None,
-    workspace: Workspace = "argilla",
+    workspace: Workspace = WORKSPACE,
     annotators_per_record: Annotated[int, typer.Option(
         "--annotators-per-record", help="Submissions a record needs before it counts as done (new datasets).")] = 1,
     api_url: ApiUrl = None,
@@ -73,7 +67,7 @@ def push(
 @app.command("pull", help="Save a raw snapshot of every response, then map them to reviews.")
 def pull(
     dataset: Datasets = None,
-    workspace: Workspace = "argilla",
+    workspace: Workspace = WORKSPACE,
     api_url: ApiUrl = None,
     api_key: ApiKey = None,
     home: Home = None,
@@ -101,7 +95,7 @@ def pull(
 @app.command("status", help="Review progress per annotator and per kind, with agreement between annotators.")
 def status(
     dataset: Datasets = None,
-    workspace: Workspace = "argilla",
+    workspace: Workspace = WORKSPACE,
     api_url: ApiUrl = None,
     api_key: ApiKey = None,
     home: Home = None,
@@ -263,7 +257,7 @@ def logout(home: Home = None, json: Json = False) -> None:
 def add_user(
     name: Annotated[str, typer.Argument(help="Their user name: lower-case letters, digits, '.', '_', '-'.",
                                         show_default=False)],
-    workspace: Workspace = "argilla",
+    workspace: Workspace = WORKSPACE,
     show_password: Annotated[bool, typer.Option(
         "--show-password", help="Also print the password (it is always written to a 0600 file).")] = False,
     api_url: ApiUrl = None,
