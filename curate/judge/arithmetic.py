@@ -48,13 +48,14 @@ def link_expressions(numbers: list[Num], text: str) -> list[list[tuple[Num, str]
     return expressions
 
 
-def check_expression(reader: Reader, expression: list[tuple[Num, str]]) -> None:
+def check_expression(reader: Reader, expression: list[tuple[Num, str]]) -> bool:
+    """Recompute the expression; False (and a finding) when its result is wrong."""
     *operands, (result, _) = expression
     value = operands[0][0].value
     for num, op in operands[1:]:
         step = _apply(value, op, num.value)
         if step is None:
-            return
+            return True
         value = step
     ops = {op for _, op in operands[1:]}
     if result.vtype == "percent" and ops == {"/"}:
@@ -64,9 +65,10 @@ def check_expression(reader: Reader, expression: list[tuple[Num, str]]) -> None:
     start = operands[0][0].start
     if matches(probe, value):
         reader.confirm("number", start, result.end, (), states=False)
-        return
+        return True
     shown = messages.fmt(value, result.decimals) + ("%" if result.vtype == "percent" else "")
     reader.refute(messages.wrong_arithmetic(reader.text, start, result, shown))
+    return False
 
 
 def _apply(a: float, op: str, b: float) -> float | None:

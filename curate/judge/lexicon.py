@@ -60,7 +60,7 @@ _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     (_CS.format(r"KMP") + r"(?: 2x2x2)? (?:study|experiment|dataset|data set|data)", ()),  # the study's name
     (_CS.format(r"HU\s*(?:\+|/|_|&)\s*IR"), (("cond", "HU_IR"),)),
     (rf"combined\s+{_HU_WORDS}\s+(?:and|plus|\+|with)\s+{_IR_WORDS}|{_HU_WORDS}\s*(?:and|plus|\+|with|-plus-)\s*"
-     rf"{_IR_WORDS}\s+(?:combined|together)|dual[- ]stressors?|double[- ]stress|combined insult|the combination",
+     rf"{_IR_WORDS}\s+(?:combined|together)|both\s+{_HU_WORDS}\s+(?:and|plus)\s+{_IR_WORDS}|dual[- ]stressors?|double[- ]stress|combined insult|the combination",
      (("cond", "HU_IR"),)),
     (r"combined(?:\s+(?:HU\s*\+\s*IR|stress(?:ors)?|exposure|unloading(?:[- ]plus[- ]|\s+and\s+)radiation))?",
      (("cond", "HU_IR"),)),
@@ -78,7 +78,8 @@ _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     (r"\|?log2 ?fold ?changes?|\|?log2 ?FC\|?|hub genes?", (("kind", "hub"),)),
     (r"interactions?(?: terms?)?|terms?", (("kind", "interaction"),)),
     (r"(?<!added )(?<!add )(?<!adds )(?:up-?regulated|up(?!-)|induced)", (("cattr", "up"),)),
-    (r"down-?regulated|down|repressed", (("cattr", "down"),)),
+    (r"(?<!breaking that )(?<!break that )(?<!breaking it )(?<!broken )(?<!narrow )(?<!write )(?<!pin )"
+     r"(?:down-?regulated|down|repressed)", (("cattr", "down"),)),
 ]
 
 _ALIASES = {"heart": ("cardiac",), "liver": ("hepatic",), "hippocampus": ("hippocampal",)}

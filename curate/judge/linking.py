@@ -25,12 +25,17 @@ if TYPE_CHECKING:
     from curate.schemas import Finding
 
 _Q_NUMBER = _DIGIT = re.compile(r"\d")
+# "... after the soleus", "double the heart's", "than the liver": a tissue named to compare, not the subject.
+_COMPARED = re.compile(r"\b(?:than|after|before|behind|ahead of|like|unlike|vs\.?|versus|compared (?:to|with)|relative to|"
+                       r"double|twice|half|triple|the same as|as in|over)\s+(?:that of\s+)?(?:the\s+)?$", re.I)
+_THEN_UP_DOWN = re.compile(r"\s*(?:%\s*)?(?:(?:genes|DEGs|transcripts|of them|of these|are|is|were|was|go|went|get)\s+)*",
+                           re.I)
 _UNDER = re.compile(r"\b(?:under|during|in|with|after)\s+(?:the\s+)?$", re.I)  # a condition of a KMP contrast
 # "63% of the 910 DEGs", "most of the 1,273", "two thirds of its 860": the number after "of" is the whole.
 _PARTITIVE = re.compile(r"(?:\d\s*%?|\bmost|\bhalf|\bthirds?|\bquarters?|\bmajority|\bshare|\bfraction|\bproportion)"
                         r"\s+of\s+(?:the\s+|all\s+|its\s+|these\s+|those\s+|their\s+)?$", re.I)
 _NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bneither|\bnor|\brather than|\binstead of|\bunlike|\bno longer|\bisn't|"
-                      r"\baren't)\b[^.;:,]{0,30}$", re.I)
+                      r"\baren't)\b(?:(?!\s[—–-]\s)[^.;:,!?—–]){0,30}$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,10 @@ class Context:
     def strong(self) -> bool:
         return any(level <= SENT_LEFT or level == PARENT or (dim == "tissue" and level == SENT_RIGHT)
                    for dim, (_, level) in self.values.items())
+
+    def named(self) -> bool:
+        """Whether near words (not a default) bind anything."""
+        return any(level <= PARENT for level in (level for _, level in self.values.values()))
 
     def only_strong(self) -> Context:
         """The same context without the words from earlier sentences or the question."""
@@ -88,6 +97,7 @@ class Reader:
         self.dims_cache: dict[tuple[str, int], tuple[str, ...]] = {}
         self.outside_bases: list[float] = []  # numbers from outside the study ("~20,000 genes measured")
         self.counts_written: set[float] = set()
+        self.confirmed_values: set[str] = set()  # figures already found right, as written
         known = [f for f in (fact_ids or ()) if f in lex.facts]
         for unknown in [f for f in (fact_ids or ()) if f not in lex.facts]:
             self.findings.append(messages.unknown_fact(unknown, lex.sheet.name))
@@ -140,7 +150,9 @@ class Reader:
             if not doc.modifies_a_number(cue):
                 return frozenset({cue.value}), SENT_LEFT
         if dim == "tissue":
-            after = doc.in_range(dim, hi, sent_hi)
+            after = [c for c in doc.in_range(dim, hi, sent_hi) if not _COMPARED.search(self.text, max(0, c.start - 28),
+                                                                                         c.start)
+                     and not self.text.startswith("'s", c.end)]
             if after:
                 return frozenset({after[0].value}), SENT_RIGHT
         for p_lo, p_hi in doc.parents_of(start):
@@ -181,6 +193,9 @@ class Reader:
             return frozenset({"total"}), DEFAULT
         close = [c for c in near if not _DIGIT.search(text, min(c.end, end), max(c.start, start))
                  and (c.start - end if c.start >= end else start - c.end) <= 30]
+        after = [c for c in close if c.start >= end and _THEN_UP_DOWN.fullmatch(text, end, c.start)]
+        if after:  # "576 are up-regulated" reads forwards
+            return frozenset({after[0].value}), CLAUSE
         if close:
             best = min(close, key=lambda c: start - c.end if c.end <= start else c.start - end)
             return frozenset({best.value}), CLAUSE

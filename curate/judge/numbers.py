@@ -54,10 +54,36 @@ class Num:
     wrong_cutoff: bool = False  # a padj cut-off other than the sheet's
 
 
+_SCIENTIFIC = re.compile(r"(?<![\w.,])(?P<mant>\d+(?:\.\d+)?)\s*(?:[eE](?P<e1>[+-]?\d+)|[x×·]\s*10\s*(?:\^|\*\*)?\s*"
+                         r"(?P<e2>[+-]?\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+))(?![\w.])")
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def _scientific(text: str) -> list[Num]:
+    """'6.2e3', '6.2 × 10³', '6.2x10^3': read as the count they write, to the precision of the mantissa."""
+    found = []
+    for match in _SCIENTIFIC.finditer(text):
+        mantissa = match.group("mant")
+        exponent = int((match.group("e1") or match.group("e2")).translate(_SUPERSCRIPT))
+        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        value = float(mantissa) * 10.0 ** exponent
+        precision = 10.0 ** (exponent - decimals)
+        vtype = "int" if value >= 1 and precision >= 1 else "decimal"
+        found.append(Num(match.start(), match.end(), match.group(0), value, max(0, decimals - exponent), False,
+                         vtype, precision))
+    return found
+
+
 def read_numbers(text: str, padj: float) -> list[Num]:
     """Every number in `text` with its format, hedge or bound, and whether it claims nothing (`exempt`)."""
     numbers: list[Num] = []
+    scientific = _scientific(text) if ("e" in text or "10" in text) else []
+    taken = [(n.start, n.end) for n in scientific]
+    for num in scientific:
+        _classify(num, text, padj)
     for match in NUMBER.finditer(text):
+        if taken and any(a <= match.start() < b for a, b in taken):
+            continue
         raw = match.group("num")
         clean = raw.replace(",", "")
         decimals = len(clean.split(".")[1]) if "." in clean else 0
@@ -91,6 +117,8 @@ def read_numbers(text: str, padj: float) -> list[Num]:
             num.vtype = "ratio"
         _classify(num, text, padj)
         numbers.append(num)
+    if scientific:
+        numbers = sorted(numbers + scientific, key=lambda n: n.start)
     _pair_ranges(numbers, text)
     return numbers
 

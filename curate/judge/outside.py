@@ -41,6 +41,10 @@ _N_EQUALS = re.compile(r"(?:\bn|\bN|\bsample size of)\s*=?\s*$")
 _RULE_BEFORE = re.compile(r"(?:at least|at most|between|between\s+[\d.,]+\s*%?\s+and|<=|>=|<|>|≤|≥|threshold(?: of)?|"
                           r"cut-?off(?: of)?|above|below|past|exceeds?)\s*$", re.I)
 _RULE_AFTER = re.compile(r"\s*%?\s*(?:=\s*[A-Za-z]|(?:threshold|cut-?off|cutoff|rule|mark|boundary)\b)", re.I)
+_BOUND_BEFORE = re.compile(r"(?:above|below|over|under|>|<|≥|≤|exceeding|beyond)\s*(?:about\s+|~\s*|roughly\s+)?$", re.I)
+_CONVENTION = re.compile(r"\b(?:treat|consider|regard|call|count)\w*\b[^.]{0,60}\bas\b|\bconvention\w*|\brule of thumb|"
+                         r"\btypically\b|\busually\b|\bgenerally\b|\bmany (?:people|groups|analysts)|\bis considered\b",
+                         re.I)
 _GENOME = re.compile(r"\s*(?:-gene\b|(?:(?:protein-coding|mouse|coding|measured|expressed|annotated)\s+)*genes?\b"
                      r"(?=[^.;:]{0,40}?\b(?:measured|detected|expressed|quantified|tested|annotated|sequenced|"
                      r"genome|transcriptome|in total|protein-coding|assayed|profiled)\b))", re.I)
@@ -87,6 +91,8 @@ def reason(num: Num, text: str, padj: float) -> str:
         return "rule threshold"
     if num.vtype == "percent" and _RULE_AFTER.match(text, end):
         return "rule threshold"
+    if _BOUND_BEFORE.search(before) and _CONVENTION.search(text, max(0, start - 100), min(len(text), end + 60)):
+        return "convention"
     if num.vtype == "int" and _genome_size(num, text, before):
         return "genome size"
     if num.vtype == "percent" and _PHYSIOLOGY.match(text, end):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from curate.judge import messages
 from curate.judge.arithmetic import check_expression, link_expressions
-from curate.judge.linking import NONE, PARENT, SENT_LEFT, Context
+from curate.judge.linking import CLAUSE, NONE, PARENT, SENT_LEFT, Context
 from curate.judge.numbers import VTYPES, Num, matches, read_numbers
 
 if TYPE_CHECKING:
@@ -35,7 +35,8 @@ def check_numbers(reader: Reader) -> list[Num]:
         if num.wrong_cutoff:
             reader.refute(messages.wrong_threshold(reader.text, num, padj))
     for expression in link_expressions(numbers, reader.text):
-        check_expression(reader, expression)
+        if check_expression(reader, expression):
+            reader.confirmed_values.add(expression[-1][0].text.strip())
     previous_end = 0
     for index, num in enumerate(numbers):
         next_start = numbers[index + 1].start if index + 1 < len(numbers) else len(reader.text)
@@ -68,21 +69,29 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if dims is None:
         dims = reader.dims_cache[key] = _dims_that_matter(primary, derived)
     ctx = reader.context(num.start, num.end, clause, dims, operand=operand)
+    if _ARROW_FROM.match(reader.text, num.end):  # "4,110 → 140 under stress": the stress is the arrow's end
+        ctx.values = {d: v for d, v in ctx.values.items() if d not in ("cond", "agent") or v[1] == CLAUSE}
     agent = ctx.values.get("agent")
     if agent and agent[1] == SENT_LEFT and num.vtype in ("signed", "decimal") and \
             reader.stress_after_kmp(num.start, clause):
         ctx.values["agent"] = (frozenset({"stress"}), SENT_LEFT)
     strong = ctx.only_strong()
     allowed = [s for s in primary if reader.compatible(s, ctx) or reader.named_near(s, strong)]
-    hit = next((s for s in allowed if matches(num, s.value)), None)
-    if hit is None:  # far words (earlier sentences, the question) yield to near ones
+    value_of = _absolute if num.vtype == "decimal" and _ABSOLUTE.search(reader.text, *_sentence(reader, num)) \
+        else _as_is
+    hit = next((s for s in allowed if matches(num, value_of(s))), None)
+    if hit is None and strong.named():  # far words (earlier sentences, the question) yield to near ones
         allowed_near = [s for s in primary if reader.compatible(s, strong)]
-        hit = next((s for s in allowed_near if matches(num, s.value)), None)
+        hit = next((s for s in allowed_near if matches(num, value_of(s))), None)
         allowed = allowed or allowed_near
     if hit is None and not (num.vtype == "int" and _named_in_clause(reader, clause, num)):
-        hit = next((s for s in derived if reader.compatible(s, strong) and matches(num, s.value)), None)
+        hit = next((s for s in derived if reader.compatible(s, strong) and matches(num, s.value)
+                    and _derivation_said(reader, num, s)), None)
     if hit is not None:
         reader.confirm("number", num.start, num.end, hit.fact_ids, states=not hit.derived)
+        reader.confirmed_values.add(num.text.strip())
+        return
+    if num.text.strip() in reader.confirmed_values:  # the same figure again ("1.15 falls in between")
         return
     if round(num.value, 6) in reader.question_numbers and (
             not reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong()
@@ -103,6 +112,49 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
         reader.refute(messages.wrong_number(reader.text, num, allowed, swapped=any_scope))
     else:
         reader.refute(messages.unsupported_number(reader.text, num, reader.scope_ids if reader.has_ids else ()))
+
+
+# The words that say a number is derived ("5,383 expected", "about 13 times", "a total of", "(6,425 of 12,255)").
+_DERIVATION = {
+    "sum": re.compile(r"\bsum|\btotal|together|combined|\badd(?:ed|ing|s)?\b|expect|in all\b|altogether|across|"
+                      r"summed|\bplus\b|\+|\bboth\b|\ball\b", re.I),
+    "difference": re.compile(r"differen|\bmore\b|\bfewer\b|\bless\b|\bgap\b|minus|\bthan\b|\bby\b|apart|exceed|"
+                             r"\brise|\bincrease|\bdrop|\bjump|extra|additional|\badds?\b|on top|[−+]",
+                             re.I),
+    "ratio": re.compile(r"ratio|times|fold|[×/÷]|\bx\b|double|triple|as many|relative|\bover\b|\bper\b", re.I),
+    "nes_shift": re.compile(r"shift|swing|chang|differen|units|delta|Δ|\bfrom\b|→|gap|distance", re.I),
+}
+_DERIVATION["difference_from_sum"] = _DERIVATION["difference"]
+_DERIVATION["ratio_to_sum"] = _DERIVATION["up_to_down"] = _DERIVATION["down_to_up"] = _DERIVATION["ratio"]
+_WHOLE = re.compile(r"\b(?:of|out of)\s+(?:the\s+|all\s+)?$", re.I)
+
+
+def _derivation_said(reader: Reader, num: Num, slot: Slot) -> bool:
+    """A value derived from facts counts only where the words say it was derived: a wrong count that happens to
+    equal some sum of other facts is still wrong. Percentages are derived by nature."""
+    words = _DERIVATION.get(slot.derived)
+    if words is None or num.vtype == "percent" or num.is_result or num.expr >= 0:
+        return True
+    lo, hi = reader.doc.sentences[reader.doc.sentence_of(num.start)]
+    if slot.derived == "sum" and _WHOLE.search(reader.text, max(0, num.start - 16), num.start):
+        return True
+    return bool(words.search(reader.text, lo, hi))
+
+
+_ARROW_FROM = re.compile(r"\s*(?:DEGs?\s*|genes\s*)?(?:→|->|⟶)\s*[~≈]?\s*[+\-−]?\d")
+_ABSOLUTE = re.compile(r"\|[^|\n]{1,20}\||absolute|magnitude", re.I)
+
+
+def _sentence(reader: Reader, num: Num) -> tuple[int, int]:
+    return reader.doc.sentences[reader.doc.sentence_of(num.start)]
+
+
+def _as_is(slot: Slot) -> float:
+    return slot.value
+
+
+def _absolute(slot: Slot) -> float:
+    return abs(slot.value)
 
 
 def _share_of_outside(reader: Reader, num: Num) -> bool:

@@ -5,15 +5,18 @@ How a claim is read, bound and judged: docs/judge.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from curate.judge import categories, directions, orderings
+from curate.judge.declines import is_salad
 from curate.judge.document import quoted_spans
 from curate.judge.lexicon import lexicon
 from curate.judge.linking import Claim, Reader
 from curate.judge.markdown import Rendered, plain, render
+from curate.judge.numbers import NUMBER
 from curate.judge.quantities import check_numbers
 
 if TYPE_CHECKING:
@@ -38,6 +41,8 @@ def read_claims(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None =
     found from the tissues the text and `question` name. Numbers the question states are not
     flagged as unsupported.
     """
+    if _salad(text):  # keywords and numbers with no sentence around them claim nothing
+        return ClaimReading([], [], tuple(fact_ids or ()), False)
     rendered = None if plain(text) else render(text)
     reader = Reader(lexicon(sheet), rendered.text if rendered else text, question, fact_ids, rendered=rendered)
     _check(reader)
@@ -47,6 +52,14 @@ def read_claims(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None =
         findings, claims = _to_original(text, rendered, findings, claims)
     stated = tuple(sorted(set(reader.stated) | (set(reader.scope_ids) if reader.has_ids else set())))
     return ClaimReading(findings, claims, stated, reader.used_question)
+
+
+_PUNCTUATION = re.compile(r"[(),;:.]\s|[(),;:]|\.$")
+
+
+def _salad(text: str) -> bool:
+    """Keywords and numbers strung together, with no punctuation that would make a statement of them."""
+    return is_salad(text) and not _PUNCTUATION.search(NUMBER.sub(" ", text).strip())
 
 
 def _check(reader: Reader) -> None:
