@@ -153,7 +153,7 @@ def _list(out: _Writer, text: str, lines: list[tuple[int, int]], index: int, con
         if indent == top_indent:
             block.ordered = block.ordered or item.group(3) is not None
             rank = int(item.group(3)) if item.group(3) else None
-            block.items.append(Item(span[0], span[1], _label_end(out.rendered.text, span), rank))
+            block.items.append(Item(span[0], span[1], -1, rank))
         stack.append((indent, span))
         index += 1
         # a blank line between items keeps the list going
@@ -309,4 +309,8 @@ class _Writer:
         end = self.origin[-1] + 1 if self.origin else 0
         rendered.origin = [*self.origin, end]
         rendered.synthetic = [*self.synth, True]
+        for block in rendered.blocks:
+            for item in block.items:
+                if item.label_end < 0:
+                    item.label_end = _label_end(rendered.text, (item.start, item.end))
         return rendered

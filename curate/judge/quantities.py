@@ -121,7 +121,8 @@ _DERIVATION = {
     "difference": re.compile(r"differen|\bmore\b|\bfewer\b|\bless\b|\bgap\b|minus|\bthan\b|\bby\b|apart|exceed|"
                              r"\brise|\bincrease|\bdrop|\bjump|extra|additional|\badds?\b|on top|[−+]",
                              re.I),
-    "ratio": re.compile(r"ratio|times|fold|[×/÷]|\bx\b|double|triple|as many|relative|\bover\b|\bper\b", re.I),
+    "ratio": re.compile(r"ratio|times|fold|[×/÷]|\bx\b|double|triple|as many|relative|\bover\b|\bper\b|\bvs\b|"
+                        r"versus|against|expect|observed|\bsum\b|singles", re.I),
     "nes_shift": re.compile(r"shift|swing|chang|differen|units|delta|Δ|\bfrom\b|→|gap|distance", re.I),
 }
 _DERIVATION["difference_from_sum"] = _DERIVATION["difference"]
@@ -133,7 +134,7 @@ def _derivation_said(reader: Reader, num: Num, slot: Slot) -> bool:
     """A value derived from facts counts only where the words say it was derived: a wrong count that happens to
     equal some sum of other facts is still wrong. Percentages are derived by nature."""
     words = _DERIVATION.get(slot.derived)
-    if words is None or num.vtype == "percent" or num.is_result or num.expr >= 0:
+    if words is None or num.vtype in ("percent", "ratio") or num.is_result or num.expr >= 0:
         return True
     lo, hi = reader.doc.sentences[reader.doc.sentence_of(num.start)]
     if slot.derived == "sum" and _WHOLE.search(reader.text, max(0, num.start - 16), num.start):

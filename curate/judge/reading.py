@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from curate.judge import categories, directions, orderings
+from curate.judge import categories, directions, orderings, rankings, superlatives
 from curate.judge.declines import is_salad
 from curate.judge.document import quoted_spans
 from curate.judge.lexicon import lexicon
@@ -82,8 +82,26 @@ def _check(reader: Reader) -> None:
         directions.check_number_directions(reader, numbers)
     if orderings.RELATION_HINT.search(text):
         orderings.check_chains(reader)
-    if orderings.SUPERLATIVE_HINT.search(lower):
-        orderings.check_superlatives(reader, quotes)
+    if superlatives.HINT.search(lower):
+        superlatives.check_superlatives(reader, quotes)
+    if reader.blocks:
+        rankings.check_rankings(reader)
+    if reader.question:
+        _check_pick(reader)
+
+
+def _check_pick(reader: Reader) -> None:
+    """A bare pick ("Liver, 4,110.") answers "which tissue has the most ...?" with a superlative claim."""
+    found = rankings.pick(reader)
+    if found is None:
+        return
+    statement, start, end = found
+    said = Reader(reader.lex, statement, "", None)
+    superlatives.check_superlatives(said, [])
+    for finding in said.findings:
+        reader.refute(finding.model_copy(update={"start": start, "end": end, "text": reader.text[start:end]}))
+    for claim in said.claims:
+        reader.confirm(claim.kind, start, end, claim.fact_ids, said=claim.said)
 
 
 def _to_original(text: str, rendered: Rendered, findings: list[Finding],
