@@ -10,21 +10,39 @@ from typing import TYPE_CHECKING
 
 from curate.schemas.rules import BALANCED_HIGH, BALANCED_LOW
 
+from curate.judge.linking import EARLIER
+
 if TYPE_CHECKING:
     from curate.judge.lexicon import Cue
     from curate.judge.linking import Reader
     from curate.judge.numbers import Num
 
-SPLIT_HINT = re.compile(r"genes (?:go|are|went)|mostly|biased|balanced")
+SPLIT_HINT = re.compile(r"genes (?:go|are|went)|mostly|most\b|majority|lean|tilt|skew|bias|dominated|driven|even|"
+                        r"split|balanced|predominant|largely|mainly|primarily|chiefly|than (?:up|down)")
 _UP = (r"raises?|raised|raising|higher|increases?|increased|elevates?|elevated|activates?|activated|"
        r"up-?regulates?|boosts?|restores?|pushes it (?:back )?up|enriched")
 _DOWN = (r"lowers?|lowered|lowering|lower|decreases?|decreased|reduces?|reduced|suppresses?|suppressed|represses?|"
          r"repressed|down-?regulates?|pushes it (?:back )?down|depleted|inhibits?")
 _NES_DIRECTION = re.compile(rf"(?<![\w-])(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?![\w-])", re.I)
-_SPLIT = re.compile(r"\b(?P<cmp>more|fewer) genes (?:go|are|went) (?P<a>up|down)(?:-regulated)? than (?P<b>up|down)\b|"
-                    r"\bmostly (?P<mostly>up|down|induced|repressed)\b|\bbiased (?P<bias>up|down)(?:wards?)?\b|"
-                    r"\b(?P<balanced>balanced)\b", re.I)
-_IS_BALANCED = re.compile(r"\b(?:is|was|looks|remains)\s+(?:roughly\s+|fairly\s+)?$")
+_SIDE = (r"(?P<side>up(?:-?regulat\w*|ward)?|down(?:-?regulat\w*|ward)?|induced|induction|repressed|repression|"
+         r"activation|suppression)")
+_SPLIT = re.compile(
+    rf"\b(?P<cmp>more|fewer) (?:genes |DEGs )?(?:go |are |went |were )?(?P<a>up|down)(?:-regulated)? than (?P<b>up|down)\b|"
+    rf"(?P<neg>\bnot\s+|\bisn'?t\s+|n't\s+)?\b(?:(?:mostly|predominantly|largely|mainly|primarily|chiefly|"
+    rf"overwhelmingly)\s+|most (?:of (?:them|these|those|the \w+(?: \w+)?)|genes|DEGs|changes)? ?(?:are |is |were |was |"
+    rf"go |went )?|"
+    rf"(?:the )?majority (?:of \w+(?: \w+)? )?(?:are |is |were |go )?|(?:leans?|leaning|tilts?|tilted|tilting|skewed|"
+    rf"biased|shifted)(?: slightly| strongly)? (?:toward |towards |to )?|(?:dominated|driven) by |bias toward |"
+    rf"slight tilt toward |tilt toward )(?:the )?{_SIDE}(?!\w)|"
+    rf"\b{_SIDE.replace('side', 'side2')}[- ]bias\b|"
+    rf"(?P<neg2>\bnot\s+|\bisn'?t\s+|n't\s+)?\b(?P<balanced>balanced)\b|"
+    rf"\b(?P<even>(?:an )?even(?:ly)? split|split (?:almost |roughly |essentially )?evenly|roughly equal numbers)\b",
+    re.I)
+_MANY = re.compile(r"\b(?:all|every|each|no|none of the|three of|two of|both|most) (?:the )?(?:four |4 )?(?:tissues|contrasts|"
+                   r"conditions|stressors)?\b[^.;]*$|\b(?:tissues|contrasts)\b[^.;]*$", re.I)
+_IS_BALANCED = re.compile(r"(?:\b(?:is|was|looks|remains|it'?s|are|were|be|stays|essentially|almost perfectly|"
+                          r"nearly|roughly|fairly|pretty|quite|remarkably|well)\s+(?:not\s+)?(?:\w+\s+)?|^\s*|[:—–(]\s*|"
+                          r"\*\*)$", re.I)
 _MORE_FEWER = re.compile(r"\s+(?P<word>more|fewer|less)\b", re.I)
 _FROM_TO = re.compile(r"\b(?P<verb>shrinks|shrank|falls|fell|drops|dropped|declines|declined|decreases|decreased|"
                       r"grows|grew|rises|rose|increases|increased|climbs|climbed)\s+from\s+$", re.I)
@@ -83,6 +101,9 @@ def _side_of(cue: Cue) -> str:
 
 
 def check_split_directions(reader: Reader, quotes: list[tuple[int, int]]) -> None:
+    """'mostly down', 'most of them are up-regulated', 'the majority go down', 'leans toward down-regulation',
+    'balanced', 'an even split', 'not mostly down': against the up/down split of the count they are about.
+    'Mostly', 'most', 'leans' claim the larger side; 'balanced' claims the share up is within the rule's band."""
     splits: dict[str, dict[str, float]] = {}
     for slot in reader.primary:
         if slot.vtype == "count" and slot.label("cattr") in ("up", "down"):
@@ -92,39 +113,54 @@ def check_split_directions(reader: Reader, quotes: list[tuple[int, int]]) -> Non
     text = reader.text
     for match in _SPLIT.finditer(text):
         start, end = match.span()
-        if reader.skippable(start, quotes) or reader.negated(start):
+        if reader.skippable(start, quotes):
+            continue
+        said = _said_side(match)
+        if said is None:
+            continue
+        if said == "balanced" and match.group("balanced") and not _IS_BALANCED.search(text, max(0, start - 30), start):
             continue
         fact_id = _split_fact(reader, splits, start, end)
         if fact_id is None:
             continue
         up, down = splits[fact_id]["up"], splits[fact_id]["down"]
         share = 100.0 * up / (up + down) if up + down else 50.0
-        if match.group("balanced"):
-            if not _IS_BALANCED.search(text[max(0, start - 20):start]):
-                continue
+        if said == "balanced":
             ok, truth = BALANCED_LOW <= share <= BALANCED_HIGH, f"{share:.1f}% up"
         else:
-            if match.group("cmp"):
-                a, b = match.group("a").lower(), match.group("b").lower()
-                if a == b:
-                    continue
-                majority = a if match.group("cmp").lower() == "more" else b
-            else:
-                word = (match.group("mostly") or match.group("bias")).lower()
-                majority = "up" if word in ("up", "induced") else "down"
-            ok = (up > down) if majority == "up" else (down > up)
-            truth = f"{int(up):,} up, {int(down):,} down"
-        if ok:
-            reader.confirm("direction", start, end, [fact_id], said=match.group(0))
+            ok, truth = (up > down) if said == "up" else (down > up), f"{int(up):,} up, {int(down):,} down"
+        written = match.group("neg") or match.group("neg2")
+        negated = bool(written) or reader.negated(start)
+        phrase = ("not " if negated and not written else "") + match.group(0)
+        if ok != negated:
+            reader.confirm("direction", start, end, [fact_id], said=phrase)
         else:
-            reader.wrong("wrong_direction", start, end, match.group(0), truth, (fact_id,), f"{fact_id}: {truth}")
+            reader.wrong("wrong_direction", start, end, phrase, truth, (fact_id,), f"{fact_id}: {truth}")
+
+
+def _said_side(match: re.Match[str]) -> str | None:
+    if match.group("balanced") or match.group("even"):
+        return "balanced"
+    if match.group("cmp"):
+        a, b = match.group("a").lower(), match.group("b").lower()
+        if a == b:
+            return None
+        return a if match.group("cmp").lower() == "more" else b
+    word = (match.group("side") or match.group("side2") or "").lower()
+    if not word:
+        return None
+    return "up" if word.startswith(("up", "induc", "activ", "switch")) else "down"
 
 
 def _split_fact(reader: Reader, splits: dict[str, dict[str, float]], start: int, end: int) -> str | None:
     if len(splits) == 1:
         return next(iter(splits))
+    lo, _ = reader.doc.sentences[reader.doc.sentence_of(start)]
+    if _MANY.search(reader.text, lo, start):  # "three of the four tissues tilt downward": not one split
+        return None
     clause = reader.doc.clause(start, end)
     ctx = reader.context(start, end, clause, ("tissue", "cond"))
+    ctx.values = {d: v for d, v in ctx.values.items() if v[1] != EARLIER}
     fits = [fid for fid in splits if all(
         any(s.label(d) in values for s in reader.lex.slots_by_fact[fid]) for d, (values, _) in ctx.values.items())]
     return fits[0] if len(fits) == 1 else None
