@@ -180,7 +180,7 @@ CLASS_WORDS = re.compile(r"\b(?:type|class)\s*[ABC]\b|\bresponse class|\bclass(?
                          r"\bbaseline[- ]active\b|\bstress[- ]blocked\b|\bType [ABC]\b", re.I)
 PATTERN_WORDS = re.compile(r"\bpatterns?\b|\brescu\w*|\bsuppress\w*|\bKMP[-_ ]only\b|\brestor\w*|\breverse\w*|"
                            r"\bNES\b|\benrich\w*|\bdeplet\w*|\bpathways?\b|\bgene sets?\b|\bHallmark\b", re.I)
-INTERACTION_CLASS_WORDS = re.compile(r"\badditiv\w*|\bsynerg\w*|\bantagonis\w*|\binteraction (?:class|type)\b|"
+INTERACTION_CLASS_WORDS = re.compile(r"(?<!non-)\badditiv\w*|\bsynerg\w*|\bantagonis\w*|\binteraction (?:class|type)\b|"
                                      r"\bclassify\b[^?]*\binteract|\binteract\w*\b[^?]*\bclass\b|"
                                      r"\bhow do (?:HU|unloading|the stressors) and (?:IR|radiation) "
                                      r"(?:combine|interact)\b|\bcombine\b", re.I)
@@ -228,7 +228,7 @@ def read_ask(question: str, sheet: FactSheet) -> Ask:
     chosen = tuple(sheet.tissues) if every else tuple(tissues)
     wants = _wants(text, vocab)
     facts = _facts(sheet, vocab, text, wants, chosen)
-    superlative = bool(re.search(r"\brank", text, re.I) or (re.search(r"\bwhich\b|\bwhat\b", text, re.I)
+    superlative = bool(re.search(r"\brank", text, re.I) or (re.search(r"\bwhich\b|\bwhat\b|\bwhere\b", text, re.I)
                                                             and SUPERLATIVE.search(text)))
     return Ask(text, wants[0], facts, chosen, superlative=superlative, yes_no=bool(YES_NO.match(text)))
 

@@ -114,6 +114,9 @@ changes changed change shows showed show gives gave give goes went go falls fell
 grew raises raised lowers lowered means meant makes made stays stayed remains remained reaches reached
 alters altered affects affected leads led pushes pushed pulls pulled flips flipped restores restored reverses
 reversed suppresses suppressed rescues rescued enriches enriched depletes depleted counts counted ranks ranked
+cause causes caused produce produces produced induce induces induced reduce reduces reduced increase increases
+increased decrease decreases decreased respond responds responded regulate regulates regulated drive drives drove
+dominate dominates dominated classed classified called become becomes became return returns returned vs versus
 """))
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[-−+]?\d[\d,]*(?:\.\d+)?|[><→=≈|:]")
 _RELATION = frozenset((">", "<", "→", "=", "≈", "|", ":"))
@@ -136,4 +139,4 @@ def is_salad(text: str) -> bool:
         return False
     words = set(tokens)
     offers_every_option = any(len(words & set(options)) >= min(3, len(options)) for options in _EXCLUSIVE)
-    return functional / len(tokens) < 0.1 or (offers_every_option and functional / len(tokens) < 0.2)
+    return offers_every_option and functional / len(tokens) < 0.2

@@ -63,7 +63,9 @@ def judge_answer(question: str, answer: str, sheet: FactSheet, *, fact_ids: Sequ
     category, reason = _answerability_words(judged, is_answerable)
     ask = judged.ask if judged.ask is not None else read_ask(question, sheet)
     asks = tuple(fact_ids) or (ask.facts if is_answerable else ())
-    reading = read_claims(answer, sheet, fact_ids=list(fact_ids) or None, question=question)
+    # The answer is read against the whole sheet: a foreign answer may name any fact, and a number the
+    # example's facts hold but the answer ties to another tissue is wrong. `fact_ids` only say what is asked.
+    reading = read_claims(answer, sheet, question=question)
     own: list[Finding] = []
     declined = dc.declines(answer)
     if not answer.strip():
@@ -120,7 +122,8 @@ def _states_what_is_asked(ask: Ask, asks: Sequence[str], answer: str, reading: C
     bound = [c for c in reading.claims if c.ok and asked & set(c.fact_ids)]
     if ask.yes_no and _yes_no_verdict(ask, asks, answer, sheet, own) is not None:
         return True
-    if ask.wants in ("class", "interaction_class"):
+    if (ask.wants == "class" and any(i.startswith("tissue_class:") for i in asked)) or (
+            ask.wants == "interaction_class" and asked and all(i.startswith("deg_count:") for i in asked)):
         bound = [c for c in bound if c.kind == "category"]
     if not asked:
         return bool(reading.claims) or (len(answer.split()) >= 4 and not dc.is_salad(answer))
@@ -142,7 +145,11 @@ def _says_the_kind_asked(ask: Ask, answer: str, sheet: FactSheet) -> bool:
     """When the claim check binds nothing: the answer still says a label of the kind asked, about a subject
     the question names (its wrong labels, if any, are the claim check's findings)."""
     pattern = _LABEL_OF.get(ask.wants)
-    if pattern is None or dc.is_salad(answer) or not re.search(pattern, answer, re.I):
+    if pattern is None or dc.is_salad(answer):
+        return False
+    said = [m for m in re.finditer(pattern, answer, re.I)
+            if not re.search(r"\b(?:not|no|never|n't|neither|nor)\b(?:\s+\S+){0,2}\s*$", answer[:m.start()], re.I)]
+    if not said:
         return False
     vocab = vocabulary(sheet)
     subjects = set(vocab.find(ask.text, "tissues")) | set(vocab.find(ask.text, "pathways"))
