@@ -78,8 +78,8 @@ _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     (_CS.format(r"NES") + r"|normali[sz]ed enrichment scores?|enrichment scores?", (("kind", "pathway"),)),
     (r"\|?log2 ?fold ?changes?|\|?log2 ?FC\|?|hub genes?", (("kind", "hub"),)),
     (r"interactions?(?: terms?)?|terms?", (("kind", "interaction"),)),
-    (r"(?<!added )(?<!add )(?<!adds )(?:up-?regulated|up(?!-)|induced)", (("cattr", "up"),)),
-    (r"(?<!breaking that )(?<!break that )(?<!breaking it )(?<!broken )(?<!narrow )(?<!write )(?<!pin )"
+    (r"(?<!-)(?<!added )(?<!add )(?<!adds )(?:up-?regulated|up(?!-)|induced)", (("cattr", "up"),)),
+    (r"(?<!-)(?<!breaking that )(?<!break that )(?<!breaking it )(?<!broken )(?<!narrow )(?<!write )(?<!pin )"
      r"(?:down-?regulated|down|repressed)", (("cattr", "down"),)),
 ]
 

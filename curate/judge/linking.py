@@ -28,6 +28,8 @@ _Q_NUMBER = _DIGIT = re.compile(r"\d")
 # "... after the soleus", "double the heart's", "than the liver": a tissue named to compare, not the subject.
 _COMPARED = re.compile(r"\b(?:than|after|before|behind|ahead of|like|unlike|vs\.?|versus|compared (?:to|with)|relative to|"
                        r"double|twice|half|triple|the same as|as in|over)\s+(?:that of\s+)?(?:the\s+)?$", re.I)
+_GOVERNS = re.compile(r"\s*%?\s*(?:(?:DEGs?|genes?|transcripts?|hits|changes|differentially expressed genes)\s+)?"
+                      r"(?:under|with|after|in|at|for|from|by|during)\s+(?:the\s+)?(?:combined\s+)?", re.I)
 _THEN_UP_DOWN = re.compile(r"\s*(?:%\s*)?(?:(?:genes|DEGs|transcripts|of them|of these|are|is|were|was|go|went|get)\s+)*",
                            re.I)
 _UNDER = re.compile(r"\b(?:under|during|in|with|after)\s+(?:the\s+)?$", re.I)  # a condition of a KMP contrast
@@ -143,6 +145,9 @@ class Reader:
         if dim == "cattr":
             return self._up_or_down(near, start, end)
         if near:
+            after = [c for c in near if c.start >= end and _GOVERNS.fullmatch(self.text, end, c.start)]
+            if after:  # "243 DEGs under IR": the phrase that follows a number qualifies it
+                return frozenset({after[0].value}), CLAUSE
             best = min(near, key=lambda c: start - c.end if c.end <= start else c.start - end)
             return frozenset({best.value}), CLAUSE
         sent_lo, sent_hi = doc.sentences[doc.sentence_of(start)]

@@ -71,7 +71,10 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     ctx = reader.context(num.start, num.end, clause, dims, operand=operand)
     if _ARROW_FROM.match(reader.text, num.end):  # "4,110 → 140 under stress": the stress is the arrow's end
         ctx.values = {d: v for d, v in ctx.values.items() if d not in ("cond", "agent") or v[1] == CLAUSE}
-    agent = ctx.values.get("agent")
+    agent, cond = ctx.values.get("agent"), ctx.values.get("cond")
+    if agent and agent[1] > CLAUSE and cond and cond[1] == CLAUSE and num.vtype == "int":
+        del ctx.values["agent"]  # "(6,425 HU DEGs)": a count naming its own condition is not the sentence's KMP effect
+        agent = None
     if agent and agent[1] == SENT_LEFT and num.vtype in ("signed", "decimal") and \
             reader.stress_after_kmp(num.start, clause):
         ctx.values["agent"] = (frozenset({"stress"}), SENT_LEFT)
