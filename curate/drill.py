@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from curate.schemas.errors import BadInputError
+from curate.schemas.examples import normalise_text
 
 if TYPE_CHECKING:
     from curate.registry import Registry
@@ -134,14 +135,14 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
 
     facts = sheet.by_id()
     claims = _wrong_claims(judged, by_id, reviews, report, facts)
-    exclude = {drills.normalise(e.instruction) for e in examples}
+    exclude = {normalise_text(e.instruction) for e in examples}
     drilled: list[Example] = []
     quoted: set[str] = set()  # one correction per distinct wrong claim, or two would ask the same question
     for fact_id, causes in claims.items():
         fact = facts[fact_id]
         drilled += drills.paraphrases(fact, exclude=exclude, n=per_fact, seed=seed, driver=causes[0][1])
         for claim, driver, claim_facts in causes:
-            key = drills.normalise(drills.quote(claim))
+            key = normalise_text(drills.quote(claim))
             if len(key) >= MIN_CLAIM_CHARS and key not in quoted:  # an empty answer claims nothing to correct
                 quoted.add(key)
                 drilled += drills.error_corrections([facts[i] for i in claim_facts], claim, driver=driver)
@@ -149,9 +150,9 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
     fresh: dict[str, Example] = {}
     refused = []
     asked = _PromptsByFacts(kept + corrections)
-    prompts = {drills.normalise(f"{e.instruction} {e.input}") for e in kept + corrections}
+    prompts = {normalise_text(e.prompt) for e in kept + corrections}
     for example in drilled:
-        prompt = drills.normalise(f"{example.instruction} {example.input}")
+        prompt = normalise_text(example.prompt)
         if example.id in present or example.id in fresh or prompt in prompts or asked.near_duplicate(example):
             continue
         problems = check(example)
@@ -197,16 +198,15 @@ class _PromptsByFacts:
             self.add(example)
 
     def add(self, example: Example) -> None:
-        from curate.gates.dedup import normalise
 
-        self._by_facts[tuple(sorted(example.fact_ids))].append(normalise(f"{example.instruction} {example.input}"))
+        self._by_facts[tuple(sorted(example.fact_ids))].append(normalise_text(example.prompt))
 
     def near_duplicate(self, example: Example) -> bool:
         from rapidfuzz import fuzz
 
-        from curate.gates.dedup import NEAR_THRESHOLD, normalise
+        from curate.gates.dedup import NEAR_THRESHOLD
 
-        prompt = normalise(f"{example.instruction} {example.input}")
+        prompt = normalise_text(example.prompt)
         asked = self._by_facts[tuple(sorted(example.fact_ids))]
         return any(fuzz.ratio(prompt, other) >= NEAR_THRESHOLD for other in asked)
 
@@ -315,7 +315,6 @@ def random_drill(registry: Registry, version: str, *, n_examples: int, rng: rand
                  per_fact: int = 2) -> DatasetManifest:
     """The control arm's drill: `n_examples` new train examples, made as a drill makes them (paraphrases
     and error corrections), but about facts picked at random rather than from failures."""
-    from curate.generators import drills
     from curate.pipeline import write_checked_version
 
     manifest = registry.manifest(version)
@@ -324,7 +323,7 @@ def random_drill(registry: Registry, version: str, *, n_examples: int, rng: rand
     tissues = set(manifest.generator_config.get("tissues") or sheet.tissues)
     facts = [fact for fact in sheet.facts if fact.tissue in tissues]
     rng.shuffle(facts)
-    exclude = {drills.normalise(e.instruction) for e in examples}
+    exclude = {normalise_text(e.instruction) for e in examples}
     present = {e.id for e in examples}
     driver = {"control": "random facts"}
     asked = _PromptsByFacts(examples)

@@ -37,9 +37,7 @@ class ExportResult:
 
 
 def user_turn(example: Example) -> str:
-    from curate.train.prompts import prompt_text
-
-    return prompt_text(example.instruction, example.input)
+    return example.prompt
 
 
 def example_row(example: Example) -> dict[str, Any]:

@@ -137,7 +137,8 @@ def pull_from_hub(registry: Registry, repo_id: str, revision: str | None = None,
 
 
 def register_snapshot(registry: Registry, repo_id: str, revision: str | None, folder: Path) -> DatasetManifest:
-    from curate.cards import card_finalizer
+    from curate.gates import run_gates
+    from curate.pipeline import write_checked_version
     from curate.registry import FACTSHEET_FILE
 
     source = _snapshot_manifest(folder)
@@ -146,11 +147,13 @@ def register_snapshot(registry: Registry, repo_id: str, revision: str | None, fo
     driver = {"type": "hub", "repo_id": repo_id, "revision": revision or "main", "source_version": source.version,
               "source_content_hash": source.content_hash, "reason": f"pulled from {repo_id}@{revision or 'main'}"}
     extra = {FACTSHEET_FILE: (folder / FACTSHEET_FILE).read_bytes()} if from_snapshot else {}
-    return registry.write_version(
-        examples, facts=sheet, generator_config=source.generator_config, seed=source.seed,
-        parent=f"hub:{repo_id}@{revision or 'main'}", drivers=[driver], extra_files=extra,
-        finalize=card_finalizer(registry, examples, sheet),
+    report = run_gates(examples, sheet, enforce_coverage=False)  # recorded, as for an import: a pull is not refused
+    manifest, _ = write_checked_version(
+        registry, examples, sheet, config=source.generator_config, seed=source.seed,
+        parent=f"hub:{repo_id}@{revision or 'main'}", drivers=[driver], extra_files=extra, report=report,
+        allow_failing=not report.passed,
     )
+    return manifest
 
 
 def _snapshot_manifest(folder: Path) -> DatasetManifest:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from curate.files import sha256_tree
 from curate.gates.load import load_dataset
-from curate.gates.run import Progress, gate_files, run_gates
+from curate.gates.run import Progress, run_gates
 
 if TYPE_CHECKING:
     from curate.gates.items import GateItem
@@ -40,12 +40,10 @@ def import_dataset(registry: Registry, path: Path, sheet: FactSheet, *, fmt: str
         "format": loaded.format,
         "n_records": len(loaded.items),
     }
-    from curate.cards import card_finalizer
+    from curate.pipeline import write_checked_version
 
-    manifest = registry.write_version(examples, facts=sheet, generator_config=config, seed=0,
-                                      extra_files=gate_files(report), gates_passed=report.passed,
-                                      allow_failing=not report.passed,
-                                      finalize=card_finalizer(registry, examples, sheet))
+    manifest, _ = write_checked_version(registry, examples, sheet, config=config, seed=0, report=report,
+                                        allow_failing=not report.passed)
     return manifest, report
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:
+    from curate.gates.report import GateReport
     from curate.registry import Registry
     from curate.schemas import DatasetManifest, Example, FactSheet
 
@@ -117,18 +118,22 @@ def write_checked_version(
     extra_files: dict[str, bytes] | None = None,
     allow_failing: bool = False,
     num_proc: int = 1,
+    report: GateReport | None = None,
 ) -> tuple[DatasetManifest, dict[str, Any]]:
     """Run every quality gate, then write the version with its gate report and data card.
 
-    Every path that makes a version (generate, drill, the cycle's control arm) goes through here, so
-    no version skips the gates. A failing version is refused before anything is written, unless
-    `allow_failing`, and then the manifest says so.
+    Every path that makes a version (generate, drill, the cycle's control arm, import, pull from the
+    Hub) goes through here, so no version skips the gates. A failing version is refused before
+    anything is written, unless `allow_failing`, and then the manifest says so. `report`: gates the
+    caller already ran on these examples (import runs them first to learn which facts each record
+    states).
     """
     from curate.cards import card_finalizer
     from curate.gates import gate_files, run_gates
     from curate.gates.run import enforce
 
-    report = run_gates(examples, sheet, tissues=tissues, num_proc=num_proc)
+    if report is None:
+        report = run_gates(examples, sheet, tissues=tissues, num_proc=num_proc)
     enforce(report, allow_failing=allow_failing)
     manifest = registry.write_version(examples, facts=sheet, generator_config=config, seed=seed, parent=parent,
                                       drivers=drivers, extra_files={**gate_files(report), **(extra_files or {})},

@@ -118,7 +118,7 @@ def example_items(registry: Registry, request: PushRequest) -> list[ReviewItem]:
 def _example_item(example: Example, sheet: FactSheet, version: str, findings: list[Any] | None) -> ReviewItem:
     from curate.annotations.push import ReviewItem
 
-    question = f"{example.instruction}\n\n{example.input}" if example.input else example.instruction
+    question = example.prompt
     metadata = {"tissue": example.tissue, "kind": example.kind, "template": example.template_id,
                 "version": version, "fact_ids": list(example.fact_ids), "split": example.split,
                 "source": "example", "flagged": _flag(findings)}

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
         ExampleKind,
         Split,
         content_id,
+        join_prompt,
+        normalise_text,
     )
     from curate.schemas.facts import (
         FACT_KINDS,
@@ -69,6 +71,8 @@ _WHERE = {
     "ExampleKind": "examples",
     "Split": "examples",
     "content_id": "examples",
+    "join_prompt": "examples",
+    "normalise_text": "examples",
     "FACT_KINDS": "facts",
     "INTERACTION_TERMS": "facts",
     "KMP_CONDITIONS": "facts",
@@ -130,6 +134,8 @@ __all__ = [
     "TissueClassFact",
     "Verdict",
     "content_id",
+    "join_prompt",
+    "normalise_text",
     "review_id",
 ]
 

@@ -11,12 +11,13 @@ from conftest import read_examples, run_curate
 
 from curate.gates import LEAK_THRESHOLD, NEAR_THRESHOLD, GateItem, as_items, run_gates
 from curate.gates.coverage import MIN_TRAIN, heatmap_png
-from curate.gates.dedup import Prompts, entity_signature, find_duplicates, normalise
+from curate.gates.dedup import Prompts, entity_signature, find_duplicates
 from curate.gates.leakage import find_leakage
 from curate.generators import generate_examples
 from curate.generators.embedded import load_default_factsheet
 from curate.judge import lexicon
 from curate.schemas import EXAMPLE_KINDS
+from curate.schemas.examples import normalise_text as normalise
 
 SHEET = load_default_factsheet()
 LEX = lexicon(SHEET)

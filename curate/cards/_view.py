@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from curate.schemas.examples import normalise_text
+
 if TYPE_CHECKING:
     from curate.cards._render import CardInputs
     from curate.schemas import Example, FactSheet
@@ -86,7 +88,7 @@ def _leakage(examples: list[Example]) -> dict[str, int]:
     for example in examples:
         sets = by_split.setdefault(example.split, {"templates": set(), "questions": set(), "facts": set()})
         sets["templates"].add(example.template_id)
-        sets["questions"].add(" ".join(example.instruction.lower().split()))
+        sets["questions"].add(normalise_text(example.prompt))
         sets["facts"].update(example.fact_ids)
     train, test = by_split.get("train"), by_split.get("test")
     if not train or not test:

@@ -31,7 +31,9 @@ class GateItem:
     @property
     def prompt(self) -> str:
         """What the model is asked: the instruction, and the input when there is one."""
-        return f"{self.instruction}\n{self.input}" if self.input else self.instruction
+        from curate.schemas.examples import join_prompt
+
+        return join_prompt(self.instruction, self.input)
 
 
 def from_example(example: Example) -> GateItem:

@@ -18,6 +18,7 @@ from curate.judge.linking import Claim, Reader
 from curate.judge.markdown import Rendered, plain, render
 from curate.judge.numbers import NUMBER
 from curate.judge.quantities import check_numbers
+from curate.schemas.examples import join_prompt
 
 if TYPE_CHECKING:
     from curate.schemas import Example, FactSheet, Finding
@@ -130,7 +131,7 @@ def check_text(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None = 
 
 def check_example(example: Example | Any, sheet: FactSheet) -> list[Finding]:
     """Check an example's output (a `schemas.Example` or a `GateItem`)."""
-    question = f"{example.instruction}\n{example.input}" if example.input else example.instruction
+    question = join_prompt(example.instruction, example.input)
     found = check_text(example.output, sheet, fact_ids=list(example.fact_ids) or None, question=question)
     return [f.with_example(example.id) for f in found]
 
@@ -154,7 +155,7 @@ def check_items(items: Sequence[Any], sheet: FactSheet, *,
             result.used_question = bool(result.findings)
             by_answer[(item.output, fact_ids)] = result
         if result is None or result.used_question:
-            question = f"{item.instruction}\n{item.input}" if item.input else item.instruction
+            question = join_prompt(item.instruction, item.input)
             key = (item.output, fact_ids, question)
             result = by_question.get(key)
             if result is None:
