@@ -61,7 +61,9 @@ _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     (_CS.format(r"HU\s*(?:\+|/|_|&)\s*IR"), (("cond", "HU_IR"),)),
     (rf"combined\s+{_HU_WORDS}\s+(?:and|plus|\+|with)\s+{_IR_WORDS}|{_HU_WORDS}\s*(?:and|plus|\+|with|-plus-)\s*"
      rf"{_IR_WORDS}\s+(?:combined|together)|both\s+{_HU_WORDS}\s+(?:and|plus)\s+{_IR_WORDS}|dual[- ]stressors?|double[- ]stress|combined insult|the combination|"
-     rf"(?:with|after|plus) (?:{_IR_WORDS}|{_HU_WORDS}) added|adding (?:{_IR_WORDS}|{_HU_WORDS})",
+     rf"(?:with|after|plus) (?:{_IR_WORDS}|{_HU_WORDS}) added|adding (?:{_IR_WORDS}|{_HU_WORDS})|"
+     rf"(?:{_IR_WORDS}|{_HU_WORDS}) (?:is|are|was|were|gets?) added|combined with (?:{_IR_WORDS}|{_HU_WORDS})|"
+     rf"{_HU_WORDS}\s*(?:\+|plus)\s*{_IR_WORDS}",
      (("cond", "HU_IR"),)),
     (r"combined(?:\s+(?:HU\s*\+\s*IR|stress(?:ors)?|exposure|unloading(?:[- ]plus[- ]|\s+and\s+)radiation))?",
      (("cond", "HU_IR"),)),

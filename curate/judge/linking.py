@@ -28,6 +28,7 @@ _Q_NUMBER = _DIGIT = re.compile(r"\d")
 # "... after the soleus", "double the heart's", "than the liver": a tissue named to compare, not the subject.
 _COMPARED = re.compile(r"\b(?:than|after|before|behind|ahead of|like|unlike|vs\.?|versus|compared (?:to|with)|relative to|"
                        r"double|twice|half|triple|the same as|as in|over)\s+(?:that of\s+)?(?:the\s+)?$", re.I)
+_OUT_OF = re.compile(r"\b(?:out of|of a total of|of all|in total of)\s+(?:the\s+)?$", re.I)
 _GOVERNS = re.compile(r"\s*%?\s*(?:(?:DEGs?|genes?|transcripts?|hits|changes|differentially expressed genes)\s+)?"
                       r"(?:under|with|after|in|at|for|from|by|during)\s+(?:the\s+)?(?:combined\s+)?", re.I)
 _THEN_UP_DOWN = re.compile(r"\s*(?:%\s*)?(?:(?:genes|DEGs|transcripts|of them|of these|are|is|were|was|go|went|get)\s+)*",
@@ -194,7 +195,7 @@ class Reader:
         """Up or down binds a count only from next to it ("413 up", "up: 413", "860 are down-regulated"),
         never across another number, and never to the whole of a partitive ("63% of the 910 DEGs are down")."""
         text = self.text
-        if _PARTITIVE.search(text, max(0, start - 40), start):
+        if _PARTITIVE.search(text, max(0, start - 40), start) or _OUT_OF.search(text, max(0, start - 24), start):
             return frozenset({"total"}), DEFAULT
         close = [c for c in near if not _DIGIT.search(text, min(c.end, end), max(c.start, start))
                  and (c.start - end if c.start >= end else start - c.end) <= 30]

@@ -69,7 +69,9 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if dims is None:
         dims = reader.dims_cache[key] = _dims_that_matter(primary, derived)
     ctx = reader.context(num.start, num.end, clause, dims, operand=operand)
-    if _ARROW_FROM.match(reader.text, num.end):  # "4,110 → 140 under stress": the stress is the arrow's end
+    if _ARROW_FROM.match(reader.text, num.end) or (_FROM.search(reader.text, max(0, num.start - 8), num.start)
+                                                   and _TO.match(reader.text, num.end)):
+        # "4,110 → 140 under stress", "from 4,110 to 140 under stress": the stress is the end's, not the start's
         ctx.values = {d: v for d, v in ctx.values.items() if d not in ("cond", "agent") or v[1] == CLAUSE}
     agent, cond = ctx.values.get("agent"), ctx.values.get("cond")
     if agent and agent[1] > CLAUSE and cond and cond[1] == CLAUSE and num.vtype == "int":
@@ -146,6 +148,8 @@ def _derivation_said(reader: Reader, num: Num, slot: Slot) -> bool:
 
 
 _ARROW_FROM = re.compile(r"\s*(?:DEGs?\s*|genes\s*)?(?:→|->|⟶)\s*[~≈]?\s*[+\-−]?\d")
+_FROM = re.compile(r"\bfrom\s+(?:~|about\s+)?$", re.I)
+_TO = re.compile(r"(?:\s+[\w-]+){0,3}?\s+to\s+[~≈]?\s*[+\-−]?\d")
 _ABSOLUTE = re.compile(r"\|[^|\n]{1,20}\||absolute|magnitude", re.I)
 
 
