@@ -36,7 +36,7 @@ def check_numbers(reader: Reader) -> list[Num]:
             reader.refute(messages.wrong_threshold(reader.text, num, padj))
     for expression in link_expressions(numbers, reader.text):
         if check_expression(reader, expression):
-            reader.confirmed_values.add(expression[-1][0].text.strip())
+            reader.confirmed_values.add(expression.sides[-1][0][-1].text.strip())
     previous_end = 0
     for index, num in enumerate(numbers):
         next_start = numbers[index + 1].start if index + 1 < len(numbers) else len(reader.text)

@@ -157,7 +157,8 @@ def _says_the_kind_asked(ask: Ask, answer: str, sheet: FactSheet) -> bool:
     return not subjects or bool(subjects & named) or len(answer.split()) <= 12
 
 
-_YES = re.compile(r"^\W*(?:yes|yep|yeah|correct|right|indeed|it does|they do|it is|they are)\b", re.I)
+_YES = re.compile(r"^\W*(?:yes|yep|yeah|correct|right|indeed|it does|they do|it is|they are)\b(?!\s*(?:not|n't))",
+                  re.I)
 _NO = re.compile(r"^\W*(?:no|nope|not really|it does not|it doesn'?t|it is not|it isn'?t|they are not|"
                  r"they aren'?t|they do not|they don'?t)\b", re.I)
 _AUX = re.compile(r"^\s*(?:is|are|does|do|did|was|were|has|have)\s+", re.I)
@@ -168,7 +169,7 @@ def _yes_no_verdict(ask: Ask, asks: Sequence[str], answer: str, sheet: FactSheet
 
     None when the answer gives no yes/no, or the judge cannot tell whether the statement holds.
     """
-    said = True if _YES.match(answer) else False if _NO.match(answer) else None
+    said = False if _NO.match(answer) else True if _YES.match(answer) else None
     if said is None or re.search(r"\bnot\b|n't\b", ask.text):
         return None
     statement = _AUX.sub("", ask.text).rstrip(" ?") + "."
