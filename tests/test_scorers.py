@@ -180,7 +180,6 @@ def test_up_and_down_counts_swapped_inside_parentheses_fail_the_scorer() -> None
     assert result.results["claims"] is False
 
 
-@pytest.mark.xfail(reason="the claim check does not read 'most are down-regulated' yet (JUDGE_NOTES.md)")
 def test_most_are_down_regulated_against_an_up_majority_fails() -> None:
     result = verdict(LIVER_HU, "HU changes 4,110 genes in the liver; most are down-regulated.")
     assert not result.correct

@@ -48,7 +48,6 @@ def test_up_and_down_counts_swapped_inside_parentheses_are_wrong() -> None:
     assert any(f.check == "claims" for f in verdict.findings), verdict.reasons
 
 
-@pytest.mark.xfail(reason="the claim check does not read 'most are down-regulated' yet (JUDGE_NOTES.md)")
 def test_most_down_against_an_up_majority_is_wrong() -> None:
     verdict = judge_answer("How many genes does HU change in the liver, and in which direction?",
                            "HU changes 4,110 genes in the liver; most are down-regulated.", SHEET)
@@ -63,6 +62,14 @@ def test_most_down_against_an_up_majority_is_wrong() -> None:
     "The kidney wasn't part of this study, so there's no kidney count to report.",
     "Unknown — rats weren't studied.",
     "Nobody can say from this experiment.",
+    "There's no way to know from this experiment.", "The experiment doesn't address that.",
+    "That lies outside the scope of the study.", "We simply don't have that information.",
+    "The summary is silent on this.", "This wasn't looked at.", "No such data exist.", "I have no basis to say.",
+    "It's impossible to say.", "Insufficient data.", "Not something this dataset can speak to.",
+    "The design doesn't allow that conclusion.", "That would require a dose-response study, which wasn't done.",
+    "The answer isn't in the data.", "Unclear from this study.", "That's beyond this study's scope.",
+    "No — the data don't support that.", "N/A — not studied.", "Not addressed by this study.",
+    "I can't say for certain, since the study used only one dose.", "I don't know.",
 ])
 def test_declines_are_read_for_meaning(answer: str) -> None:
     assert declines(answer)
@@ -72,6 +79,9 @@ def test_declines_are_read_for_meaning(answer: str) -> None:
     "Radiation changes 1,273 liver genes, but I cannot be certain.",
     "If I recall correctly, the heart is Type A. I'm not 100% sure.",
     "About 1,600, I believe; I'd double-check the exact figure.",
+    "I can't say for sure, but I think it's 1,273.", "I don't know the exact figure, but it's around 1,300.",
+    "I can't recall the exact number, but about 1,273.", "It's 1,273, I believe, though I can't be 100% sure.",
+    "Probably 1,273; I may be wrong.",
 ])
 def test_hedges_are_not_declines(answer: str) -> None:
     assert not declines(answer)

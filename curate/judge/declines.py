@@ -21,18 +21,32 @@ HEDGES = (
     r"\b(?:I )?(?:can(?:'|’)?t|cannot|can not|could(?:n'?t| not)) be (?:100 ?% |completely |entirely |fully )?"
     r"(?:certain|sure|definitive)\b",
     r"\b(?:I'?m |I am )?not (?:100 ?% |entirely |completely |fully |quite |totally )?(?:sure|certain)\b",
-    r"\bI might be (?:off|wrong)\b", r"\bdouble-check\b", r"\bif I (?:recall|remember)(?: correctly| right)?\b",
-    r"\bhard to be (?:definitive|certain|sure)\b", r"\bdon'?t quote me\b", r"\bif I'?m reading\b",
+    r"\bI might be (?:off|wrong)\b", r"\bI may be wrong\b", r"\bdouble-check\b",
+    r"\bif I (?:recall|remember)(?: correctly| right)?\b", r"\bhard to be (?:definitive|certain|sure)\b",
+    r"\bdon'?t quote me\b", r"\bif I'?m reading\b",
 )
+# Doubt about one's own figure ("I can't say for sure, but ..."): a hedge when the sentence goes on to claim
+# something, a decline when it stands alone or gives a reason ("I can't say for sure: one dose was tested").
+SOFT_DECLINES = (
+    r"\b(?:I )?(?:can(?:'|’)?t|cannot|can not|could(?:n'?t| not)) (?:say|tell|be sure|give (?:you )?(?:an? )?"
+    r"(?:exact|precise)(?: \w+)?|remember|recall)(?: (?:for sure|for certain|exactly|precisely|with certainty|"
+    r"the exact \w+))?\b",
+    r"\bI (?:don'?t|do not) (?:know|remember|recall) (?:the )?(?:exact(?:ly)?|precise(?:ly)?)(?: \w+)?\b",
+    r"\bI (?:don'?t|do not) (?:remember|recall)\b",
+)
+_CLAIM_FOLLOWS = re.compile(r"\bbut\b|\bthough\b|\bI (?:think|believe|recall)\b|\bprobabl|\blikely\b|\broughly\b|"
+                            r"\baround\b|\babout\b|\bapproximately\b|(?<![\w.])\d[\d,]*(?:\.\d+)?(?!\w)", re.I)
 DECLINES = (
-    r"\b(?:can(?:'|’)?t|cannot|can not|could(?:n'?t| not)|unable to|impossible to|no way to|nobody can|no one can|"
-    r"anyone could|not possible to)\b(?:\s+[\w'’]+){0,6}?\s+(?:tell|say|answer|determine|identify|give|settle|speak|"
-    r"work|assess|know|conclude|infer|judge|establish|attribute|address|support|estimate|predict|extrapolate|"
+    r"\b(?:can(?:'|’)?t|cannot|can not|could(?:n'?t| not)|unable to|not able to|impossible to|no way to|nobody can|"
+    r"no one can|anyone could|not possible to)\b(?:\s+[\w'’]+){0,6}?\s+(?:tell|say|answer|determine|identify|give|"
+    r"settle|speak|work|assess|know|conclude|infer|judge|establish|attribute|address|support|estimate|predict|extrapolate|"
     r"recommend|pin|compare|resolve|distinguish|draw|see|define|show|separate|claim|responsibly|read|translate|"
     r"put|provide|offer|quote)\b",
     r"\b(?:can(?:'|’)?t|cannot|can not) be (?:answered|determined|said|known|judged|inferred|identified|told|"
-    r"established|measured|estimated|assessed|read)\b",
-    r"\bnot (?:answerable|determinable|knowable|comparable|measurable|something (?:I|we|this|the data|it) can)\b",
+    r"established|measured|estimated|assessed|read|interpreted|attributed|concluded|resolved|separated|predicted|"
+    r"extrapolated|compared|quantified|given|assigned|ruled out)\b",
+    r"\bnot (?:answerable|determinable|knowable|comparable|measurable)\b",
+    r"\bnot (?:something|one|a question)\b(?:\s+[\w'’]+){0,3}?\s+(?:can|could)\b",
     r"\b(?:is|was|are|were)(?:n'?t| not) (?:designed|able|set up|built|meant) to\b|\bnot designed to\b",
     r"\b(?:beyond|outside) (?:what|the scope|the data|this (?:data|study|design)|the study)\b",
     r"\b(?:was|were|is|are)(?:n'?t| not|n’t) (?:measured|tested|studied|sequenced|sampled|tracked|assessed|included|"
@@ -46,7 +60,12 @@ DECLINES = (
     r"support|speak|let|address|contain)\b",
     r"\bwould (?:be|require) (?:pure |just )?speculat\w+", r"\bspeculation\b",
     r"\bout of reach\b", r"\bI'?d (?:rather not|avoid) (?:put|quot|giv|nam)\w*", r"\bthere'?s nothing to\b",
-    r"\bnot (?:studied|measured|tested|answerable)\b", r"\bno comparison possible\b",
+    r"\bnot (?:studied|measured|tested|answerable|addressed|examined|investigated|looked at|done|available)\b",
+    r"\bno comparison possible\b", r"\bno such\b", r"\binsufficient\b", r"\bsilent on\b",
+    r"\b(?:unclear|undetermined|not determined|not established|not known)\b",
+    r"\b(?:was|were|is|are)(?:n'?t| not|n’t) (?:looked at|investigated|addressed|explored|done|performed|run|"
+    r"carried out|collected|available|covered|in the data)\b",
+    r"\b(?:don'?t|do not|doesn'?t|does not) have (?:that|this|the|any|such|enough|data|information)\b",
     r"^\s*(?:\*\*)?no\b[^.]{0,40}\b(?:and it couldn'?t|it can'?t)\b",
 )
 GUESS = (
@@ -57,6 +76,10 @@ GUESS = (
     r"\bby analogy\b", r"\bI'?d say\b",
 )
 _HEDGE = re.compile("|".join(HEDGES), re.I)
+_SOFT = re.compile("|".join(SOFT_DECLINES), re.I)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+_FIGURE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?!\w)")
+_REASON_FOLLOWS = re.compile(r"\s*[:;—–-]|\s*,?\s*(?:since|because|as)\b", re.I)
 _DECLINE = re.compile("|".join(DECLINES), re.I | re.M)
 _GUESS = re.compile("|".join(GUESS), re.I)
 _NOT_A_GUESS = re.compile(r"\b(?:not|n'?t|un)\s*(?:very )?likely\b|\bjust an estimate\b", re.I)
@@ -84,7 +107,17 @@ def clauses(text: str) -> list[Clause]:
 
 
 def _without_hedges(text: str) -> str:
-    return _HEDGE.sub(lambda m: " " * len(m.group(0)), text)
+    """The text with hedges blanked out (same length, so spans still point into the original)."""
+    text = _HEDGE.sub(lambda m: " " * len(m.group(0)), text)
+    out = list(text)
+    for sentence in _SENTENCE.finditer(text):
+        for soft in _SOFT.finditer(sentence.group(0)):
+            before, after = sentence.group(0)[:soft.start()], sentence.group(0)[soft.end():]
+            claims = _CLAIM_FOLLOWS.search(after) or _FIGURE.search(before)
+            if claims and not _REASON_FOLLOWS.match(after):
+                start = sentence.start() + soft.start()
+                out[start:start + len(soft.group(0))] = " " * len(soft.group(0))
+    return "".join(out)
 
 
 def decline_spans(text: str) -> list[tuple[int, int]]:
