@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from curate.schemas import Finding
 
 _Q_NUMBER = _DIGIT = re.compile(r"\d")
+_NO = re.compile(r"\bno\s+(?:\w+\s+)?$", re.I)  # "no rescue", "no clear rescue"
 # "... after the soleus", "double the heart's", "than the liver": a tissue named to compare, not the subject.
 _COMPARED = re.compile(r"\b(?:than|after|before|behind|ahead of|like|unlike|vs\.?|versus|compared (?:to|with)|relative to|"
                        r"double|twice|half|triple|the same as|as in|over)\s+(?:that of\s+)?(?:the\s+)?$", re.I)
@@ -37,7 +38,8 @@ _UNDER = re.compile(r"\b(?:under|during|in|with|after)\s+(?:the\s+)?$", re.I)  #
 # "63% of the 910 DEGs", "most of the 1,273", "two thirds of its 860": the number after "of" is the whole.
 _PARTITIVE = re.compile(r"(?:\d\s*%?|\bmost|\bhalf|\bthirds?|\bquarters?|\bmajority|\bshare|\bfraction|\bproportion)"
                         r"\s+of\s+(?:the\s+|all\s+|its\s+|these\s+|those\s+|their\s+)?$", re.I)
-_NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bneither|\bnor|\brather than|\binstead of|\bunlike|\bno longer|\bisn't|"
+_NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bneither|\bnor|\bnone|\brather than|\binstead of|\bunlike|\bno longer|"
+                      r"\bisn't|"
                       r"\baren't)\b(?:(?!\s[—–-]\s)[^.;:,!?—–]){0,30}$", re.I)
 
 
@@ -270,16 +272,22 @@ class Reader:
         return self.text[lo:hi].rstrip().endswith("?")
 
     def negated(self, start: int) -> bool:
-        return bool(_NEGATED.search(self.text, max(0, start - 45), start))
+        return bool(_NEGATED.search(self.text, max(0, start - 45), start)
+                    or _NO.search(self.text, max(0, start - 16), start))
 
     def tissues_for(self, start: int, end: int) -> frozenset[str]:
         """The tissues a claim at text[start:end] is about."""
         clause = self.doc.clause(start, end)
         found, level = self.resolve("tissue", start, end, clause)
         scope = frozenset(self.lex.facts[f].tissue for f in self.scope_ids)
+        if level == EARLIER and not self.has_ids and len(self._tissues_named()) > 1:
+            return frozenset()  # several tissues discussed: a category needs its own
         if found and not (level >= QUESTION and self.has_ids and len(scope) == 1):
             return found & self.lex.tissues or found
         return scope if len(scope) == 1 else frozenset()
+
+    def _tissues_named(self) -> set[str]:
+        return {c.value for c in self.doc.by_dim.get("tissue", ())}
 
     def pathway_fact(self, start: int, end: int) -> Any | None:
         """The one pathway-shift fact a claim at text[start:end] is about, or None."""

@@ -63,3 +63,8 @@ def unsupported_number(text: str, num: Num, scope_ids: Sequence[str]) -> Finding
 def wrong_arithmetic(text: str, start: int, result: Num, shown: str) -> Finding:
     return claim("wrong_arithmetic", text, start, result.end, result.text.strip(), shown, (),
                  f"{text[start:result.end]}: the arithmetic gives {shown}")
+
+
+def from_wrong_figure(text: str, start: int, result: Num) -> Finding:
+    return claim("wrong_arithmetic", text, start, result.end, result.text.strip(), "a result from the facts", (),
+                 f"{text[start:result.end]}: worked from a figure that is wrong")

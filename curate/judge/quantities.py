@@ -34,21 +34,34 @@ def check_numbers(reader: Reader) -> list[Num]:
     for num in numbers:
         if num.wrong_cutoff:
             reader.refute(messages.wrong_threshold(reader.text, num, padj))
-    for expression in link_expressions(numbers, reader.text):
-        if check_expression(reader, expression):
-            reader.confirmed_values.add(expression.sides[-1][0][-1].text.strip())
+    expressions = link_expressions(numbers, reader.text)
+    results = {e.sides[-1][0][-1].text.strip() for e in expressions}
+    clauses, deferred = {}, []
     previous_end = 0
     for index, num in enumerate(numbers):
         next_start = numbers[index + 1].start if index + 1 < len(numbers) else len(reader.text)
         if not num.exempt and not num.is_result:
-            clause = reader.doc.clause(num.start, num.end, previous_end, next_start)
-            _check_number(reader, num, clause)
+            clauses[index] = reader.doc.clause(num.start, num.end, previous_end, next_start)
+            if num.text.strip() in results and num.expr < 0:  # may repeat a result worked out above
+                deferred.append(index)
+            else:
+                _check_number(reader, num, clauses[index])
         previous_end = num.end
+    wrong = {(f.start, f.end) for f in reader.findings}
+    for expression in expressions:
+        operands = [n for side, _ in expression.sides for n in side if not n.is_result]
+        if any((n.start, n.end) in wrong for n in operands):  # worked from a wrong figure: so is its result
+            result = expression.sides[-1][0][-1]
+            reader.refute(messages.from_wrong_figure(reader.text, expression.start, result))
+        elif check_expression(reader, expression):
+            reader.confirmed_values.add(expression.sides[-1][0][-1].text.strip())
+    for index in deferred:
+        _check_number(reader, numbers[index], clauses[index])
     return numbers
 
 
 def _candidates(num: Num, slots: list[Slot]) -> list[Slot]:
-    vtypes = VTYPES[num.vtype]
+    vtypes = VTYPES[num.vtype] if not (num.vtype == "signed" and not num.decimals) else ("count", "nes", "shift")
     return [s for s in slots if s.vtype in vtypes]
 
 
@@ -115,8 +128,13 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
         return
     if allowed:
         reader.refute(messages.wrong_number(reader.text, num, allowed, swapped=any_scope))
-    else:
+    elif strong.named() or _STUDY_QUANTITY.match(reader.text, num.end) or reader.has_ids or _short(reader):
         reader.refute(messages.unsupported_number(reader.text, num, reader.scope_ids if reader.has_ids else ()))
+
+
+def _short(reader: Reader) -> bool:
+    """A one- or two-sentence answer: the question says what its numbers are about."""
+    return bool(reader.question) and len(reader.doc.sentences) <= 2
 
 
 # The words that say a number is derived ("5,383 expected", "about 13 times", "a total of", "(6,425 of 12,255)").
@@ -148,6 +166,8 @@ def _derivation_said(reader: Reader, num: Num, slot: Slot) -> bool:
 
 
 _ARROW_FROM = re.compile(r"\s*(?:DEGs?\s*|genes\s*)?(?:→|->|⟶)\s*[~≈]?\s*[+\-−]?\d")
+_STUDY_QUANTITY = re.compile(r"\s*(?:%\s*)?(?:of\s+(?:the\s+)?)?(?:\w+\s+)?(?:DEGs?|genes?|transcripts?|NES|"
+                             r"differentially)\b", re.I)
 _FROM = re.compile(r"\bfrom\s+(?:~|about\s+)?$", re.I)
 _TO = re.compile(r"(?:\s+[\w-]+){0,3}?\s+to\s+[~≈]?\s*[+\-−]?\d")
 _ABSOLUTE = re.compile(r"\|[^|\n]{1,20}\||absolute|magnitude", re.I)
@@ -175,9 +195,13 @@ def _share_of_outside(reader: Reader, num: Num) -> bool:
 
 
 def _named_in_clause(reader: Reader, clause: tuple[int, int], num: Num) -> bool:
-    """A count with its own contrast, term, gene or pathway beside it states that fact, not a sum."""
-    return any(c.end <= num.start or c.start >= num.end
-               for dim in ("cond", "term", "gene", "pathway") for c in reader.doc.in_range(dim, *clause))
+    """A count with its own contrast, term, gene or pathway beside it states that fact, not a sum (one that
+    names two, "198 for HU and IR added together", may be their sum)."""
+    for dim in ("cond", "term", "gene", "pathway"):
+        named = {c.value for c in reader.doc.in_range(dim, *clause) if c.end <= num.start or c.start >= num.end}
+        if len(named) == 1:
+            return True
+    return False
 
 
 def _widen(reader: Reader, num: Num, clause: tuple[int, int]) -> bool:
