@@ -60,6 +60,12 @@ UNANSWERABLE = [
     ("List the genes KMP changes in the heart at baseline.", "not_reported"),
     ("How many of KMP's heart DEGs under HU+IR are up-regulated?", "not_reported"),
     ("What is the mean |log2FC| of Alb in the liver?", "not_reported"),
+    ("How many mice were in each group?", "not_reported"),
+    ("Which transcription factor drives the liver response to HU?", "causal"),
+    ("Does KMP act through Nrf2 in the heart?", "causal"),
+    ("Is the liver suppression of OXPHOS harmful?", "phenotype"),
+    ("Is KMP an effective countermeasure for spaceflight?", "phenotype"),
+    ("Can these results be extrapolated to humans?", "human"),
 ]
 
 ANSWERABLE = [
@@ -93,6 +99,11 @@ ANSWERABLE = [
     ("Mechanistically speaking, what pattern does soleus fatty acid metabolism show?", "pathway_shift",
      {"pathway_shift:soleus:FATTY_ACID_METABOLISM"}),
     ("What is the mean |log2FC| of BMAL1 (Arntl) in the heart?", "hub_gene", {"hub_gene:heart:Arntl"}),
+    ("Not asking about humans — in these mice, how many genes did IR change in the heart?", "deg_count",
+     {"deg_count:heart:IR"}),
+    ("Without speculating about astronauts, which tissue is Type C?", "tissue_class", {"tissue_class:liver"}),
+    ("Ignoring dose questions, how many genes does KMP change in the liver under IR?", "kmp_effect",
+     {"kmp_effect:liver:IR"}),
 ]
 
 

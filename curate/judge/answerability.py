@@ -124,7 +124,8 @@ LIMITS: tuple[Limit, ...] = (
            r"\batrophy\b", r"\bstrength\b|\bweakness\b", r"\bdamage\b", r"\binjur\w+", r"\bprotect\w*|\w+protect\w*",
            r"\bbenefi\w+", r"\bsafe(?:ty|ly)?\b", r"\btoxic\w*", r"\bside effects?\b", r"\bcure[sd]?\b",
            r"\bsleep\b", r"\binflammation\b", r"\bimprov\w+", r"\bprevent\w*", r"\bhealth\w*", r"\bperformance\b",
-           r"\bfatigue\b", r"\bfood intake\b", r"\bblood pressure\b|\bheart rate\b", r"\befficacy\b",
+           r"\bfatigue\b", r"\bfood intake\b", r"\bblood pressure\b|\bheart rate\b", r"\befficacy\b|\beffective\w*",
+           r"\bharm\w*|\badverse\b|\bbeneficial\b|\bdetrimental\b",
            r"\bcountermeasure\b", r"\bhelp\b(?! me| you)", r"\bwork(?:s)? (?:as|the same|better|in)\b")),
     Limit("causal", "causality and mechanism: does X cause Y, which gene is responsible, what KMP binds",
           "bulk RNA-seq shows which transcripts change together (association), not what causes what",
@@ -134,7 +135,9 @@ LIMITS: tuple[Limit, ...] = (
            r"\bhow does (?:KMP|kaempferol|it) (?:work|act|protect|rescue)\b",
            r"\bbinds?\b|\bbinding\b|\bdirect(?:ly)? target\w*|\btargets? of (?:KMP|kaempferol)\b",
            r"\bwhat role\b|\brole (?:of|does|did|do)\b", r"\bmediat\w+",
-           r"\bwhich (?:single )?(?:gene|molecule|factor)\b[^?]*\b(?:drives?|driving|behind|underl\w+|explains?)\b",
+           r"\bwhich (?:\w+ ){0,2}(?:genes?|molecules?|factors?|regulators?|proteins?)\b[^?]*\b(?:drives?|driving|"
+           r"behind|underl\w+|explains?|controls?|regulates?)\b", r"\b(?:upstream|master) regulators?\b",
+           r"\bact(?:s|ing)? (?:through|via)\b|\bthrough which\b",
            r"\bwhat drives\b", r"\bknock(?:out|down)s?\b", r"\bif (?:we|you|one) (?:block|inhibit|knock)\w*")),
     Limit("certainty", "certainty: 'definitely', 'prove', 'guarantee'",
           "no experiment of this size proves a general claim; it can only show what it measured",
@@ -263,7 +266,10 @@ _UNREPORTED_STATS = re.compile(r"\bp-?values?\b|\bpadj\b|\badjusted p\b|\bq-?val
                                r"\bwhich (?:genes|DEGs)\b(?![^?]*\bhubs?\b)|\blist (?:the |of |all )?(?:genes|DEGs)\b"
                                r"(?![^?]*\bhubs?\b)|\b(?:names|identities) of the (?:genes|DEGs)\b|\btop \d* ?DEGs\b|"
                                r"\bfold[- ]changes? of (?:the |all )?DEGs\b|\bexpression level\b|\bTPM\b|\bFPKM\b|"
-                               r"\bcounts per million\b", re.I)
+                               r"\bcounts per million\b|\bhow many genes (?:were|are) (?:measured|detected|"
+                               r"expressed|sequenced|tested)\b|\btotal (?:number of )?genes\b|"
+                               r"\bhow many (?:mice|animals|replicates|samples)\b|\bsample sizes?\b|"
+                               r"\bstatistical power\b|\b(?:sequencing|read) depth\b", re.I)
 _KMP_SPLIT = re.compile(r"\b(?:KMP|kaempferol)\b[^?]*\b(?:up-?regulat\w*|down-?regulat\w*|genes up|genes down|"
                         r"mostly (?:up|down)|go up|go down)", re.I)
 

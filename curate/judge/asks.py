@@ -38,6 +38,9 @@ IN_PASSING = (
     r"\b(?:a|the|my|our) [\w' ]{0,30}\basks?(?: you)?\s*:",
     r"^\s*answer (?:the|this|my|their|his|her) [\w'’ ]{0,30}question\s*:",
     r"\bwithout overclaiming\b,?",
+    r"\bwithout (?:speculating|extrapolating|getting into|going into)\b[^,?]*,",
+    r"^\s*ignoring\b[^,?]*,",
+    r"^[^?]*?\b(?:not asking|I'?m not asking|this isn'?t|this is not|no need to)\b[^?]*?(?:—|–|\s-\s|:|,?\s+but\b)",
     r"\b(?:at|with) (?:the|this|its) (?:single |one |same )?dose (?:used|tested|given)\b",
     r"\b(?:in|from) (?:this|the) (?:mouse |murine )?(?:study|experiment|data(?:set)?)\b",
 )
