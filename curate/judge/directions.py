@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from curate.judge.linking import Reader
     from curate.judge.numbers import Num
 
-SPLIT_HINT = re.compile(r"genes (?:go|are|went)|mostly|most\b|majority|lean|tilt|skew|bias|dominated|driven|even|"
-                        r"split|balanced|predominant|largely|mainly|primarily|chiefly|than (?:up|down)")
+# Words without which no up/down split is claimed (a cheap test before the phrase patterns).
+SPLIT_WORDS = ("genes go", "genes are", "genes went", "mostly", "most ", "majority", "lean", "tilt", "skew", "bias",
+               "dominated", "driven", "even", "split", "balanced", "predominant", "largely", "mainly", "primarily",
+               "chiefly", "than up", "than down", "overwhelmingly")
 _UP = (r"raises?|raised|raising|higher|increases?|increased|elevates?|elevated|activates?|activated|"
        r"up-?regulates?|boosts?|restores?|pushes it (?:back )?up|enriched")
 _DOWN = (r"lowers?|lowered|lowering|lower|decreases?|decreased|reduces?|reduced|suppresses?|suppressed|represses?|"

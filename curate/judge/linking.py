@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from curate.schemas import Finding
 
 _Q_NUMBER = _DIGIT = re.compile(r"\d")
+_NEGATION_WORDS = ("not", "n't", "never", "neither", "nor", "none", "rather", "instead", "unlike", "no ")
 _NO = re.compile(r"\bno\s+(?:\w+\s+)?$", re.I)  # "no rescue", "no clear rescue"
 # "... after the soleus", "double the heart's", "than the liver": a tissue named to compare, not the subject.
 _COMPARED = re.compile(r"\b(?:than|after|before|behind|ahead of|like|unlike|vs\.?|versus|compared (?:to|with)|relative to|"
@@ -197,7 +198,8 @@ class Reader:
         """Up or down binds a count only from next to it ("413 up", "up: 413", "860 are down-regulated"),
         never across another number, and never to the whole of a partitive ("63% of the 910 DEGs are down")."""
         text = self.text
-        if _PARTITIVE.search(text, max(0, start - 40), start) or _OUT_OF.search(text, max(0, start - 24), start):
+        if "of " in text[max(0, start - 12):start] and (_PARTITIVE.search(text, max(0, start - 40), start)
+                                                          or _OUT_OF.search(text, max(0, start - 24), start)):
             return frozenset({"total"}), DEFAULT
         close = [c for c in near if not _DIGIT.search(text, min(c.end, end), max(c.start, start))
                  and (c.start - end if c.start >= end else start - c.end) <= 30]
@@ -272,6 +274,9 @@ class Reader:
         return self.text[lo:hi].rstrip().endswith("?")
 
     def negated(self, start: int) -> bool:
+        window = self.text[max(0, start - 45):start].lower()
+        if not any(word in window for word in _NEGATION_WORDS):
+            return False
         return bool(_NEGATED.search(self.text, max(0, start - 45), start)
                     or _NO.search(self.text, max(0, start - 16), start))
 

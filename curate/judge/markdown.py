@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_MARKUP = re.compile(r"(?m)[*_`|#]|^\s*(?:[-+•]|\d{1,2}[.)])\s")
+_MARKUP = re.compile(r"(?m)[*`|#]|(?<!\w)_|_(?!\w)|^\s*(?:[-+•]|\d{1,2}[.)])\s")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^(\s*)(?:([-*+•])|(\d{1,2})[.)])\s+")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -66,6 +66,8 @@ class Rendered:
 
 def plain(text: str) -> bool:
     """True when `text` has no markdown the reader needs rendered (the common, fast case)."""
+    if "\n" not in text and not any(mark in text for mark in "*`|#_"):
+        return True
     return not _MARKUP.search(text)
 
 
@@ -278,6 +280,11 @@ class _Writer:
         return begin, len(self.buffer)
 
     def _raw(self, start: int, end: int) -> None:
+        if "\\" not in self.original[start:end]:
+            self.buffer.extend(self.original[start:end])
+            self.origin.extend(range(start, end))
+            self.synth.extend([False] * (end - start))
+            return
         i = start
         while i < end:
             char = self.original[i]

@@ -56,6 +56,7 @@ class Num:
 
 _SCIENTIFIC = re.compile(r"(?<![\w.,])(?P<mant>\d+(?:\.\d+)?)\s*(?:[eE](?P<e1>[+-]?\d+)|[x×·]\s*10\s*(?:\^|\*\*)?\s*"
                          r"(?P<e2>[+-]?\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+))(?![\w.])")
+_MAYBE_SCIENTIFIC = re.compile(r"\d[eE][+-]?\d|10\s*(?:\^|\*\*|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻])")
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 
@@ -77,7 +78,7 @@ def _scientific(text: str) -> list[Num]:
 def read_numbers(text: str, padj: float) -> list[Num]:
     """Every number in `text` with its format, hedge or bound, and whether it claims nothing (`exempt`)."""
     numbers: list[Num] = []
-    scientific = _scientific(text) if ("e" in text or "10" in text) else []
+    scientific = _scientific(text) if _MAYBE_SCIENTIFIC.search(text) else []
     taken = [(n.start, n.end) for n in scientific]
     for num in scientific:
         _classify(num, text, padj)

@@ -18,6 +18,19 @@ from curate.schemas.rules import RULE_THRESHOLDS
 if TYPE_CHECKING:
     from curate.judge.numbers import Num
 
+_MARKER_WORDS = re.compile(r"step|fig|table|rank|no\.|phase|panel|chapter|section|version|day|week|month|year|hour|#")
+_COUNT_OF_SET = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                           r"twelve)\s+(?:\w+\s+)?(?:shifts?|tissues?|pathways?|terms?|hub genes|contrasts?|"
+                           r"conditions?|combinations?|stressors?|patterns?|facts?)\b", re.I)
+_ALL_N = re.compile(r"\ball\s+$")
+_RULE_WORDS = re.compile(r"=|threshold|cut|rule|mark|boundary|line|bar")
+_BOUND_WORDS = re.compile(r"above|below|over|under|[><≥≤]|exceed|beyond")
+_FACTOR_WORDS = re.compile(r"[×x*]|times|factor")
+_THRESHOLDS = frozenset(round(value, 9) for value in RULE_THRESHOLDS)
+_GENOME_WORD = re.compile(r"\b(?:genome|transcriptome)\b", re.I)
+_RANGE_THEN_PHYSIOLOGY = re.compile(r"\s*(?:-|–|—|to)\s*[\d.,]+\s*%[^.;]{0,40}?\b(?:mass|weight|bone|atrophy|survival|"
+                                    r"mortality|strength|volume|body|muscle loss|lifespan)", re.I)
+_PADJ_KEYS = re.compile(r"adj|fdr|q[ <=≤-]")
 _P_CUTOFFS = (0.05, 0.01, 0.001, 0.1, 0.005, 0.0001, 0.25)
 _PADJ = re.compile(r"(?:\bp-?adj(?:usted)?|\badjusted p(?:-values?)?|\bFDR(?: of)?|\bq(?:-values?)?)\s*"
                    r"(?:<=|<|≤|=|of|below|under|at)?\s*$", re.I)
@@ -40,7 +53,8 @@ _RANGE_THEN_UNIT = re.compile(rf"\s*(?:-|–|—|to)\s*[\d.,]+\s*%?\s*(?:{_UNITS
 _N_EQUALS = re.compile(r"(?:\bn|\bN|\bsample size of)\s*=?\s*$")
 _RULE_BEFORE = re.compile(r"(?:at least|at most|between|between\s+[\d.,]+\s*%?\s+and|<=|>=|<|>|≤|≥|threshold(?: of)?|"
                           r"cut-?off(?: of)?|above|below|past|exceeds?)\s*$", re.I)
-_RULE_AFTER = re.compile(r"\s*%?\s*(?:=\s*[A-Za-z]|(?:threshold|cut-?off|cutoff|rule|mark|boundary)\b)", re.I)
+_RULE_AFTER = re.compile(r"\s*%?\s*(?:=\s*[A-Za-z]|(?:threshold|cut-?off|cutoff|rule|mark|boundary|line|bar)\b)",
+                         re.I)
 _BOUND_BEFORE = re.compile(r"(?:above|below|over|under|>|<|≥|≤|exceeding|beyond)\s*(?:about\s+|~\s*|roughly\s+)?$", re.I)
 _CONVENTION = re.compile(r"\b(?:treat|consider|regard|call|count)\w*\b[^.]{0,60}\bas\b|\bconvention\w*|\brule of thumb|"
                          r"\btypically\b|\busually\b|\bgenerally\b|\bmany (?:people|groups|analysts)|\bis considered\b",
@@ -65,15 +79,17 @@ def reason(num: Num, text: str, padj: float) -> str:
     start, end = num.start, num.end
     before = text[max(0, start - 40):start]
     tail = before[-24:].lower()
+    after = text[end:end + 48].lower()
     line_start = text.rfind("\n", 0, start) + 1
     if num.vtype == "int" and text[end:end + 1] in (".", ")") and text[end + 1:end + 2] in (" ", "\n", "\t") \
             and not text[line_start:start].strip():
         return "list marker"
-    if _MARKER.search(before):
+    if _MARKER_WORDS.search(tail) and _MARKER.search(before):
         return "list marker"
-    if (_CITATION.search(before) and _CITATION.match(text, end)) or re.match(r"\s*et al", text[end:end + 8]):
+    if ("[" in tail or "et al" in after[:8]) and ((_CITATION.search(before) and _CITATION.match(text, end))
+                                                   or after.lstrip().startswith("et al")):
         return "citation"
-    if any(k in tail for k in ("adj", "fdr", "q ", "q<", "q=", "q-", "q ≤")) and _PADJ.search(before):
+    if _PADJ_KEYS.search(tail) and _PADJ.search(before):
         value = num.value / 100.0 if num.vtype == "percent" else num.value
         sentence = text[text.rfind(".", 0, start) + 1:text.find(".", end) if "." in text[end:] else len(text)]
         num.wrong_cutoff = (abs(value - padj) > 1e-12 and bool(_PADJ_WORDS.search(before))
@@ -83,38 +99,79 @@ def reason(num: Num, text: str, padj: float) -> str:
         return "p-value cut-off"
     if ("fc" in tail or "fold" in tail) and _LFC_CUT.search(before):
         return "threshold"
-    if _DESIGN_AFTER.match(text, end) or _RANGE_THEN_UNIT.match(text, end) or (
+    ranged = after[:3].lstrip()[:1] in ("-", "–", "—", "t")
+    if (_unit_next(after) and _DESIGN_AFTER.match(text, end)) or (
+            ranged and _RANGE_THEN_UNIT.match(text, end)) or (
             ("=" in tail[-4:] or "size of" in tail) and _N_EQUALS.search(before)):
         return "design constant"
-    if not num.signed and any(abs(num.value - c) < 1e-9 for c in RULE_THRESHOLDS) and (
-            _RULE_BEFORE.search(before) or _RULE_AFTER.match(text, end)):
-        return "rule threshold"
-    if num.vtype == "percent" and _RULE_AFTER.match(text, end):
-        return "rule threshold"
-    if _BOUND_BEFORE.search(before) and _CONVENTION.search(text, max(0, start - 100), min(len(text), end + 60)):
-        return "convention"
-    if num.vtype == "int" and _genome_size(num, text, before):
+    if (" of " in after[:12] and _COUNT_OF_SET.match(text, end)) or ("all" in tail and _ALL_N.search(tail)
+                                                                     and num.value < 20):
+        return "count of facts"
+    ruled = _rule(num, text, before, tail, after)
+    if ruled:
+        return ruled
+    if num.vtype == "int" and num.value >= 10_000 and "gene" in after and _genome_size(num, text, before):
         return "genome size"
-    if num.vtype == "percent" and _PHYSIOLOGY.match(text, end):
+    if (num.vtype == "percent" and _PHYSIOLOGY.match(text, end)) or (ranged and _RANGE_THEN_PHYSIOLOGY.match(text, end)):
         return "physiology"
-    if num.vtype in ("decimal", "int") and _FACTOR_BEFORE.search(before) and _DOSE_WORDS.search(
-            text, max(0, start - 120), min(len(text), end + 80)):
+    if num.vtype in ("decimal", "int") and _FACTOR_WORDS.search(tail) and _FACTOR_BEFORE.search(before) and \
+            _DOSE_WORDS.search(text, max(0, start - 120), min(len(text), end + 80)):
         return "scaling factor"
     if num.vtype == "int" and not num.decimals and "," not in num.text and 1900 <= num.value <= 2099 and (
             _YEAR_CONTEXT.search(before) or text[end:end + 1] == ")"):
         return "year"
-    split = _EVEN_SPLIT.match(text, start)
+    if "/" in text[max(0, start - 5):end + 5]:
+        return _even_split(num, text, before)
+    return ""
+
+
+def _unit_next(after: str) -> bool:
+    """Cheap test: could the words after a number be a unit or design word ("mg/kg", "mice", "-day")?"""
+    if after[:1] == "-":
+        return True
+    word = after.split(None, 1)[0].strip(".,;:)") if after.strip() else ""
+    word = word.lower()
+    return bool(word) and (word in _UNIT_WORDS or word + "s" in _UNIT_WORDS or word.split("/", 1)[0] in _UNIT_WORDS
+                           or word.startswith(("gene", "curated", "per", "time", "°", "µ", "combination")))
+
+
+_UNIT_WORDS = frozenset(w.lower() for w in re.findall(r"[\w/°µ]+", _UNITS.replace("?", "").replace("(", " ")
+                                                    .replace(")", " ").replace("|", " ").replace(":", " ")))
+
+
+def _rule(num: Num, text: str, before: str, tail: str, after: str) -> str:
+    """A threshold of a label rule, or a convention ("|NES| above about 1.5 is usually treated as strong")."""
+    threshold = round(num.value, 9) in _THRESHOLDS
+    bound = bool(_BOUND_WORDS.search(tail))
+    if not bound and not threshold and not _RULE_WORDS.search(after, 0, 24):
+        return ""
+    if not num.signed and threshold and (
+            _RULE_BEFORE.search(before) or _RULE_AFTER.match(text, num.end)):
+        return "rule threshold"
+    if num.vtype == "percent" and _RULE_AFTER.match(text, num.end):
+        return "rule threshold"
+    if bound and _BOUND_BEFORE.search(before) and _CONVENTION.search(
+            text, max(0, num.start - 100), min(len(text), num.end + 60)):
+        return "convention"
+    return ""
+
+
+def _even_split(num: Num, text: str, before: str) -> str:
+    split = _EVEN_SPLIT.match(text, num.start)
     if split and int(split.group(1)) + int(split.group(2)) == 100:
         return "even split"
-    if text[max(0, start - 1):start] == "/" and re.search(r"(\d{1,3})\s*/\s*$", before):
-        first = re.search(r"(\d{1,3})\s*/\s*$", before)
-        if first and int(first.group(1)) + int(num.value) == 100:
-            return "even split"
+    first = re.search(r"(\d{1,3})\s*/\s*$", before)
+    if first and text[max(0, num.start - 1):num.start] == "/" and int(first.group(1)) + int(num.value) == 100:
+        return "even split"
     return ""
 
 
 def _genome_size(num: Num, text: str, before: str) -> bool:
-    """'~20,000 genes measured', 'a 20,000-gene transcriptome', '0.3% of roughly 20,000 genes'."""
+    """'~20,000 genes measured', 'a 20,000-gene transcriptome', '0.3% of roughly 20,000 genes', 'the genome has
+    roughly 20,000 protein-coding genes'."""
     if _GENOME.match(text, num.end):
+        return True
+    if num.value >= 10_000 and _GENES_AFTER.match(text, num.end) and _GENOME_WORD.search(
+            text, max(0, num.start - 60), num.start):
         return True
     return bool(_GENES_AFTER.match(text, num.end) and _GENOME_BEFORE.search(before) and num.value >= 10_000)

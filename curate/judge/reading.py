@@ -55,12 +55,15 @@ def read_claims(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None =
     return ClaimReading(findings, claims, stated, reader.used_question)
 
 
+_SENTENCE = re.compile(r"[A-Za-z)][.!?;:,](?:\s|$)")
 _PUNCTUATION = re.compile(r"[(),;:.]\s|[(),;:]|\.$")
 
 
 def _salad(text: str) -> bool:
     """Keywords and numbers strung together, with no punctuation that would make a statement of them."""
-    return is_salad(text) and not _PUNCTUATION.search(NUMBER.sub(" ", text).strip())
+    if len(text) >= 400 or _SENTENCE.search(text):
+        return False
+    return not _PUNCTUATION.search(NUMBER.sub(" ", text).strip()) and is_salad(text)
 
 
 def _check(reader: Reader) -> None:
@@ -72,18 +75,18 @@ def _check(reader: Reader) -> None:
         categories.check_significance(reader, numbers)
     if "type " in lower or "stress-" in lower or "baseline-active" in lower:
         categories.check_classes(reader, quotes)
-    if categories.PATTERN_HINT.search(text):
+    if any(word in lower for word in categories.PATTERN_WORDS) and categories.PATTERN_HINT.search(text):
         categories.check_patterns(reader, quotes)
     if "additive" in lower or "synergistic" in lower or "antagonistic" in lower:
         categories.check_interactions(reader, quotes)
     directions.check_nes_directions(reader, quotes)
-    if directions.SPLIT_HINT.search(lower):
+    if any(word in lower for word in directions.SPLIT_WORDS):
         directions.check_split_directions(reader, quotes)
     if numbers:
         directions.check_number_directions(reader, numbers)
-    if orderings.RELATION_HINT.search(text):
+    if any(sign in text for sign in "<>=≤≥") and orderings.RELATION_HINT.search(text):
         orderings.check_chains(reader)
-    if superlatives.HINT.search(lower):
+    if any(word in lower for word in superlatives.WORDS):
         superlatives.check_superlatives(reader, quotes)
     if reader.blocks:
         rankings.check_rankings(reader)

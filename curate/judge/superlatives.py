@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from curate.judge.lexicon import Cue, Slot
     from curate.judge.linking import Reader
 
+WORDS = ("first", "last", "most", "least", "highest", "lowest", "largest", "smallest", "greatest", "biggest", "fewest",
+         "strongest", "weakest", "tie", "top", "bottom", "lead", "dominat", "maximum", "minimum")
 HINT = re.compile(r"first|last|most|least|highest|lowest|largest|smallest|greatest|biggest|fewest|strongest|weakest|"
                   r"\btie|\btop\b|bottom|\bleads?\b|dominat", re.I)
 _WORDS = r"largest|smallest|highest|lowest|most|least|fewest|biggest|greatest|strongest|weakest|maximum|minimum"
@@ -57,13 +59,15 @@ def check_superlatives(reader: Reader, quotes: list[tuple[int, int]]) -> None:
         cues = labels_before(reader, match.start())
         if cues:
             _judge(reader, cues, _word(match), cues[0].start, match.end())
-    for match in _SUBJECT_AFTER.finditer(text):
+    lower = text.lower()
+    the_word = any(f"the {word}" in lower for word in _WORDS.split("|"))
+    for match in _SUBJECT_AFTER.finditer(text) if the_word else ():
         if reader.skippable(match.start(), quotes) or not _about_amounts(text, match):
             continue
         cues = _labels_at(reader, match.end())
         if cues:
             _judge(reader, cues, _word(match), match.start(), cues[-1].end)
-    for match in _ASIDE.finditer(text):
+    for match in _ASIDE.finditer(text) if the_word else ():
         if reader.skippable(match.start(), quotes):
             continue
         dim = _DIM_NOUNS.get(match.group("over").strip().split(" ")[-1].lower(), "tissue") if match.group(
