@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING
 
 from curate.schemas.rules import BALANCED_HIGH, BALANCED_LOW
 
-from curate.judge.linking import EARLIER
-
 if TYPE_CHECKING:
     from curate.judge.lexicon import Cue
     from curate.judge.linking import Reader
@@ -162,7 +160,7 @@ def _split_fact(reader: Reader, splits: dict[str, dict[str, float]], start: int,
         return None
     clause = reader.doc.clause(start, end)
     ctx = reader.context(start, end, clause, ("tissue", "cond"))
-    ctx.values = {d: v for d, v in ctx.values.items() if v[1] != EARLIER}
+
     fits = [fid for fid in splits if all(
         any(s.label(d) in values for s in reader.lex.slots_by_fact[fid]) for d, (values, _) in ctx.values.items())]
     return fits[0] if len(fits) == 1 else None

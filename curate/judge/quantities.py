@@ -94,6 +94,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
             reader.stress_after_kmp(num.start, clause):
         ctx.values["agent"] = (frozenset({"stress"}), SENT_LEFT)
     strong = ctx.only_strong()
+    if not reader.has_ids and _interaction_unsaid(reader, num, clause, primary):
+        primary = [s for s in primary if s.by_dim.get("kind") != "interaction"]  # an interaction count is said to be one
     allowed = [s for s in primary if reader.compatible(s, ctx) or reader.named_near(s, strong)]
     value_of = _absolute if num.vtype == "decimal" and _ABSOLUTE.search(reader.text, *_sentence(reader, num)) \
         else _as_is
@@ -107,10 +109,9 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
                     and _derivation_said(reader, num, s)), None)
     if hit is not None:
         reader.confirm("number", num.start, num.end, hit.fact_ids, states=not hit.derived)
-        reader.confirmed_values.add(num.text.strip())
         return
-    if num.text.strip() in reader.confirmed_values:  # the same figure again ("1.15 falls in between")
-        return
+    if num.text.strip() in reader.confirmed_values and not any(level == CLAUSE for _, level in ctx.values.values()):
+        return  # a result worked out above, said again ("1.15 falls in between")
     if round(num.value, 6) in reader.question_numbers and (
             not reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong()
             or _REPORTED.search(reader.text, max(0, num.start - 60), num.start)):
@@ -122,7 +123,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if _widen(reader, num, clause):
         return
     any_scope = next((s for s in primary if matches(num, s.value)), None)
-    bound = reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong()
+    bound = reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong() or (
+        _short(reader) and ctx.values != {})
     if any_scope is not None and (not bound or not allowed):
         reader.confirm("number", num.start, num.end, any_scope.fact_ids)
         return
@@ -130,6 +132,15 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
         reader.refute(messages.wrong_number(reader.text, num, allowed, swapped=any_scope))
     elif strong.named() or _STUDY_QUANTITY.match(reader.text, num.end) or reader.has_ids or _short(reader):
         reader.refute(messages.unsupported_number(reader.text, num, reader.scope_ids if reader.has_ids else ()))
+
+
+def _interaction_unsaid(reader: Reader, num: Num, clause: tuple[int, int], primary: list[Slot]) -> bool:
+    """Other counts are in play and no word near the number (or in the question) says interaction term."""
+    kinds = {s.by_dim.get("kind") for s in primary}
+    if "interaction" not in kinds or len(kinds) == 1:
+        return False
+    said = reader.context(num.start, num.end, clause, ("kind", "term"))
+    return "term" not in said.values and "interaction" not in said.values.get("kind", (frozenset(), NONE))[0]
 
 
 def _short(reader: Reader) -> bool:
@@ -144,7 +155,7 @@ _DERIVATION = {
     "difference": re.compile(r"differen|\bmore\b|\bfewer\b|\bless\b|\bgap\b|minus|\bthan\b|\bby\b|apart|exceed|"
                              r"\brise|\bincrease|\bdrop|\bjump|extra|additional|\badds?\b|on top|[−+]",
                              re.I),
-    "ratio": re.compile(r"ratio|times|fold|[×/÷]|\bx\b|double|triple|as many|relative|\bover\b|\bper\b|\bvs\b|"
+    "ratio": re.compile(r"ratio|times|-fold|\bfold\b(?!\s*change)|[×/÷]|\bx\b|double|triple|as many|relative|\bover\b|\bper\b|\bvs\b|"
                         r"versus|against|expect|observed|\bsum\b|singles", re.I),
     "nes_shift": re.compile(r"shift|swing|chang|differen|units|delta|Δ|\bfrom\b|→|gap|distance", re.I),
 }

@@ -27,7 +27,7 @@ _WORD = rf"(?P<word>{_WORDS})"
 _WORD2 = rf"(?P<word2>{_WORDS})"
 _AFTER_MOST = re.compile(r"\s+(?:\w+\s+)?(?:DEGs?|genes?|changes?|changed|transcripts?|effects?|responses?|"
                          r"responsive|impact|interactions?|terms?|counts?|NES|enrichment|fold|shifts?|hits|affected|"
-                         r"perturbed|differentially|regulated|negative|positive|KMP|stress|HU|IR)\b|\s*[.,;:)]|\s*$")
+                         r"perturbed|differentially|regulated|negative|positive|KMP|stress|HU|IR)\b|\s*[.,;:()]|\s*$")
 # subject first: "X has the most ...", "X is the largest", "X ranks first", "X leads", "X and Y tie for the least"
 _SUBJECT_FIRST = re.compile(
     rf"\b(?:(?:has|have|had|shows?|showed|displays?|gives?|gets?|produces?|sees?|carries|holds)\s+(?:by far\s+|"
