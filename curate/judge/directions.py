@@ -63,7 +63,7 @@ def check_nes_directions(reader: Reader, quotes: list[tuple[int, int]]) -> None:
         sentence = text[lo:hi]
         if not re.search(r"pathway|gene set|\bNES\b|\bit\b", sentence, re.I) and not doc.in_range("pathway", lo, hi):
             continue
-        side = _side(reader, lo, start, end)
+        side = side_of_verb(reader, lo, start, end)
         if side is None:
             continue
         fact = reader.pathway_fact(start, end)
@@ -82,7 +82,7 @@ def check_nes_directions(reader: Reader, quotes: list[tuple[int, int]]) -> None:
                 (fact.id,), f"{who} {truth} {fact.pathway} in {fact.tissue} (NES {value:+.3f})")
 
 
-def _side(reader: Reader, lo: int, start: int, end: int) -> str | None:
+def side_of_verb(reader: Reader, lo: int, start: int, end: int) -> str | None:
     """Who moves the pathway: the agent right after the verb ("enriched with kaempferol", "depleted under
     stress"), else the last one before it in the sentence."""
     after = [c for c in reader.doc.cues if end <= c.start < end + 40 and _is_side(c)]

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from curate.schemas import Finding
 
 _Q_NUMBER = _DIGIT = re.compile(r"\d")
+_WHETHER = re.compile(r"\bwhether\b[^.;:!?]*$", re.I)
 _NEGATION_WORDS = ("not", "n't", "never", "neither", "nor", "none", "rather", "instead", "unlike", "no ")
 _NO = re.compile(r"\bno\s+(?:\w+\s+)?$", re.I)  # "no rescue", "no clear rescue"
 # "... after the soleus", "double the heart's", "than the liver": a tissue named to compare, not the subject.
@@ -271,6 +272,8 @@ class Reader:
         if any(a <= start < b for a, b in quotes):
             return True
         lo, hi = self.doc.sentences[self.doc.sentence_of(start)]
+        if "whether" in self.text[max(lo, start - 80):start] and _WHETHER.search(self.text, max(lo, start - 80), start):
+            return True  # "can't establish whether KMP rescues ...": not asserted
         return self.text[lo:hi].rstrip().endswith("?")
 
     def negated(self, start: int) -> bool:

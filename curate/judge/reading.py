@@ -73,11 +73,12 @@ def _check(reader: Reader) -> None:
     lower = text.lower()
     if "signific" in lower:
         categories.check_significance(reader, numbers)
+        categories.check_significance_words(reader, quotes)
     if "type " in lower or "stress-" in lower or "baseline-active" in lower:
         categories.check_classes(reader, quotes)
     if any(word in lower for word in categories.PATTERN_WORDS) and categories.PATTERN_HINT.search(text):
         categories.check_patterns(reader, quotes)
-    if "additive" in lower or "synergistic" in lower or "antagonistic" in lower:
+    if "additiv" in lower or "synerg" in lower or "antagonis" in lower or "each other" in lower:
         categories.check_interactions(reader, quotes)
     directions.check_nes_directions(reader, quotes)
     if any(word in lower for word in directions.SPLIT_WORDS):
