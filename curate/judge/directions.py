@@ -28,9 +28,9 @@ _SIDE = (r"(?P<side>up(?:-?regulat\w*|ward)?|down(?:-?regulat\w*|ward)?|induced|
          r"activation|suppression)")
 _SPLIT = re.compile(
     rf"\b(?P<cmp>more|fewer) (?:genes |DEGs )?(?:go |are |went |were )?(?P<a>up|down)(?:-regulated)? than (?P<b>up|down)\b|"
-    rf"(?P<neg>\bnot\s+|\bisn'?t\s+|n't\s+)?\b(?:(?:mostly|predominantly|largely|mainly|primarily|chiefly|"
-    rf"overwhelmingly)\s+|most (?:of (?:them|these|those|the \w+(?: \w+)?)|genes|DEGs|changes)? ?(?:are |is |were |was |"
-    rf"go |went )?|"
+    rf"(?P<neg>\bnot\s+|\bisn'?t\s+|n't\s+)?\b(?:(?P<strong>mostly|predominantly|largely|mainly|primarily|chiefly|"
+    rf"overwhelmingly)\s+|most (?:of (?:them|these|those|the \w+(?: \w+){{0,2}})|genes|DEGs|changes)? ?(?:are |is |were |"
+    rf"was |go |went )?|"
     rf"(?:the )?majority (?:of \w+(?: \w+)? )?(?:are |is |were |go )?|(?:leans?|leaning|tilts?|tilted|tilting|skewed|"
     rf"biased|shifted)(?: slightly| strongly)? (?:toward |towards |to )?|(?:dominated|driven) by |bias toward |"
     rf"slight tilt toward |tilt toward )(?:the )?{_SIDE}(?!\w)|"
@@ -113,12 +113,13 @@ def check_split_directions(reader: Reader, quotes: list[tuple[int, int]]) -> Non
     text = reader.text
     for match in _SPLIT.finditer(text):
         start, end = match.span()
-        if reader.skippable(start, quotes):
+        if reader.skippable(start, quotes) or "=" in text[max(0, start - 3):start]:  # "55% up = mostly up": a rule
             continue
         said = _said_side(match)
         if said is None:
             continue
-        if said == "balanced" and match.group("balanced") and not _IS_BALANCED.search(text, max(0, start - 30), start):
+        if said == "balanced" and match.group("balanced") and not match.group("neg2") and \
+                not _IS_BALANCED.search(text, max(0, start - 30), start):
             continue
         fact_id = _split_fact(reader, splits, start, end)
         if fact_id is None:
@@ -128,7 +129,11 @@ def check_split_directions(reader: Reader, quotes: list[tuple[int, int]]) -> Non
         if said == "balanced":
             ok, truth = BALANCED_LOW <= share <= BALANCED_HIGH, f"{share:.1f}% up"
         else:
-            ok, truth = (up > down) if said == "up" else (down > up), f"{int(up):,} up, {int(down):,} down"
+            truth = f"{int(up):,} up, {int(down):,} down ({share:.1f}% up)"
+            if match.group("strong"):  # "mostly up": the rule's band, share up above 55 % (below 45 % for down)
+                ok = share > BALANCED_HIGH if said == "up" else share < BALANCED_LOW
+            else:  # "most are up", "leans up", "more up than down": the larger side
+                ok = (up > down) if said == "up" else (down > up)
         written = match.group("neg") or match.group("neg2")
         negated = bool(written) or reader.negated(start)
         phrase = ("not " if negated and not written else "") + match.group(0)

@@ -75,10 +75,21 @@ def _scientific(text: str) -> list[Num]:
     return found
 
 
+_NONE = re.compile(r"\b(?:zero|no|not a single)(?=\s+(?:\w+\s+)?(?:DEGs?|genes|differentially expressed genes|transcripts)\b)",
+                   re.I)
+
+
+def _no_genes(text: str) -> list[Num]:
+    """'zero DEGs', 'no genes': a count of 0."""
+    return [Num(m.start(), m.end(), m.group(0), 0.0, 0, False, "int", 1.0) for m in _NONE.finditer(text)]
+
+
 def read_numbers(text: str, padj: float) -> list[Num]:
     """Every number in `text` with its format, hedge or bound, and whether it claims nothing (`exempt`)."""
     numbers: list[Num] = []
     scientific = _scientific(text) if _MAYBE_SCIENTIFIC.search(text) else []
+    if "zero" in text or "no " in text.lower() or "single" in text:
+        scientific += _no_genes(text)
     taken = [(n.start, n.end) for n in scientific]
     for num in scientific:
         _classify(num, text, padj)
