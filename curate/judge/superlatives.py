@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING
 
 from curate.judge.orderings import group, labels_before
 
+from curate.judge.lexicon import Cue
+
 if TYPE_CHECKING:
-    from curate.judge.lexicon import Cue, Slot
+    from curate.judge.lexicon import Slot
     from curate.judge.linking import Reader
 
 WORDS = ("first", "last", "most", "least", "highest", "lowest", "largest", "smallest", "greatest", "biggest", "fewest",
-         "strongest", "weakest", "tie", "top", "bottom", "lead", "dominat", "maximum", "minimum")
+         "strongest", "weakest", "tie", "top", "bottom", "lead", "domin", "maximum", "minimum")
 HINT = re.compile(r"first|last|most|least|highest|lowest|largest|smallest|greatest|biggest|fewest|strongest|weakest|"
                   r"\btie|\btop\b|bottom|\bleads?\b|dominat", re.I)
 _WORDS = r"largest|smallest|highest|lowest|most|least|fewest|biggest|greatest|strongest|weakest|maximum|minimum"
@@ -39,11 +41,15 @@ _SUBJECT_FIRST = re.compile(
 _SUBJECT_AFTER = re.compile(rf"\bthe\s+{_WORD}\s+(?P<what>[^.;:!?]{{0,60}}?)\s+(?:is|are|was|were|comes|occurs|sits|"
                             rf"lies)\s+(?:in|for|from|under|at|with)?\s*(?:the\s+)?", re.I)
 # an aside: "... 309 liver genes — the largest baseline KMP effect of any tissue"
-_ASIDE = re.compile(rf"(?:[—–,(]|\bit'?s|\bit is|\bthat'?s|\bthis is)\s*(?:by far\s+)?the\s+{_WORD}\s+"
+_ASIDE = re.compile(rf"(?:[—–,(]|\bit'?s|\bit is|\bthat'?s|\bthis is|\bwith)\s*(?:by far\s+)?the\s+{_WORD}\s+"
                     rf"(?P<what>[^.;:!?]{{0,60}}?)\s+(?:of any|of all|among|of the (?:four|4|three|five|eight)|"
                     rf"across(?: the)?|in the (?:study|dataset|set))\s+(?P<over>[\w ]{{0,20}})", re.I)
+# a label naming the extreme: "Largest term: HU×IR" (a table column rendered), "Dominant single stressor HU"
+_LABELLED = re.compile(r"\b(?P<word>largest|smallest|highest|lowest|biggest|top|dominant|strongest|weakest)\s+"
+                       r"(?:single\s+)?(?:interaction\s+)?(?:term|stressor|tissue|condition|gene|pathway|effect)s?"
+                       r"\s*:?\s+", re.I)
 _TOP = {"first", "top", "highest", "most", "largest", "greatest", "biggest", "maximum", "strongest", "leads",
-        "tops the list", "dominates"}
+        "tops the list", "dominates", "dominant"}
 _SINGLE = re.compile(r"\bsingle\b|\balone\b|dominat|\bby itself\b|\bon its own\b", re.I)
 _PATHWAY_WORDS = re.compile(r"\bNES\b|enrich|pathway|gene set|OXPHOS|rescue|recovery|suppression", re.I)
 _DIM_NOUNS = {"tissue": "tissue", "tissues": "tissue", "organ": "tissue", "organs": "tissue", "condition": "cond",
@@ -67,6 +73,12 @@ def check_superlatives(reader: Reader, quotes: list[tuple[int, int]]) -> None:
         cues = _labels_at(reader, match.end())
         if cues:
             _judge(reader, cues, _word(match), match.start(), cues[-1].end)
+    for match in _LABELLED.finditer(text) if ("dominant" in lower or the_word or ":" in text or ";" in text) else ():
+        if reader.skippable(match.start(), quotes):
+            continue
+        cues = _labels_at(reader, match.end())
+        if cues:
+            _judge(reader, cues, match.group("word").lower(), match.start(), cues[-1].end)
     for match in _ASIDE.finditer(text) if the_word else ():
         if reader.skippable(match.start(), quotes):
             continue
@@ -104,6 +116,9 @@ def _subject_of_aside(reader: Reader, dim: str, pos: int) -> Cue | None:
     named = {c.value: c for c in reader.doc.in_range(dim, lo, pos)}
     if len(named) == 1:
         return next(iter(named.values()))
+    asked = reader.q_by_dim.get(dim, frozenset()) if not named else frozenset()
+    if len(asked) == 1:  # "it's the smallest ... of the four tissues", about the tissue the question names
+        return Cue(pos, pos, dim, next(iter(asked)))
     return None
 
 
