@@ -85,9 +85,9 @@ _COMBINED = re.compile(
     rf"(?<![\w])(?:combined\s+{_HU_WORDS}\s+(?:and|plus|\+|with)\s+{_IR_WORDS}|"
     rf"{_HU_WORDS}\s*(?:and|plus|\+|with|-plus-)\s*{_IR_WORDS}\s+(?:combined|together)|"
     rf"both\s+{_HU_WORDS}\s+(?:and|plus)\s+{_IR_WORDS}|dual[- ]stressors?|double[- ]stress|combined insult|"
-    rf"the combination|(?:with|after|plus) (?:{_IR_WORDS}|{_HU_WORDS}) added|adding (?:{_IR_WORDS}|{_HU_WORDS})|"
+    rf"the combination|(?:with|after|plus) (?:{_IR_WORDS}|{_HU_WORDS}) added|"
     rf"(?:{_IR_WORDS}|{_HU_WORDS}) (?:is|are|was|were|gets?) added|combined with (?:{_IR_WORDS}|{_HU_WORDS})|"
-    rf"{_HU_WORDS}\s*(?:\+|plus)\s*{_IR_WORDS})(?![\w])", re.I)
+    rf"{_HU_WORDS}\s*(?:\+|plus)\s*{_IR_WORDS}(?!\s+(?:separately|alone|individually|added|summed)))(?![\w])", re.I)
 _COMBINED_WORDS = ("combined with", "combined hind", "combined unload", "combined simul", "combined micro",
                    "combined disuse", "combined insult", "combination", "plus", "both", "dual", "double", "added",
                    "adding", "together", "+ rad", "+ irr", "+ ir")

@@ -32,6 +32,7 @@ _NO = re.compile(r"\bno\s+(?:\w+\s+)?$", re.I)  # "no rescue", "no clear rescue"
 _COMPARED = re.compile(r"\b(?:than|after|before|behind|ahead of|like|unlike|vs\.?|versus|compared (?:to|with)|relative to|"
                        r"double|twice|half|triple|the same as|as in|over)\s+(?:that of\s+)?(?:the\s+)?$", re.I)
 _OUT_OF = re.compile(r"\b(?:out of|of a total of|of all|in total of)\s+(?:the\s+)?$", re.I)
+_PART_OF = re.compile(r"\s+(?:of|out of)\s+(?:its\s+|the\s+|all\s+)?\d", re.I)
 _GOVERNS = re.compile(r"\s*%?\s*(?:(?:DEGs?|genes?|transcripts?|hits|changes|differentially expressed genes)\s+)?"
                       r"(?:under|with|after|in|at|for|from|by|during)\s+(?:the\s+)?(?:combined\s+)?", re.I)
 _THEN_UP_DOWN = re.compile(r"\s*(?:%\s*)?(?:(?:genes|DEGs|transcripts|of them|of these|are|is|were|was|go|went|get)\s+)*",
@@ -210,7 +211,21 @@ class Reader:
         if close:
             best = min(close, key=lambda c: start - c.end if c.end <= start else c.start - end)
             return frozenset({best.value}), CLAUSE
+        if _PART_OF.match(text, end):  # "576 of 910": a part of the number after it (up, down, or a tissue's total)
+            return frozenset({"up", "down", "total"}), DEFAULT
+        label = self._row_label(start)
+        if label:
+            return frozenset({label}), CLAUSE
         return frozenset({"total"}), DEFAULT
+
+    def _row_label(self, start: int) -> str:
+        """'Up: HU alone 3,251; HU + IR 3,447' (a table row): the label before the line's colon says up or down."""
+        line = self.text.rfind("\n", 0, start) + 1
+        colon = self.text.find(":", line, start)
+        if colon < 0 or colon - line > 25:
+            return ""
+        cues = [c for c in self.doc.in_range("cattr", line, colon) if c.value in ("up", "down")]
+        return cues[0].value if len(cues) == 1 and not _DIGIT.search(self.text, line, colon) else ""
 
     def context(self, start: int, end: int, clause: tuple[int, int], dims: Sequence[str], *,
                 operand: bool = False) -> Context:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from curate.judge import messages
 from curate.judge.arithmetic import check_expression, link_expressions
-from curate.judge.linking import CLAUSE, NONE, PARENT, SENT_LEFT, Context
+from curate.judge.linking import CLAUSE, NONE, PARENT, QUESTION, SENT_LEFT, Context
 from curate.judge.numbers import VTYPES, Num, matches, read_numbers
 
 if TYPE_CHECKING:
@@ -110,7 +110,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if hit is not None:
         reader.confirm("number", num.start, num.end, hit.fact_ids, states=not hit.derived)
         return
-    if num.text.strip() in reader.confirmed_values and not any(level == CLAUSE for _, level in ctx.values.values()):
+    if num.text.strip() in reader.confirmed_values and not any(
+            level == CLAUSE and dim in ("cond", "agent", "cattr") for dim, (_, level) in ctx.values.items()):
         return  # a result worked out above, said again ("1.15 falls in between")
     if round(num.value, 6) in reader.question_numbers and (
             not reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong()
@@ -140,7 +141,12 @@ def _interaction_unsaid(reader: Reader, num: Num, clause: tuple[int, int], prima
     if "interaction" not in kinds or len(kinds) == 1:
         return False
     said = reader.context(num.start, num.end, clause, ("kind", "term"))
+    if _CLASS_QUESTION.search(reader.question):  # "HU x IR in the heart: synergistic or ...?" asks no term count
+        said.values = {d: v for d, v in said.values.items() if v[1] != QUESTION}
     return "term" not in said.values and "interaction" not in said.values.get("kind", (frozenset(), NONE))[0]
+
+
+_CLASS_QUESTION = re.compile(r"synerg|additiv|antagonis", re.I)
 
 
 def _short(reader: Reader) -> bool:
@@ -208,11 +214,17 @@ def _share_of_outside(reader: Reader, num: Num) -> bool:
 def _named_in_clause(reader: Reader, clause: tuple[int, int], num: Num) -> bool:
     """A count with its own contrast, term, gene or pathway beside it states that fact, not a sum (one that
     names two, "198 for HU and IR added together", may be their sum)."""
+    if _TWO_CONDITIONS.match(reader.text, num.end):  # "198 for HU and IR added together"
+        return False
     for dim in ("cond", "term", "gene", "pathway"):
         named = {c.value for c in reader.doc.in_range(dim, *clause) if c.end <= num.start or c.start >= num.end}
         if len(named) == 1:
             return True
     return False
+
+
+_CONDITION = r"(?:HU|IR|unloading|radiation|irradiation|hindlimb unloading)"
+_TWO_CONDITIONS = re.compile(rf"\s*(?:[\w']+\s+){{0,4}}?{_CONDITION}\s+(?:and|plus|\+)\s+{_CONDITION}\b", re.I)
 
 
 def _widen(reader: Reader, num: Num, clause: tuple[int, int]) -> bool:
