@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 CLASS_LABELS = {"A": "stress-activated", "B": "baseline-active", "C": "stress-blocked"}
 LABEL_CLASS = {label: letter for letter, label in CLASS_LABELS.items()}
 # Cheap test that says whether a rule can apply at all (the rules' own patterns are slower).
-PATTERN_WORDS = ("rescu", "suppression", "kmp_only", "ns", "kmp-only", "kmp only")
+PATTERN_WORDS = ("rescu", "suppression", "kmp_only", "kmp-only", "kmp only", " ns", "(ns", "ns)", "ns.", "ns,")
 PATTERN_HINT = re.compile(r"RESCU|SUPPRESSION|KMP_ONLY|\bNS\b|KMP[- ]only", re.I)
 _CLASS = re.compile(r"(?-i:\bType ([ABC])\b)(?!\s*/|\s*,\s*[ABC]\b|\s+or\s+[ABC]\b)|"
                     r"\b(stress-activated|baseline-active|stress-blocked)\b", re.I)

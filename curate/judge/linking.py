@@ -89,8 +89,9 @@ class Reader:
     `orderings`) call `resolve`/`context` to bind a claim, then `confirm` or `refute` it."""
 
     def __init__(self, lex: Lexicon, text: str, question: str, fact_ids: Sequence[str] | None, *,
-                 rendered: Rendered | None = None) -> None:
+                 rendered: Rendered | None = None, keep_claims: bool = True) -> None:
         self.lex = lex
+        self.keep_claims = keep_claims  # False: findings and stated facts only (the gates' bulk check)
         self.text = text
         self.rendered = rendered
         self.blocks = rendered.blocks if rendered is not None else []
@@ -241,12 +242,13 @@ class Reader:
         """Words close by name this slot: far words (the question) may not rule it out."""
         if not Reader.compatible(slot, strong):
             return False
-        return any(level != DEFAULT and slot.label(dim) in values for dim, (values, level) in strong.values.items())
+        by_dim = slot.by_dim
+        return any(level != DEFAULT and by_dim.get(dim) in values for dim, (values, level) in strong.values.items())
 
     @staticmethod
     def compatible(slot: Slot, ctx: Context) -> bool:
         for dim, (values, level) in ctx.values.items():
-            label = slot.label(dim)
+            label = slot.by_dim.get(dim)
             if label is None:
                 if level == CLAUSE and ((dim in ("cond", "agent") and not slot.derived)
                                         or (dim == "cattr" and slot.derived and slot.vtype == "count")):
@@ -265,12 +267,15 @@ class Reader:
         """A claim the facts support; `states`: it states those facts (not a value derived from them)."""
         if states:
             self.stated.update(fact_ids)
-        text = self.text[start:end]
-        self.claims.append(Claim(start, end, text, kind, tuple(fact_ids), True, said or text))
+        if self.keep_claims:
+            text = self.text[start:end]
+            self.claims.append(Claim(start, end, text, kind, tuple(fact_ids), True, said or text))
 
     def refute(self, finding: Finding) -> None:
         """A claim the facts contradict (or do not support)."""
         self.findings.append(finding)
+        if not self.keep_claims:
+            return
         start = finding.start or 0
         end = finding.end or 0
         self.claims.append(Claim(start, end, self.text[start:end], finding.claim, tuple(finding.fact_ids), False,

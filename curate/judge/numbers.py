@@ -88,7 +88,7 @@ def read_numbers(text: str, padj: float) -> list[Num]:
     """Every number in `text` with its format, hedge or bound, and whether it claims nothing (`exempt`)."""
     numbers: list[Num] = []
     scientific = _scientific(text) if _MAYBE_SCIENTIFIC.search(text) else []
-    if "zero" in text or "no " in text.lower() or "single" in text:
+    if "zero" in text or "no " in text or "No " in text or "single" in text:
         scientific += _no_genes(text)
     taken = [(n.start, n.end) for n in scientific]
     for num in scientific:

@@ -257,7 +257,8 @@ def _dims_that_matter(primary: list[Slot], derived: list[Slot]) -> tuple[str, ..
     """The dimensions on which the candidate slots differ: only those need words to bind a number."""
     dims = []
     for dim in ALL_DIMS:
-        labels = {s.label(dim) for s in primary} | {s.label(dim) for s in derived if s.label(dim) is not None}
+        labels = {s.by_dim.get(dim) for s in primary}
+        labels.update(label for s in derived if (label := s.by_dim.get(dim)) is not None)
         if len(labels) > 1:
             dims.append(dim)
     return tuple(dims)

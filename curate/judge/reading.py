@@ -35,17 +35,18 @@ class ClaimReading:
 
 
 def read_claims(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None = None,
-                question: str = "") -> ClaimReading:
+                question: str = "", claims: bool = True) -> ClaimReading:
     """Read every claim of `text` about the study and judge it against `sheet`.
 
     `fact_ids`, when known, are the facts the text is meant to state; without them the facts are
     found from the tissues the text and `question` name. Numbers the question states are not
-    flagged as unsupported.
+    flagged as unsupported. `claims=False` skips recording the right claims (the gates need findings only).
     """
     if _salad(text):  # keywords and numbers with no sentence around them claim nothing
         return ClaimReading([], [], tuple(fact_ids or ()), False)
     rendered = None if plain(text) else render(text)
-    reader = Reader(lexicon(sheet), rendered.text if rendered else text, question, fact_ids, rendered=rendered)
+    reader = Reader(lexicon(sheet), rendered.text if rendered else text, question, fact_ids, rendered=rendered,
+                    keep_claims=claims)
     _check(reader)
     findings = sorted(reader.findings, key=lambda f: (f.start or 0, f.end or 0, f.type))
     claims = sorted(reader.claims, key=lambda c: (c.start, c.end))
@@ -73,7 +74,8 @@ def _check(reader: Reader) -> None:
     lower = text.lower()
     if "signific" in lower:
         categories.check_significance(reader, numbers)
-        categories.check_significance_words(reader, quotes)
+        if "significantly" in lower:
+            categories.check_significance_words(reader, quotes)
     if "type " in lower or "stress-" in lower or "baseline-active" in lower:
         categories.check_classes(reader, quotes)
     if any(word in lower for word in categories.PATTERN_WORDS) and categories.PATTERN_HINT.search(text):
@@ -155,7 +157,7 @@ def check_items(items: Sequence[Any], sheet: FactSheet, *,
         if result is None and fact_ids:
             # With fact ids, a question can only excuse a finding (a number it states), never add one:
             # an answer clean without its question is clean with any question.
-            result = read_claims(item.output, sheet, fact_ids=list(fact_ids), question="")
+            result = read_claims(item.output, sheet, fact_ids=list(fact_ids), question="", claims=False)
             result.used_question = bool(result.findings)
             by_answer[(item.output, fact_ids)] = result
         if result is None or result.used_question:
@@ -163,7 +165,8 @@ def check_items(items: Sequence[Any], sheet: FactSheet, *,
             key = (item.output, fact_ids, question)
             result = by_question.get(key)
             if result is None:
-                result = read_claims(item.output, sheet, fact_ids=list(fact_ids) or None, question=question)
+                result = read_claims(item.output, sheet, fact_ids=list(fact_ids) or None, question=question,
+                                     claims=False)
                 by_question[key] = result
                 by_answer.setdefault((item.output, fact_ids), result)
         if result.findings:
