@@ -53,7 +53,7 @@ def link_expressions(numbers: list[Num], text: str) -> list[Expression]:
         current = [] if num.exempt else [num]
     if len(current) > 1:
         runs.append(current)
-    expressions = []
+    expressions: list[Expression] = []
     for run in runs:
         expression = _sides(run, text)
         if expression is None:
@@ -123,7 +123,7 @@ def _divides(written: str) -> bool:
 
 def _evaluate(numbers: list[Num], written: str) -> float | None:
     """The value of one side ('#0 ÷ (#1 + #2)'), or None when it does not parse."""
-    tokens = []
+    tokens: list[float | str] = []
     position = 0
     while position < len(written):
         match = _TOKEN.match(written, position)

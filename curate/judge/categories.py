@@ -28,7 +28,8 @@ _PATTERN = re.compile(
     r"shifts|changes|moves|raises|lowers|acts|has|does))|\b(rescue|suppression)\s+pattern\b|"
     r"\b(?P<rescue>rescue[sd]?|rescuing)\b|\b(?P<suppression>suppression)\b", re.I)
 _OF_PATHWAY = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:stress-driven\s+\w+\s+in\s+)?", re.I)
-_INTERACTION = re.compile(r"\b(?P<word>additive(?:ly)?|synergistic(?:ally)?|antagonistic(?:ally)?|(?<=from )additivity)\b|"
+_INTERACTION = re.compile(r"\b(?P<word>additive(?:ly)?|synergistic(?:ally)?|antagonistic(?:ally)?|"
+                          r"(?<=from )additivity)\b|"
                           r"(?P<amplify>amplif(?:y|ies|ied)\s+each\s+other|more than (?:the )?sum)", re.I)
 _NOT_A_CLASS = re.compile(r"\s+(?:expectation|expected|model|sum|prediction|null|baseline|reference|"
                           r"rule|cut-?offs?|thresholds?)\b", re.I)
@@ -182,7 +183,8 @@ def check_significance_words(reader: Reader, quotes: list[tuple[int, int]]) -> N
         truth = fact.stress_significant if side == "stress" else fact.kmp_significant
         said = not (match.group("neg") or reader.negated(start))
         if truth != said:
-            reader.wrong("wrong_significance", start, end, match.group(0), "significant" if truth else "not significant",
+            shown = "significant" if truth else "not significant"
+            reader.wrong("wrong_significance", start, end, match.group(0), shown,
                          (fact.id,), f"the {side} NES of {fact.pathway} in {fact.tissue} is "
                                      f"{'' if truth else 'not '}significant")
         else:

@@ -27,9 +27,11 @@ _NES_DIRECTION = re.compile(rf"(?<![\w-])(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?![
 _SIDE = (r"(?P<side>up(?:-?regulat\w*|ward)?|down(?:-?regulat\w*|ward)?|induced|induction|repressed|repression|"
          r"activation|suppression)")
 _SPLIT = re.compile(
-    rf"\b(?P<cmp>more|fewer) (?:genes |DEGs )?(?:go |are |went |were )?(?P<a>up|down)(?:-regulated)? than (?P<b>up|down)\b|"
+    rf"\b(?P<cmp>more|fewer) (?:genes |DEGs )?(?:go |are |went |were )?(?P<a>up|down)(?:-regulated)? "
+    rf"than (?P<b>up|down)\b|"
     rf"(?P<neg>\bnot\s+|\bisn'?t\s+|n't\s+)?\b(?:(?P<strong>mostly|predominantly|largely|mainly|primarily|chiefly|"
-    rf"overwhelmingly)\s+|most (?:of (?:them|these|those|the \w+(?: \w+){{0,2}})|genes|DEGs|changes)? ?(?:are |is |were |"
+    rf"overwhelmingly)\s+|most (?:of (?:them|these|those|the \w+(?: \w+){{0,2}})|genes|DEGs|changes)? ?"
+    rf"(?:are |is |were |"
     rf"was |go |went )?|"
     rf"(?:the )?majority (?:of \w+(?: \w+)? )?(?:are |is |were |go )?|(?:leans?|leaning|tilts?|tilted|tilting|skewed|"
     rf"biased|shifted)(?: slightly| strongly)? (?:toward |towards |to )?|(?:dominated|driven) by |bias toward |"
@@ -38,7 +40,8 @@ _SPLIT = re.compile(
     rf"(?P<neg2>\bnot\s+|\bisn'?t\s+|n't\s+)?\b(?P<balanced>balanced)\b|"
     rf"\b(?P<even>(?:an )?even(?:ly)? split|split (?:almost |roughly |essentially )?evenly|roughly equal numbers)\b",
     re.I)
-_MANY = re.compile(r"\b(?:all|every|each|no|none of the|three of|two of|both|most) (?:the )?(?:four |4 )?(?:tissues|contrasts|"
+_MANY = re.compile(r"\b(?:all|every|each|no|none of the|three of|two of|both|most) (?:the )?(?:four |4 )?"
+                   r"(?:tissues|contrasts|"
                    r"conditions|stressors)?\b[^.;]*$|\b(?:tissues|contrasts)\b[^.;]*$", re.I)
 _IS_BALANCED = re.compile(r"(?:\b(?:is|was|looks|remains|it'?s|are|were|be|stays|essentially|almost perfectly|"
                           r"nearly|roughly|fairly|pretty|quite|remarkably|well)\s+(?:not\s+)?(?:\w+\s+)?|^\s*|[:—–(]\s*|"

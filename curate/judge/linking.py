@@ -29,13 +29,15 @@ _WHETHER = re.compile(r"\bwhether\b[^.;:!?]*$", re.I)
 _NEGATION_WORDS = ("not", "n't", "never", "neither", "nor", "none", "rather", "instead", "unlike", "no ")
 _NO = re.compile(r"\bno\s+(?:\w+\s+)?$", re.I)  # "no rescue", "no clear rescue"
 # "... after the soleus", "double the heart's", "than the liver": a tissue named to compare, not the subject.
-_COMPARED = re.compile(r"\b(?:than|after|before|behind|ahead of|like|unlike|vs\.?|versus|compared (?:to|with)|relative to|"
+_COMPARED = re.compile(r"\b(?:than|after|before|behind|ahead of|like|unlike|vs\.?|versus|compared (?:to|with)|"
+                       r"relative to|"
                        r"double|twice|half|triple|the same as|as in|over)\s+(?:that of\s+)?(?:the\s+)?$", re.I)
 _OUT_OF = re.compile(r"\b(?:out of|of a total of|of all|in total of)\s+(?:the\s+)?$", re.I)
 _PART_OF = re.compile(r"\s+(?:of|out of)\s+(?:its\s+|the\s+|all\s+)?\d", re.I)
 _GOVERNS = re.compile(r"\s*%?\s*(?:(?:DEGs?|genes?|transcripts?|hits|changes|differentially expressed genes)\s+)?"
                       r"(?:under|with|after|in|at|for|from|by|during)\s+(?:the\s+)?(?:combined\s+)?", re.I)
-_THEN_UP_DOWN = re.compile(r"\s*(?:%\s*)?(?:(?:genes|DEGs|transcripts|of them|of these|are|is|were|was|go|went|get)\s+)*",
+_THEN_UP_DOWN = re.compile(r"\s*(?:%\s*)?(?:(?:genes|DEGs|transcripts|of them|of these|are|is|were|was|go|went|get)"
+                           r"\s+)*",
                            re.I)
 _UNDER = re.compile(r"\b(?:under|during|in|with|after)\s+(?:the\s+)?$", re.I)  # a condition of a KMP contrast
 # "63% of the 910 DEGs", "most of the 1,273", "two thirds of its 860": the number after "of" is the whole.

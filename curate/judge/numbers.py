@@ -75,7 +75,8 @@ def _scientific(text: str) -> list[Num]:
     return found
 
 
-_NONE = re.compile(r"\b(?:zero|no|not a single)(?=\s+(?:\w+\s+)?(?:DEGs?|genes|differentially expressed genes|transcripts)\b)",
+_NONE = re.compile(r"\b(?:zero|no|not a single)(?=\s+(?:\w+\s+)?(?:DEGs?|genes|differentially expressed genes|"
+                   r"transcripts)\b)",
                    re.I)
 
 

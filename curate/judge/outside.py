@@ -55,7 +55,8 @@ _RULE_BEFORE = re.compile(r"(?:at least|at most|between|between\s+[\d.,]+\s*%?\s
                           r"cut-?off(?: of)?|above|below|past|exceeds?)\s*$", re.I)
 _RULE_AFTER = re.compile(r"\s*%?\s*(?:=\s*[A-Za-z]|(?:threshold|cut-?off|cutoff|rule|mark|boundary|line|bar)\b)",
                          re.I)
-_BOUND_BEFORE = re.compile(r"(?:above|below|over|under|>|<|≥|≤|exceeding|beyond)\s*(?:about\s+|~\s*|roughly\s+)?$", re.I)
+_BOUND_BEFORE = re.compile(r"(?:above|below|over|under|>|<|≥|≤|exceeding|beyond)\s*(?:about\s+|~\s*|roughly\s+)?$",
+                           re.I)
 _CONVENTION = re.compile(r"\b(?:treat|consider|regard|call|count)\w*\b[^.]{0,60}\bas\b|\bconvention\w*|\brule of thumb|"
                          r"\btypically\b|\busually\b|\bgenerally\b|\bmany (?:people|groups|analysts)|\bis considered\b",
                          re.I)
@@ -112,7 +113,8 @@ def reason(num: Num, text: str, padj: float) -> str:
         return ruled
     if num.vtype == "int" and num.value >= 10_000 and "gene" in after and _genome_size(num, text, before):
         return "genome size"
-    if (num.vtype == "percent" and _PHYSIOLOGY.match(text, end)) or (ranged and _RANGE_THEN_PHYSIOLOGY.match(text, end)):
+    if (num.vtype == "percent" and _PHYSIOLOGY.match(text, end)) or (
+            ranged and _RANGE_THEN_PHYSIOLOGY.match(text, end)):
         return "physiology"
     if num.vtype in ("decimal", "int") and _FACTOR_WORDS.search(tail) and _FACTOR_BEFORE.search(before) and \
             _DOSE_WORDS.search(text, max(0, start - 120), min(len(text), end + 80)):

@@ -95,7 +95,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
         ctx.values["agent"] = (frozenset({"stress"}), SENT_LEFT)
     strong = ctx.only_strong()
     if not reader.has_ids and _interaction_unsaid(reader, num, clause, primary):
-        primary = [s for s in primary if s.by_dim.get("kind") != "interaction"]  # an interaction count is said to be one
+        # a count of genes in an interaction term is said to be one
+        primary = [s for s in primary if s.by_dim.get("kind") != "interaction"]
     allowed = [s for s in primary if reader.compatible(s, ctx) or reader.named_near(s, strong)]
     value_of = _absolute if num.vtype == "decimal" and _ABSOLUTE.search(reader.text, *_sentence(reader, num)) \
         else _as_is
@@ -161,7 +162,8 @@ _DERIVATION = {
     "difference": re.compile(r"differen|\bmore\b|\bfewer\b|\bless\b|\bgap\b|minus|\bthan\b|\bby\b|apart|exceed|"
                              r"\brise|\bincrease|\bdrop|\bjump|extra|additional|\badds?\b|on top|[−+]",
                              re.I),
-    "ratio": re.compile(r"ratio|times|-fold|\bfold\b(?!\s*change)|[×/÷]|\bx\b|double|triple|as many|relative|\bover\b|\bper\b|\bvs\b|"
+    "ratio": re.compile(r"ratio|times|-fold|\bfold\b(?!\s*change)|[×/÷]|\bx\b|double|triple|as many|relative|"
+                        r"\bover\b|\bper\b|\bvs\b|"
                         r"versus|against|expect|observed|\bsum\b|singles", re.I),
     "nes_shift": re.compile(r"shift|swing|chang|differen|units|delta|Δ|\bfrom\b|→|gap|distance", re.I),
 }

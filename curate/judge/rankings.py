@@ -102,7 +102,8 @@ def _written_values(reader: Reader, block: Block, items: list) -> list[float] | 
     return values if len(kinds) == 1 else None
 
 
-_PICK = re.compile(r"^\s*(?:[^?]*?[,:;]\s*)?(?:which|what)\s+(?:single\s+)?(?P<noun>tissues?|organs?|stressors?|conditions?|"
+_PICK = re.compile(r"^\s*(?:[^?]*?[,:;]\s*)?(?:which|what)\s+(?:single\s+)?(?P<noun>tissues?|organs?|stressors?|"
+                   r"conditions?|"
                    r"(?:interaction\s+)?terms?|(?:hub\s+)?genes?|pathways?)\s+(?P<rest>[^?]{3,120})\?", re.I)
 _NOUN_DIM = {"tissue": "tissue", "organ": "tissue", "stressor": "cond", "condition": "cond", "term": "term",
              "gene": "gene", "pathway": "pathway"}

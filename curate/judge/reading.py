@@ -49,11 +49,11 @@ def read_claims(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None =
                     keep_claims=claims)
     _check(reader)
     findings = sorted(reader.findings, key=lambda f: (f.start or 0, f.end or 0, f.type))
-    claims = sorted(reader.claims, key=lambda c: (c.start, c.end))
+    bound = sorted(reader.claims, key=lambda c: (c.start, c.end))
     if rendered is not None:
-        findings, claims = _to_original(text, rendered, findings, claims)
+        findings, bound = _to_original(text, rendered, findings, bound)
     stated = tuple(sorted(set(reader.stated) | (set(reader.scope_ids) if reader.has_ids else set())))
-    return ClaimReading(findings, claims, stated, reader.used_question)
+    return ClaimReading(findings, bound, stated, reader.used_question)
 
 
 _SENTENCE = re.compile(r"[A-Za-z)][.!?;:,](?:\s|$)")

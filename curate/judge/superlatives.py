@@ -12,9 +12,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from curate.judge.orderings import group, labels_before
-
 from curate.judge.lexicon import Cue
+from curate.judge.orderings import group, labels_before
 
 if TYPE_CHECKING:
     from curate.judge.lexicon import Slot
