@@ -68,3 +68,9 @@ def wrong_arithmetic(text: str, start: int, result: Num, shown: str) -> Finding:
 def from_wrong_figure(text: str, start: int, result: Num) -> Finding:
     return claim("wrong_arithmetic", text, start, result.end, result.text.strip(), "a result from the facts", (),
                  f"{text[start:result.end]}: worked from a figure that is wrong")
+
+
+def not_measured(text: str, num: Num) -> Finding:
+    said = num.text.strip()
+    return claim("unsupported_number", text, num.start, num.end, said, "no such result: one dose, one time point", (),
+                 f"{said}: the design (one dose, one time point) cannot give this result")

@@ -52,6 +52,7 @@ class Num:
     operand_first: bool = False
     is_result: bool = False
     wrong_cutoff: bool = False  # a padj cut-off other than the sheet's
+    made_up: bool = False  # a time or dose stated as an outcome the design cannot have measured
 
 
 _SCIENTIFIC = re.compile(r"(?<![\w.,])(?P<mant>\d+(?:\.\d+)?)\s*(?:[eE](?P<e1>[+-]?\d+)|[x×·]\s*10\s*(?:\^|\*\*)?\s*"

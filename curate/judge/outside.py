@@ -31,6 +31,14 @@ _GENOME_WORD = re.compile(r"\b(?:genome|transcriptome)\b", re.I)
 _RANGE_THEN_PHYSIOLOGY = re.compile(r"\s*(?:-|–|—|to)\s*[\d.,]+\s*%[^.;]{0,40}?\b(?:mass|weight|bone|atrophy|survival|"
                                     r"mortality|strength|volume|body|muscle loss|lifespan)", re.I)
 _PADJ_KEYS = re.compile(r"adj|fdr|q[ <=≤-]")
+_TIME_OR_DOSE = re.compile(r"\s*(?:(?:-|–|—|to)\s*[\d.,]+\s*)?(?:weeks?|days?|hours?|months?|years?|mg/kg|mg|mg/day|µg|"
+                          r"ug)\b", re.I)
+_OUTCOME = re.compile(r"\bpersist|\blast(?:s|ed|ing)?\b|\blasting\b|return(?:s|ed|ing)? to baseline|\brecover|\bfade|"
+                      r"wears? off|after the (?:final|last) dose|after (?:treatment|dosing) (?:stops|ends)|washout|"
+                      r"\boptimal|\brecommend|should (?:take|receive|be given)|protective dose|\bEC50|\bIC50|\bED50|"
+                      r"dose[- ]response|pre-?treatment|\bdurable|\btransient", re.I)
+_DECLINED = re.compile(r"can'?t|cannot|not (?:measured|tested|studied|designed)|no (?:data|way|time course)|unknown|"
+                       r"one time point|single (?:time point|dose)|wasn'?t|weren'?t|isn'?t", re.I)
 _P_CUTOFFS = (0.05, 0.01, 0.001, 0.1, 0.005, 0.0001, 0.25)
 _PADJ = re.compile(r"(?:\bp-?adj(?:usted)?|\badjusted p(?:-values?)?|\bFDR(?: of)?|\bq(?:-values?)?)\s*"
                    r"(?:<=|<|≤|=|of|below|under|at)?\s*$", re.I)
@@ -104,6 +112,9 @@ def reason(num: Num, text: str, padj: float) -> str:
     if (_unit_next(after) and _DESIGN_AFTER.match(text, end)) or (
             ranged and _RANGE_THEN_UNIT.match(text, end)) or (
             ("=" in tail[-4:] or "size of" in tail) and _N_EQUALS.search(before)):
+        if _TIME_OR_DOSE.match(text, end) and _made_up_outcome(text, start):
+            num.made_up = True  # "persists for about 2 weeks", "the optimal dose is 50 mg/kg": a result not measured
+            return ""
         return "design constant"
     if (" of " in after[:12] and _COUNT_OF_SET.match(text, end)) or ("all" in tail and _ALL_N.search(tail)
                                                                      and num.value < 20):
@@ -166,6 +177,14 @@ def _even_split(num: Num, text: str, before: str) -> str:
     if first and text[max(0, num.start - 1):num.start] == "/" and int(first.group(1)) + int(num.value) == 100:
         return "even split"
     return ""
+
+
+def _made_up_outcome(text: str, start: int) -> bool:
+    """The sentence around a time or dose states an outcome the design cannot have measured."""
+    lo = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+    hi = min((i for i in (text.find(".", start), text.find("\n", start)) if i >= 0), default=len(text))
+    sentence = text[lo:hi]
+    return bool(_OUTCOME.search(sentence)) and not _DECLINED.search(sentence)
 
 
 def _genome_size(num: Num, text: str, before: str) -> bool:

@@ -66,6 +66,10 @@ def _candidates(num: Num, slots: list[Slot]) -> list[Slot]:
 
 
 def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
+    if num.made_up:
+        if not reader.skippable(num.start, []):
+            reader.refute(messages.not_measured(reader.text, num))
+        return
     operand = num.expr >= 0
     if operand and not num.operand_first:
         clause = (num.start, num.end)
