@@ -74,3 +74,9 @@ def not_measured(text: str, num: Num) -> Finding:
     said = num.text.strip()
     return claim("unsupported_number", text, num.start, num.end, said, "no such result: one dose, one time point", (),
                  f"{said}: the design (one dose, one time point) cannot give this result")
+
+
+def foreign(text: str, num: Num, subject: str) -> Finding:
+    said = num.text.strip()
+    return claim("unsupported_number", text, num.start, num.end, said, f"no fact about {subject}", (),
+                 f"{said} is about {subject}, which the study does not report")

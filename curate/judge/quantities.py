@@ -71,6 +71,10 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
             reader.refute(messages.not_measured(reader.text, num))
         return
     operand = num.expr >= 0
+    foreign = _foreign(reader, num, clause)
+    if foreign:
+        reader.refute(messages.foreign(reader.text, num, foreign))
+        return
     if operand and not num.operand_first:
         clause = (num.start, num.end)
     primary = _candidates(num, reader.primary)
@@ -152,6 +156,31 @@ def _interaction_unsaid(reader: Reader, num: Num, clause: tuple[int, int], prima
 
 
 _CLASS_QUESTION = re.compile(r"synerg|additiv|antagonis", re.I)
+
+
+# Subjects the study reports nothing about: other organs, species, sexes (beside the number), and genes or
+# Hallmark pathways outside the sheet (beside it, or named by the question of a short answer).
+_FOREIGN_HERE = re.compile(r"\b(?:kidneys?|lungs?|spleen|retina|bone marrow|thymus|pancreas|testis|ovary|ovaries|rats?|"
+                           r"monkeys?|dogs?|females?|males?)\b", re.I)
+_FOREIGN_NAMED = re.compile(r"(?i:\b(?:hypoxia|apoptosis|glycolysis|inflammatory response|unfolded protein response)\b)|"
+                            r"\b[A-Z][a-z]{1,5}\d{1,2}[a-z]?\b|\b[A-Z]{2,4}-\d[α-ω]")
+
+
+def _foreign(reader: Reader, num: Num, clause: tuple[int, int]) -> str:
+    """A study quantity about something the study does not report (another organ, species or sex, a gene or
+    pathway not in the sheet): the subject named beside the number, or by the question of a short answer."""
+    if num.vtype not in ("int", "signed", "decimal") or num.pred == "neq":
+        return ""
+    here = reader.text[clause[0]:clause[1]]
+    found = _FOREIGN_HERE.search(here)
+    if found:
+        return found.group(0)
+    for window in (here, reader.question) if _short(reader) else (here,):
+        for match in _FOREIGN_NAMED.finditer(window):
+            word = match.group(0)
+            if word not in reader.lex.names_exact and word.lower() not in reader.lex.name_keys:
+                return word
+    return ""
 
 
 def _short(reader: Reader) -> bool:
