@@ -162,8 +162,8 @@ _CLASS_QUESTION = re.compile(r"synerg|additiv|antagonis", re.I)
 # Hallmark pathways outside the sheet (beside it, or named by the question of a short answer).
 _FOREIGN_HERE = re.compile(r"\b(?:kidneys?|lungs?|spleen|retina|bone marrow|thymus|pancreas|testis|ovary|ovaries|rats?|"
                            r"monkeys?|dogs?|females?|males?)\b", re.I)
-_FOREIGN_NAMED = re.compile(r"(?i:\b(?:hypoxia|apoptosis|glycolysis|inflammatory response|unfolded protein response)\b)|"
-                            r"\b[A-Z][a-z]{1,5}\d{1,2}[a-z]?\b|\b[A-Z]{2,4}-\d[α-ω]")
+_FOREIGN_NAMED = re.compile(r"(?i:\b(?:hypoxia|apoptosis|glycolysis|inflammatory response|unfolded protein "
+                            r"response)\b)|\b[A-Z][a-z]{1,5}\d{1,2}[a-z]?\b|\b[A-Z]{2,4}-\d[α-ω]")
 
 
 def _foreign(reader: Reader, num: Num, clause: tuple[int, int]) -> str:
