@@ -71,7 +71,7 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
             reader.refute(messages.not_measured(reader.text, num))
         return
     operand = num.expr >= 0
-    foreign = _foreign(reader, num, clause)
+    foreign = "" if reader.has_ids else _foreign(reader, num, clause)  # with fact ids the subject is known
     if foreign:
         reader.refute(messages.foreign(reader.text, num, foreign))
         return
