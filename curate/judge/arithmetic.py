@@ -44,13 +44,14 @@ def link_expressions(numbers: list[Num], text: str) -> list[Expression]:
     runs: list[list[Num]] = []
     current: list[Num] = []
     for num in numbers:
-        if current and not num.exempt and not current[-1].exempt and _GAP.fullmatch(text, current[-1].end, num.start) \
+        joins = not num.exempt or num.exempt == "rule threshold"  # "1.25 × 198 = 247.5" is arithmetic too
+        if current and joins and _GAP.fullmatch(text, current[-1].end, num.start) \
                 and _OPERATOR.search(text, current[-1].end, num.start):
             current.append(num)
             continue
         if len(current) > 1:
             runs.append(current)
-        current = [] if num.exempt else [num]
+        current = [num] if joins else []
     if len(current) > 1:
         runs.append(current)
     expressions: list[Expression] = []

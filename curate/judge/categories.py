@@ -33,7 +33,7 @@ _INTERACTION = re.compile(r"\b(?P<word>additive(?:ly)?|synergistic(?:ally)?|anta
                           r"(?P<amplify>amplif(?:y|ies|ied)\s+each\s+other|more than (?:the )?sum)", re.I)
 _NOT_A_CLASS = re.compile(r"\s+(?:expectation|expected|model|sum|prediction|null|baseline|reference|"
                           r"rule|cut-?offs?|thresholds?)\b", re.I)
-_EXPECTED_BEFORE = re.compile(r"\bexpect(?:ed|ation)?\s+$", re.I)
+_EXPECTED_BEFORE = re.compile(r"\b(?:expect(?:ed|ation)?|if|assuming|were it)\s+$", re.I)
 _DEPARTS = re.compile(r"\b(?:depart(?:s|ed|ing)?|deviat(?:es|ed|ing)?|differs?)\s+from\s+$", re.I)
 _CLASS_OF = {"additiv": "additive", "synergis": "synergistic", "antagonis": "antagonistic"}
 _SIGNIFICANCE = re.compile(r"\)?\s*,?\s*(?:which is\s+|and\s+)?(not\s+)?(?:statistically\s+)?significant\b", re.I)

@@ -40,6 +40,7 @@ _SPLIT = re.compile(
     rf"(?P<neg2>\bnot\s+|\bisn'?t\s+|n't\s+)?\b(?P<balanced>balanced)\b|"
     rf"\b(?P<even>(?:an )?even(?:ly)? split|split (?:almost |roughly |essentially )?evenly|roughly equal numbers)\b",
     re.I)
+_COUNT = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d.%])|(?<![\w.,])\d+(?![\w.,%])")
 _MANY = re.compile(r"\b(?:all|every|each|no|none of the|three of|two of|both|most) (?:the )?(?:four |4 )?"
                    r"(?:tissues|contrasts|"
                    r"conditions|stressors)?\b[^.;]*$|\b(?:tissues|contrasts)\b[^.;]*$", re.I)
@@ -166,9 +167,15 @@ def _split_fact(reader: Reader, splits: dict[str, dict[str, float]], start: int,
     lo, _ = reader.doc.sentences[reader.doc.sentence_of(start)]
     if _MANY.search(reader.text, lo, start):  # "three of the four tissues tilt downward": not one split
         return None
+    hi = reader.doc.sentences[reader.doc.sentence_of(start)][1]
+    written = {float(m.group(0).replace(",", "")) for m in _COUNT.finditer(reader.text, lo, hi)}
+    hits = {fid: len(written & {parts.get("up"), parts.get("down")}) for fid, parts in splits.items()}
+    best = max(hits.values(), default=0)
+    stated = [fid for fid, n in hits.items() if n == best]
+    if best and len(stated) == 1:  # "2,429 up and 3,784 down: ... mostly down" is about the split it states
+        return stated[0]
     clause = reader.doc.clause(start, end)
     ctx = reader.context(start, end, clause, ("tissue", "cond"))
-
     fits = [fid for fid in splits if all(
         any(s.label(d) in values for s in reader.lex.slots_by_fact[fid]) for d, (values, _) in ctx.values.items())]
     return fits[0] if len(fits) == 1 else None

@@ -109,6 +109,7 @@ class Reader:
         self.outside_bases: list[float] = []  # numbers from outside the study ("~20,000 genes measured")
         self.counts_written: set[float] = set()
         self.confirmed_values: set[str] = set()  # figures already found right, as written
+        self.rule_bars: set[float] = set()  # values worked out from a rule's threshold ("1.25 × 198 = 247.5")
         known = [f for f in (fact_ids or ()) if f in lex.facts]
         for unknown in [f for f in (fact_ids or ()) if f not in lex.facts]:
             self.findings.append(messages.unknown_fact(unknown, lex.sheet.name))

@@ -19,7 +19,8 @@ from curate.judge import outside
 
 NUMBER = re.compile(
     r"(?<![\w.,])(?P<sign>[+\-−](?=\d))?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<suffix>[ \u00a0\u202f]?(?:%|percent\b|per cent\b)|[kKM](?!\w)|-?\s?fold(?!\w)|[x×](?!\w))?(?![\w]|\.\d)"
+    r"(?P<suffix>[ \u00a0\u202f]?(?:%|percent\b|per cent\b)|[kKM](?!\w)| (?:thousand|million)\b|-?\s?fold(?!\w)|"
+    r"[x×](?!\w))?(?![\w]|\.\d)"
 )
 _APPROX = re.compile(r"(?:about|approximately|approx\.?|around|roughly|nearly|almost|some|close to|~|≈|"
                      r"on the order of)\s*$", re.I)
@@ -103,6 +104,7 @@ def read_numbers(text: str, padj: float) -> list[Num]:
         decimals = len(clean.split(".")[1]) if "." in clean else 0
         value = float(clean)
         suffix = (match.group("suffix") or "").strip().lower()
+        suffix = {"thousand": "k", "million": "m"}.get(suffix, suffix)
         precision = 10.0 ** -decimals
         if suffix in ("k", "m"):
             scale = 1000.0 if suffix == "k" else 1e6

@@ -148,8 +148,13 @@ def _unit_next(after: str) -> bool:
                            or word.startswith(("gene", "curated", "per", "time", "°", "µ", "combination")))
 
 
-_UNIT_WORDS = frozenset(w.lower() for w in re.findall(r"[\w/°µ]+", _UNITS.replace("?", "").replace("(", " ")
-                                                    .replace(")", " ").replace("|", " ").replace(":", " ")))
+_UNIT_WORDS = frozenset((
+    "group", "groups", "combinations", "tissues", "conditions", "factors", "arm", "arms", "timepoints", "time", "doses",
+    "dose", "sexes", "replicates", "samples", "mice", "mouse", "rat", "rats", "animals", "human", "humans", "subjects",
+    "participants", "patients", "astronauts", "crew", "weeks", "days", "hours", "h", "min", "minutes", "months",
+    "years", "gy", "cgy", "mgy", "sv", "msv", "mg/kg", "mg/kg/day", "mg/day", "mg", "µg", "ug", "g/kg", "kg", "g", "ml",
+    "µm", "nm", "mm", "°c", "treatments", "cohorts", "levels", "reads", "bp", "kb", "mb", "gene", "sets", "collections",
+    "studies", "papers", "references", "per", "curated"))
 
 
 def _rule(num: Num, text: str, before: str, tail: str, after: str) -> str:

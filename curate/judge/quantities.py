@@ -11,9 +11,10 @@ import re
 from typing import TYPE_CHECKING
 
 from curate.judge import messages
-from curate.judge.arithmetic import check_expression, link_expressions
+from curate.judge.arithmetic import Expression, check_expression, link_expressions
 from curate.judge.linking import CLAUSE, NONE, PARENT, QUESTION, SENT_LEFT, Context
 from curate.judge.numbers import VTYPES, Num, matches, read_numbers
+from curate.schemas.rules import RULE_THRESHOLDS
 
 if TYPE_CHECKING:
     from curate.judge.lexicon import Slot
@@ -35,6 +36,7 @@ def check_numbers(reader: Reader) -> list[Num]:
         if num.wrong_cutoff:
             reader.refute(messages.wrong_threshold(reader.text, num, padj))
     expressions = link_expressions(numbers, reader.text)
+    _set_aside(expressions, reader)
     results = {e.sides[-1][0][-1].text.strip() for e in expressions}
     clauses, deferred = {}, []
     previous_end = 0
@@ -60,12 +62,31 @@ def check_numbers(reader: Reader) -> list[Num]:
     return numbers
 
 
+def _set_aside(expressions: list[Expression], reader: Reader) -> None:
+    """Arithmetic on a rule's threshold ("1.25 × 198 = 247.5", "910 − 247.5") or a complement ("100 − 32.4 =
+    67.6%") states no result of the study: its numbers are not checked against the facts (its sums still are)."""
+    for expression in expressions:
+        numbers = [n for side, _ in expression.sides for n in side]
+        joined = reader.text[expression.start:expression.end]
+        rule = any(round(n.value, 9) in _THRESHOLDS or round(n.value, 6) in reader.rule_bars for n in numbers
+                   if not n.is_result) and any(op in joined for op in ("×", "*", "−", "-", " x "))
+        complement = any(n.value == 100 and n.vtype == "int" for n in numbers) and any(
+            n.vtype == "percent" for n in numbers) and ("−" in joined or "-" in joined)
+        if rule or complement:
+            for num in numbers:
+                num.exempt = num.exempt or ("rule bar" if rule else "complement")
+            if rule:
+                reader.rule_bars.add(round(expression.sides[-1][0][-1].value, 6))
+
+
 def _candidates(num: Num, slots: list[Slot]) -> list[Slot]:
     vtypes = VTYPES[num.vtype] if not (num.vtype == "signed" and not num.decimals) else ("count", "nes", "shift")
     return [s for s in slots if s.vtype in vtypes]
 
 
 def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
+    if round(num.value, 6) in reader.rule_bars:  # "below 5,625.6": the bar worked out from a rule
+        return
     if num.made_up:
         if not reader.skippable(num.start, []):
             reader.refute(messages.not_measured(reader.text, num))
@@ -217,6 +238,7 @@ def _derivation_said(reader: Reader, num: Num, slot: Slot) -> bool:
     return bool(words.search(reader.text, lo, hi))
 
 
+_THRESHOLDS = frozenset(round(value, 9) for value in RULE_THRESHOLDS)
 _ARROW_FROM = re.compile(r"\s*(?:DEGs?\s*|genes\s*)?(?:→|->|⟶)\s*[~≈]?\s*[+\-−]?\d")
 _STUDY_QUANTITY = re.compile(r"\s*(?:%\s*)?(?:of\s+(?:the\s+)?)?(?:\w+\s+)?(?:DEGs?|genes?|transcripts?|NES|"
                              r"differentially)\b", re.I)
@@ -249,8 +271,9 @@ def _share_of_outside(reader: Reader, num: Num) -> bool:
 def _named_in_clause(reader: Reader, clause: tuple[int, int], num: Num) -> bool:
     """A count with its own contrast, term, gene or pathway beside it states that fact, not a sum (one that
     names two, "198 for HU and IR added together", may be their sum)."""
-    if _TWO_CONDITIONS.match(reader.text, num.end):  # "198 for HU and IR added together"
-        return False
+    if _TWO_CONDITIONS.match(reader.text, num.end) or _SUM_OF_TWO.search(reader.text, max(0, num.start - 40),
+                                                                            num.start):
+        return False  # "198 for HU and IR added together", "HU + IR = 198"
     for dim in ("cond", "term", "gene", "pathway"):
         named = {c.value for c in reader.doc.in_range(dim, *clause) if c.end <= num.start or c.start >= num.end}
         if len(named) == 1:
@@ -259,6 +282,7 @@ def _named_in_clause(reader: Reader, clause: tuple[int, int], num: Num) -> bool:
 
 
 _CONDITION = r"(?:HU|IR|unloading|radiation|irradiation|hindlimb unloading)"
+_SUM_OF_TWO = re.compile(rf"(?<!combined )\b{_CONDITION}\s+(?:\+|and|plus)\s+{_CONDITION}\s*(?:=|≈)\s*$", re.I)
 _TWO_CONDITIONS = re.compile(rf"\s*(?:[\w']+\s+){{0,4}}?{_CONDITION}\s+(?:and|plus|\+)\s+{_CONDITION}\b", re.I)
 
 

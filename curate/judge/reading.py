@@ -16,7 +16,6 @@ from curate.judge.document import quoted_spans
 from curate.judge.lexicon import lexicon
 from curate.judge.linking import Claim, Reader
 from curate.judge.markdown import Rendered, plain, render
-from curate.judge.numbers import NUMBER
 from curate.judge.quantities import check_numbers
 from curate.schemas.examples import join_prompt
 
@@ -56,15 +55,16 @@ def read_claims(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None =
     return ClaimReading(findings, bound, stated, reader.used_question)
 
 
-_SENTENCE = re.compile(r"[A-Za-z)][.!?;:,](?:\s|$)")
-_PUNCTUATION = re.compile(r"[(),;:.]\s|[(),;:]|\.$")
+# A number tied to a word or a label ("1,273 DEGs", "(860 up", "Liver: 4,110") or a verb: a statement, not a salad.
+_STRUCTURED = re.compile(r"\d\s*(?:DEGs?|genes?|up|down|%)\b|[:(]\s*[+\-−~]?\d|\b(?:is|are|was|were|has|have|changes?|"
+                         r"shows?)\b", re.I)
 
 
 def _salad(text: str) -> bool:
     """Keywords and numbers strung together, with no punctuation that would make a statement of them."""
-    if len(text) >= 400 or _SENTENCE.search(text):
+    if len(text) >= 400 or _STRUCTURED.search(text):
         return False
-    return not _PUNCTUATION.search(NUMBER.sub(" ", text).strip()) and is_salad(text)
+    return is_salad(text)
 
 
 def _check(reader: Reader) -> None:
