@@ -156,7 +156,10 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     any_scope = next((s for s in primary if matches(num, s.value)), None)
     bound = reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong() or (
         _short(reader) and ctx.values != {})
-    if any_scope is not None and (not bound or not allowed):
+    if any_scope is not None and (not bound or not allowed or (
+            not reader.has_ids and _exact(num) and not _conflicts_in_clause(ctx, any_scope, _attached(reader, clause)))):
+        # a figure that is exactly another fact's, in text whose facts are not given, bound to a different fact only
+        # by words outside its clause: the words are the weaker evidence
         reader.confirm("number", num.start, num.end, any_scope.fact_ids)
         return
     if allowed:
@@ -202,6 +205,33 @@ def _foreign(reader: Reader, num: Num, clause: tuple[int, int]) -> str:
             if word not in reader.lex.names_exact and word.lower() not in reader.lex.name_keys:
                 return word
     return ""
+
+
+def _exact(num: Num) -> bool:
+    """Written to three significant digits or more (or two decimals): too precise to match a fact by chance."""
+    digits = len(num.text.replace(",", "").split(".")[0].lstrip("+-−0"))
+    return num.pred == "eq" and (digits + num.decimals >= 3 or num.decimals >= 2)
+
+
+def _conflicts_in_clause(ctx: Context, slot: Slot, attached: bool) -> bool:
+    """The number's own clause names something the slot is not (another contrast, side, direction...); for a
+    clause attached to the one before ("KMP × IR is much smaller (211)", "HU, which changed 910"), that one too."""
+    for dim, (values, level) in ctx.values.items():
+        label = slot.by_dim.get(dim)
+        if label is None or label in values:
+            continue
+        if level == CLAUSE or (attached and level == SENT_LEFT):
+            return True
+        if dim in ("tissue", "pathway", "gene", "term") and level in (SENT_LEFT, QUESTION):
+            return True  # what the number is about (which pathway, gene, term) binds from further away
+    return False
+
+
+_ATTACHED = re.compile(r"\(|\b(?:which|that|who)\b|—|:", re.I)
+
+
+def _attached(reader: Reader, clause: tuple[int, int]) -> bool:
+    return bool(_ATTACHED.search(reader.text, max(0, clause[0] - 2), clause[0] + 8))
 
 
 def _short(reader: Reader) -> bool:
