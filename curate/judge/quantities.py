@@ -157,7 +157,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     bound = reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong() or (
         _short(reader) and ctx.values != {})
     if any_scope is not None and (not bound or not allowed or (
-            not reader.has_ids and _exact(num) and not _conflicts_in_clause(ctx, any_scope, _attached(reader, clause)))):
+            not reader.has_ids and _exact(num)
+            and not _conflicts_in_clause(ctx, any_scope, _attached(reader, clause)))):
         # a figure that is exactly another fact's, in text whose facts are not given, bound to a different fact only
         # by words outside its clause: the words are the weaker evidence
         reader.confirm("number", num.start, num.end, any_scope.fact_ids)
