@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 import socket
 from dataclasses import asdict, dataclass
@@ -16,7 +15,6 @@ EXTRAS = {
     "review": ("argilla",),
     "train": ("torch", "transformers", "peft", "trl", "bitsandbytes", "accelerate"),
 }
-DEFAULT_ARGILLA_URL = "http://127.0.0.1:6900"
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ def run_checks(registry: Registry) -> list[Check]:
     return [
         *(_extra(name, modules) for name, modules in EXTRAS.items()),
         _redis(),
-        _argilla(),
+        _argilla(registry),
         *_gpu(),
         _registry(registry),
     ]
@@ -65,14 +63,45 @@ def _redis() -> Check:
     return Check("redis-server", True, "installed, not running (`curate review serve` starts it)")
 
 
-def _argilla() -> Check:
-    url = os.environ.get("ARGILLA_API_URL", DEFAULT_ARGILLA_URL)
+def _argilla(registry: Registry) -> Check:
+    """The connection review commands would use (options aside), whether it answers and takes the key."""
+    from curate.review import connection
+    from curate.schemas.errors import CurateError
+
+    try:
+        conn = connection(registry, None, None)
+    except CurateError as exc:
+        return Check("argilla server", False, str(exc),
+                     "start one with `curate review serve`, or store one with `curate review login URL`")
+    if not _reachable(conn.api_url):
+        return Check("argilla server", False, f"nothing answers at {conn.describe()}",
+                     "start it again with `curate review serve`, or `curate review login URL` for another")
+    who = _whoami(conn.api_url, conn.api_key)
+    if who is None:
+        return Check("argilla server", False, f"{conn.describe()}: the server refuses the API key",
+                     "`curate review login URL` with a current owner key, or fix ARGILLA_API_KEY")
+    return Check("argilla server", True, f"{conn.describe()}: key accepted, user {who}")
+
+
+def _reachable(url: str) -> bool:
     parsed = urlparse(url)
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    if _port_open(parsed.hostname or "127.0.0.1", port, timeout=1.0):
-        return Check("argilla server", True, f"reachable at {url}")
-    return Check("argilla server", False, f"nothing answers at {url}",
-                 "start one with `curate review serve`, or set ARGILLA_API_URL")
+    return _port_open(parsed.hostname or "127.0.0.1", port, timeout=1.0)
+
+
+def _whoami(api_url: str, api_key: str) -> str | None:
+    """The user name the key belongs to, or None when the server refuses it."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"{api_url}/api/v1/me", headers={"X-Argilla-Api-Key": api_key})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            me = json.loads(response.read())
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+    return f"{me.get('username')} ({me.get('role')})"
 
 
 def _gpu() -> list[Check]:

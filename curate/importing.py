@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from curate.files import sha256_tree
-from curate.gates.load import load_dataset
+from curate.gates.readers import load_dataset
 from curate.gates.run import Progress, run_gates
 
 if TYPE_CHECKING:

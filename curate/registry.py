@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from curate.files import sha256_bytes, sha256_file
+from curate.files import fsync_path, sha256_bytes, sha256_file
 from curate.schemas.errors import NotFoundError, RegistryError
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ class Registry:
         destination.parent.mkdir(parents=True, exist_ok=True)
         _fsync_tree(staged)
         os.rename(staged, destination)
-        _fsync_dir(destination.parent)
+        fsync_path(destination.parent)
 
     # -- versions ----------------------------------------------------------------------------
     def version_names(self) -> list[str]:
@@ -347,14 +347,5 @@ def _curate_version() -> str:
 def _fsync_tree(folder: Path) -> None:
     for path in folder.rglob("*"):
         if path.is_file():
-            with path.open("rb") as handle:
-                os.fsync(handle.fileno())
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+            fsync_path(path)
+    fsync_path(folder)

@@ -191,46 +191,12 @@ def publish_report(registry: Registry, report: EvalReport, *, prefix: str) -> tu
 
 
 # -- scoring answers made elsewhere -----------------------------------------------------------
-def read_answers(path: Path) -> list[dict[str, Any]]:
-    """A JSON list (or {"answers": [...]}) or JSONL of objects with question and answer."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BadInputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    rows = _parse_rows(path, text)
-    for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            raise BadInputError(f"{path}: row {number}: must be an object with question and answer")
-        for key in ("question", "answer"):
-            if not isinstance(row.get(key), str):
-                raise BadInputError(f"{path}: row {number}: {key!r} must be a string")
-    if not rows:
-        raise BadInputError(f"{path}: no answers in the file")
-    return rows
+def read_answers(path: Path, fmt: str = "auto") -> list[dict[str, Any]]:
+    """Every row of an answers file through the readers `curate lint` uses: {question, answer, ...} JSON
+    or JSONL as before, or any chat shape, whose last assistant turn is the answer to judge."""
+    from curate.gates.readers import read_answers as read
 
-
-def _parse_rows(path: Path, text: str) -> list[Any]:
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        try:
-            return list(json.loads(text))
-        except json.JSONDecodeError as exc:
-            raise BadInputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    if stripped.startswith("{") and "\n{" not in stripped.rstrip():
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
-            data = None
-        if isinstance(data, dict) and isinstance(data.get("answers"), list):
-            return list(data["answers"])
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise BadInputError(f"{path}: line {number}: not valid JSON ({exc.msg})") from None
-    return rows
+    return read(path, fmt)
 
 
 def _confidence(path: Path, number: int, value: Any) -> float | None:
@@ -255,7 +221,8 @@ def _answerable(path: Path, number: int, value: Any) -> bool | None:
     raise BadInputError(f"{path}: row {number}: 'answerable' must be true or false, not {value!r}")
 
 
-def score_answers(registry: Registry, path: Path, facts_name: str | None = None) -> tuple[EvalReport, Path]:
+def score_answers(registry: Registry, path: Path, facts_name: str | None = None,
+                  fmt: str = "auto") -> tuple[EvalReport, Path]:
     """Score answers another model gave against a fact sheet (default: the embedded one); publish the report
     under evals/. Each item gets the judge's verdict; `answerable`, when a row gives it, overrides the model."""
     from curate.generators.embedded import DEFAULT_FACTS_NAME
@@ -266,7 +233,7 @@ def score_answers(registry: Registry, path: Path, facts_name: str | None = None)
     sheet = registry.factsheet(facts_name or DEFAULT_FACTS_NAME)
     known_ids = set(sheet.by_id())
     answered = []
-    for number, row in enumerate(read_answers(path), start=1):
+    for number, row in enumerate(read_answers(path, fmt), start=1):
         fact_ids = _fact_ids(path, number, row.get("fact_ids"))
         unknown = [fact_id for fact_id in fact_ids if fact_id not in known_ids]
         if unknown:

@@ -14,7 +14,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(eval_app, name="eval")
 
 
-ANSWERS_HELP = "JSON list or JSONL of {question, answer, expected?, fact_ids?, answerable?, confidence?}."
+ANSWERS_HELP = ("JSON list or JSONL of {question, answer, expected?, fact_ids?, answerable?, confidence?}, or chat "
+                "records (messages, conversations, ChatML...) whose last assistant turn is the answer.")
+FORMAT_HELP = "auto, or a format as for `curate lint` (e.g. jsonl/sharegpt; docs/formats.md)."
 FACTS_HELP = "A registered fact sheet. Default: the embedded study ('kmp-study')."
 
 
@@ -23,6 +25,7 @@ FACTS_HELP = "A registered fact sheet. Default: the embedded study ('kmp-study')
 def score(
     answers: Annotated[Path, typer.Argument(help=ANSWERS_HELP)],
     facts: Annotated[str | None, typer.Option("--facts", help=FACTS_HELP)] = None,
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -31,7 +34,7 @@ def score(
     from curate.registry import Registry
     from curate.training import score_answers
 
-    report, path = score_answers(Registry(home), answers, facts)
+    report, path = score_answers(Registry(home), answers, facts, fmt)
     if json:
         print_json({**report_summary(report, path), "items": [item_verdict(item) for item in report.items]})
         return

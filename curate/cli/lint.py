@@ -6,9 +6,12 @@ from typing import Annotated, Any
 
 import typer
 
-from curate.cli._options import Home, Json
+from curate.cli._options import Facts, Home, Json
 
-FORMAT_HELP = "auto, json, jsonl, datasets, alpaca, chat or text (### Instruction: / ### Response: blocks)."
+FORMAT_HELP = ("auto (the default: says what it read, e.g. jsonl/sharegpt), a container (json, jsonl, parquet, csv, "
+               "datasets, text), a record shape (alpaca, text-alpaca, chatml, llama3, gemma, inst, sharegpt, "
+               "openai, prompt-completion) or both: jsonl/sharegpt. See docs/formats.md.")
+PATH_HELP = "A JSON, JSONL, parquet or CSV file, a datasets folder, or a text file of ### Instruction blocks."
 
 
 def register(app: typer.Typer) -> None:
@@ -17,13 +20,11 @@ def register(app: typer.Typer) -> None:
         import_)
 
 
-Facts = Annotated[str | None, typer.Option("--facts", help="A registered fact sheet; default: the embedded one.")]
 Format = Annotated[str, typer.Option("--format", help=FORMAT_HELP)]
 
 
 def lint(
-    path: Annotated[Path, typer.Argument(help="A JSON or JSONL file, a datasets folder, or a text file.",
-                                         show_default=False)],
+    path: Annotated[Path, typer.Argument(help=PATH_HELP, show_default=False)],
     facts: Facts = None,
     test: Annotated[Path | None, typer.Option("--test", help="A test set to check for leakage against.")] = None,
     fmt: Format = "auto",
@@ -56,8 +57,7 @@ def lint(
 
 
 def import_(
-    path: Annotated[Path, typer.Argument(help="A JSON or JSONL file, a datasets folder, or a text file.",
-                                         show_default=False)],
+    path: Annotated[Path, typer.Argument(help=PATH_HELP, show_default=False)],
     facts: Facts = None,
     fmt: Format = "auto",
     home: Home = None,

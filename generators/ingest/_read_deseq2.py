@@ -17,7 +17,7 @@ from curate.generators.ingest._tables import (
     check_probabilities,
     contrast_for_file,
     numeric_column,
-    read_strings,
+    read_required,
     results_adata,
     source_record,
 )
@@ -56,14 +56,8 @@ def read_deseq2(paths: Sequence[str | os.PathLike[str]], *, design: DesignSpec |
 
 
 def _deseq2_table(where: Path) -> pd.DataFrame:
-    frame = read_strings(where)
-    present = {column.lower(): column for column in frame.columns}
-    missing = [column for column in DESEQ2_COLUMNS if column.lower() not in present]
-    if missing:
-        raise BadInputError(
-            f"{where}: missing DESeq2 column {missing[0]!r}; a results table needs {', '.join(DESEQ2_COLUMNS)} "
-            f"(found {', '.join(frame.columns[:10])})"
-        )
+    frame, present = read_required(where, DESEQ2_COLUMNS, "DESeq2",
+                                   f"a results table needs {', '.join(DESEQ2_COLUMNS)}")
     gene_column = frame.columns[0]
     genes = frame[gene_column].str.strip()
     check_gene_ids(where, genes, gene_column)

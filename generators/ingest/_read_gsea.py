@@ -15,7 +15,7 @@ from curate.generators.ingest._tables import (
     check_probabilities,
     contrast_for_file,
     numeric_column,
-    read_strings,
+    read_required,
 )
 from curate.schemas.errors import BadInputError
 
@@ -34,14 +34,8 @@ def read_fgsea(path: str | os.PathLike[str], *, design: DesignSpec | None = None
     """
     where = Path(path)
     contrast = contrast_for_file(where, design or DesignSpec())
-    frame = read_strings(where)
-    present = {column.lower(): column for column in frame.columns}
-    missing = [column for column in FGSEA_COLUMNS if column.lower() not in present]
-    if missing:
-        raise BadInputError(
-            f"{where}: missing fGSEA column {missing[0]!r}; a GSEA table needs pathway, NES, padj "
-            f"(size, leadingEdge optional; found {', '.join(frame.columns[:8])})"
-        )
+    frame, present = read_required(where, FGSEA_COLUMNS, "fGSEA",
+                                   "a GSEA table needs pathway, NES, padj (size, leadingEdge optional)")
     names = frame[present["pathway"]].str.strip()
     check_gene_ids(where, names, present["pathway"])
     out = pd.DataFrame(index=pd.Index(names.to_numpy(), name="pathway"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -194,3 +194,14 @@ def contrast_for_file(where: Path, spec: DesignSpec) -> str:
             f"(name the file after its contrast, or map it in design.yaml under files)"
         )
     return contrast
+
+
+def read_required(where: Path, required: Sequence[str], what: str, hint: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The table as strings, and its columns by lower-case name; one line naming the first missing one."""
+    frame = read_strings(where)
+    present = {column.lower(): column for column in frame.columns}
+    missing = [column for column in required if column.lower() not in present]
+    if missing:
+        raise BadInputError(f"{where}: missing {what} column {missing[0]!r}; {hint} "
+                            f"(found {', '.join(frame.columns[:10])})")
+    return frame, present
