@@ -66,7 +66,7 @@ def test_eval_score_without_json_prints_the_report(tmp_path: Path) -> None:
      "'answerable' must be true or false"),
     ({"question": "How many genes does HU change in the soleus?", "answer": "6,425.",
       "fact_ids": ["deg_count:kidney:HU"]}, "'deg_count:kidney:HU' is not in fact sheet"),
-    ({"question": "How many genes does HU change in the soleus?", "answer": 6425}, "'answer' must be a string"),
+    ({"question": "How many genes does HU change in the soleus?", "answer": 6425}, "'answer' is a number"),
 ])
 def test_eval_score_bad_rows_fail_in_one_line(tmp_path: Path, row: dict, named: str) -> None:
     path = write(tmp_path, [ROWS[0], row])

@@ -151,8 +151,8 @@ cause causes caused produce produces produced induce induces induced reduce redu
 increased decrease decreases decreased respond responds responded regulate regulates regulated drive drives drove
 dominate dominates dominated classed classified called become becomes became return returns returned vs versus
 """))
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[-−+]?\d[\d,]*(?:\.\d+)?|[><→=≈|:]")
-_RELATION = frozenset((">", "<", "→", "=", "≈", "|", ":"))
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[-−+]?\d[\d,]*(?:\.\d+)?|[><→=≈|:(—–]")
+_RELATION = frozenset((">", "<", "→", "=", "≈", "|", ":", "(", "—", "–"))
 _NUMBER_ONLY = re.compile(r"^[\s\W]*(?:[-−+~≈]?\d[\d,]*(?:\.\d+)?%?[\s,;/|()\-–—]*){2,}[\s\W]*$")
 _EXCLUSIVE = (("a", "b", "c"), ("rescue", "suppression"), ("synergistic", "additive", "antagonistic"),
               ("up", "down", "balanced"))
@@ -162,10 +162,13 @@ def is_salad(text: str) -> bool:
     """Keywords and numbers with no sentence around them: no claim can be read from it."""
     if _NUMBER_ONLY.match(text):
         return True
-    tokens = [t.lower().strip("'’-") for t in _TOKEN.findall(text)]
+    found = _TOKEN.findall(text)
+    tokens = [t.lower().strip("'’-") for t in found]
     if len(tokens) < 6:
         return False
-    functional = sum(t in FUNCTION_WORDS or t in _RELATION for t in tokens)
+    # a label letter ("Type A") is not the article "a"
+    functional = sum((t in FUNCTION_WORDS and raw != "A") or t in _RELATION for t, raw in zip(tokens, found,
+                                                                                              strict=True))
     if functional == 0:
         return True
     if len(tokens) > 30:  # a long text with any structure at all says something; its claims are checked

@@ -129,7 +129,30 @@ def _states_what_is_asked(ask: Ask, asks: Sequence[str], answer: str, reading: C
         return bool(reading.claims) or (len(answer.split()) >= 4 and not dc.is_salad(answer))
     if bound and ask.superlative:
         _check_pick(ask, asks, answer, sheet, own)
-    return bool(bound) or (not declined and _says_the_kind_asked(ask, answer, sheet))
+    return bool(bound) or _leads_with_an_asked_value(answer, asks, sheet) or (
+        not declined and _says_the_kind_asked(ask, answer, sheet))
+
+
+_LEADING_FIGURE = re.compile(r"^\W*(?:about|around|roughly|approximately|~|≈)?\s*(?P<n>[-−+]?\d[\d,]*(?:\.\d+)?)"
+                             r"\s*(?:DEGs?|genes?)?\s*(?:[.;,:]|$)", re.I)
+
+
+def _leads_with_an_asked_value(answer: str, asks: Sequence[str], sheet: FactSheet) -> bool:
+    """A bare figure first ("491. For context, ..."), equal to an asked fact's value as written."""
+    match = _LEADING_FIGURE.match(answer)
+    if match is None:
+        return False
+    written = match.group("n").replace(",", "").replace("−", "-")
+    decimals = len(written.split(".")[1]) if "." in written else 0
+    value = float(written)
+    by_id = sheet.by_id()
+    for fact_id in asks:
+        fact = by_id.get(fact_id)
+        for name in ("n_degs", "mean_abs_log2fc", "stress_nes", "kmp_nes"):
+            true = getattr(fact, name, None)
+            if true is not None and abs(float(true) - value) <= 0.5 * 10 ** -decimals + 1e-9:
+                return True
+    return False
 
 
 _LABEL_OF = {
@@ -161,6 +184,8 @@ _YES = re.compile(r"^\W*(?:yes|yep|yeah|correct|right|indeed|it does|they do|it 
                   re.I)
 _NO = re.compile(r"^\W*(?:no|nope|not really|it does not|it doesn'?t|it is not|it isn'?t|they are not|"
                  r"they aren'?t|they do not|they don'?t)\b", re.I)
+# "Is this statement correct? "In heart, IR changes 165 genes."": the quoted claim is what yes or no is about.
+_QUOTED_CLAIM = re.compile(r"\b(?:statement|claim|sentence|this|that)\b[^\"“”]*[\"“](?P<claim>[^\"“”]{8,})[\"”]", re.I)
 _AUX = re.compile(r"^\s*(?:is|are|does|do|did|was|were|has|have)\s+", re.I)
 
 
@@ -172,8 +197,10 @@ def _yes_no_verdict(ask: Ask, asks: Sequence[str], answer: str, sheet: FactSheet
     said = False if _NO.match(answer) else True if _YES.match(answer) else None
     if said is None or re.search(r"\bnot\b|n't\b", ask.text):
         return None
-    statement = _AUX.sub("", ask.text).rstrip(" ?") + "."
-    claims = read_claims(statement, sheet).claims
+    quoted = _QUOTED_CLAIM.search(ask.text)
+    statement = quoted.group("claim") if quoted else _AUX.sub("", ask.text).rstrip(" ?") + "."
+    # Only claims about what the question asks: a statement read as about another fact says nothing here.
+    claims = [c for c in read_claims(statement, sheet).claims if not asks or set(c.fact_ids) & set(asks)]
     holds = all(c.ok for c in claims) if claims else _label_holds(statement, asks, sheet)
     if holds is None:
         return None
