@@ -20,6 +20,7 @@ _COLON_BEFORE_NUMBER = re.compile(r":(?=\s*[+\-−]?\d)")
 _NOT_SIGNIFICANT = r"\s*(?:which is\s+)?not significant"  # "NES +0.931, not significant under stress": one clause
 _BOUNDARY = re.compile(rf"(?<!\d),(?!{_NOT_SIGNIFICANT})|,(?!\d|{_NOT_SIGNIFICANT})|[;()]|:(?!\s*[+\-−]?\d)|"
                        r"\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s")
+_ACRONYM = re.compile(r"\((?:HU|IR|KMP|HU\+IR|OXPHOS|NES|DEGs?|padj|vs\.? control)\)")
 _MORE_BOUNDARIES = re.compile(r"→|⟶|->|\bvs\.?(?=\s)|\bversus\b")  # arrows and "vs" also end a clause
 
 
@@ -44,6 +45,10 @@ class Doc:
             last = match.end()
         sentences.append((last, len(text)))
         starts = {m.start() for m in _BOUNDARY.finditer(text)} | {e for _, e in sentences}
+        if "(" in text:  # "hindlimb unloading (HU) causes 4,110": an acronym in brackets does not end the clause
+            for match in _ACRONYM.finditer(text):
+                starts.discard(match.start())
+                starts.discard(match.end() - 1)
         if "→" in text or "->" in text or "⟶" in text or "vs" in text or "versus" in text:
             starts |= {m.start() for m in _MORE_BOUNDARIES.finditer(text)}
         bounds = sorted(starts)
