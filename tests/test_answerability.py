@@ -66,6 +66,11 @@ UNANSWERABLE = [
     ("Is the liver suppression of OXPHOS harmful?", "phenotype"),
     ("Is KMP an effective countermeasure for spaceflight?", "phenotype"),
     ("Can these results be extrapolated to humans?", "human"),
+    # a frame that restricts the subject, or a hypothetical premise, is asked
+    ("For rats, how many genes does HU change in the soleus?", "species"),
+    ("In female mice, how many genes does HU change in the liver?", "population"),
+    ("For astronauts, which tissue is Type A?", "human"),
+    ("If a lab swapped kaempferol for fisetin, what would the liver results look like?", "drug"),
 ]
 
 ANSWERABLE = [
@@ -104,6 +109,18 @@ ANSWERABLE = [
     ("Without speculating about astronauts, which tissue is Type C?", "tissue_class", {"tissue_class:liver"}),
     ("Ignoring dose questions, how many genes does KMP change in the liver under IR?", "kmp_effect",
      {"kmp_effect:liver:IR"}),
+    # a frame that only gives a reason or an audience is not asked
+    ("In these male mice, how many genes did HU change in the liver?", "deg_count", {"deg_count:liver:HU"}),
+    ("Given that this is a one-dose study, what is the KMP effect in the heart at baseline?", "kmp_effect",
+     {"kmp_effect:heart:baseline"}),
+    ("Thinking about crew health: is the heart's HU+IR response synergistic?", "interaction_class",
+     {"deg_count:heart:HU_IR"}),
+    ("My thesis is on astronaut health, but for now: what class is the liver?", "tissue_class",
+     {"tissue_class:liver"}),
+    ("For a clinician's summary: how many genes does HU+IR change in the heart?", "deg_count",
+     {"deg_count:heart:HU_IR"}),
+    ("Which tissue shows the most transcriptional damage under IR, by DEG count?", "comparison",
+     {"deg_count:hippocampus:IR"}),
 ]
 
 

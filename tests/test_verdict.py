@@ -70,6 +70,11 @@ def test_most_down_against_an_up_majority_is_wrong() -> None:
     "The answer isn't in the data.", "Unclear from this study.", "That's beyond this study's scope.",
     "No — the data don't support that.", "N/A — not studied.", "Not addressed by this study.",
     "I can't say for certain, since the study used only one dose.", "I don't know.",
+    "That's not something the experiment looked at.", "The study has nothing to say about rats.",
+    "Sorry, this dataset only covers mice.", "We'd need a dose-response study to know.",
+    "Only a dose-ranging study could answer that.", "It's an open question.", "No one has measured that here.",
+    "Untested.", "Not in scope.", "I won't guess.", "Data don't exist for that.",
+    "Neither the kidney nor humans were studied.", "That's a question for a different study.",
 ])
 def test_declines_are_read_for_meaning(answer: str) -> None:
     assert declines(answer)

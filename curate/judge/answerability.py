@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from curate.judge.asks import Ask, ask_text, read_ask, vocabulary
+from curate.judge.asks import ALL_TISSUES, Ask, ask_text, read_ask, split_core, vocabulary
 
 if TYPE_CHECKING:
     from curate.schemas import FactSheet
@@ -55,7 +55,8 @@ LIMITS: tuple[Limit, ...] = (
           "every animal was sampled at one time point, so nothing about onset, duration, persistence or "
           "recovery can be seen",
           ("How long do KMP's effects last?", "Does the response persist after the mice recover?"),
-          (r"\bhow long\b", r"\bpersist\w*", r"\blast(?:s|ed|ing)?\b(?! (?:\d|one|two|three))", r"\brecover\w*",
+          (r"\bhow long\b(?! is (?:the|this|that) (?:list|table|answer|name))", r"\bpersist\w*",
+           r"\blast(?:s|ed|ing)?\b(?! (?:\d|one|two|three))", r"\brecover\w*",
            r"\bduration\b", r"\btime[- ]?course\b", r"\bover time\b", r"\btransient\b", r"\blong[- ]term\b",
            r"\blong[- ]lasting\b", r"\bhow (?:quickly|fast|soon)\b", r"\bonset\b", r"\bweeks?\b", r"\bmonths?\b",
            r"\bdays?\b", r"\bhours?\b", r"\bwhen (?:does|do|did|should|will|would)\b", r"\bbest time\b",
@@ -198,7 +199,7 @@ class Answerability:
 def assess(question: str, sheet: FactSheet) -> Answerability:
     """Judge from what `question` asks whether the design and the sheet can answer it."""
     text = _neutral(ask_text(question) or question)
-    hits = _limit_hits(text, sheet)
+    hits = _hits_of_what_is_asked(text, sheet)
     if hits:
         row, said = hits[0]
         return Answerability(False, row.category, f"the question asks about {said!r}: {row.reason}",
@@ -229,6 +230,47 @@ def _neutral(text: str) -> str:
     for pattern in _NEUTRAL_RES:
         text = pattern.sub(" ", text)
     return text
+
+
+# Who or what a frame clause restricts the question to ("For rats,", "In female mice,", "In the kidney,"),
+# as opposed to a frame that only says why one asks ("For a clinician's summary:", "In these mice,").
+SUBJECT_CATEGORIES = ("species", "tissue", "drug", "population", "human")
+_RESTRICTING = re.compile(r"^\s*(?:in|for|among|within|across|on|with)\s+(?!(?:these|this|our|the study|the mouse|"
+                          r"the mice)\b)(?:\S+\s+){0,3}\S+\s*$", re.I)
+# A phenotype word about what the sheet measures ("transcriptional damage, by DEG count") asks for the sheet.
+_TRANSCRIPT_MEASURE = re.compile(r"\b(?:by|in terms of|measured (?:as|by)|in) (?:the )?(?:DEG|NES|gene)s?(?: counts?| "
+                                 r"terms| values?)?\b|\btranscript(?:ional|-level| level)\b|\bin NES terms\b", re.I)
+
+
+def _hits_of_what_is_asked(text: str, sheet: FactSheet) -> list[tuple[Limit, str]]:
+    """Limits of the asking clause, and of frames that restrict its subject; frames that only give a
+    reason or an audience ("Thinking about crew health:") are left out. One-clause questions: all of it."""
+    frames, core = split_core(text)
+    vocab = vocabulary(sheet)
+    names_its_subject = bool(vocab.find(core, "tissues") or vocab.find(core, "pathways") or vocab.find(core, "genes")
+                             or ALL_TISSUES.search(core) or re.search(r"\bwhich tissue\b", core, re.I))
+    if not frames or not (names_its_subject and read_ask(core, sheet).facts):
+        hits = _limit_hits(text, sheet)
+    else:
+        hits = _limit_hits(core, sheet)
+        for frame in frames:
+            if _HYPOTHETICAL.match(frame):  # "If a lab swapped KMP for resveratrol, ...": the premise is asked
+                hits += _limit_hits(frame, sheet)
+            elif _RESTRICTING.match(frame) and len(frame.split()) <= 5 and _restricts(frame, sheet):
+                hits += [hit for hit in _limit_hits(frame, sheet) if hit[0].category in SUBJECT_CATEGORIES]
+    if _TRANSCRIPT_MEASURE.search(text):
+        hits = [hit for hit in hits if hit[0].category != "phenotype"]
+    return sorted(hits, key=lambda hit: PRIORITY.index(hit[0].category))
+
+
+_HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|supposing|assuming|imagine|had|were|when|once|what if)\b", re.I)
+_HEAD_NOUN = re.compile(r"(?:\b(?:mice|animals|tissues?|cells|organs?|subjects|people)\b\W*)?$", re.I)
+
+
+def _restricts(frame: str, sheet: FactSheet) -> bool:
+    """The frame's head noun (its last word, or the word before 'mice'/'tissue') is an unanswerable subject."""
+    head = _HEAD_NOUN.sub("", frame.strip()).split()
+    return bool(head) and any(hit[0].category in SUBJECT_CATEGORIES for hit in _limit_hits(head[-1], sheet))
 
 
 def _limit_hits(text: str, sheet: FactSheet) -> list[tuple[Limit, str]]:

@@ -81,6 +81,23 @@ def _main_sentences(sentences: list[str]) -> str:
     return ask
 
 
+# -- the asking clause and its frames --------------------------------------------------------------------
+_CORE_BREAK = re.compile(r"\s*(?:,?\s*but for now\b:?|:|;|—|–|\s-\s|,\s*but\b|,)\s*", re.I)
+_ASKING = re.compile(r"^(?:so\s+|then\s+|now\s+|just\s+|please\s+)?(?:what|what's|which|how|is|are|does|do|did|"
+                     r"was|were|can|could|will|would|where|rank|list|name|give|tell|explain|describe|compare|state)\b",
+                     re.I)
+
+
+def split_core(text: str) -> tuple[list[str], str]:
+    """The clauses that frame a question ("For a clinician's summary:", "In these mice,") and the clause that
+    asks it (the last one that opens with a question word). No frames when the question is one clause."""
+    parts = [p for p in _CORE_BREAK.split(text) if p and p.strip()]
+    for i in range(len(parts) - 1, 0, -1):
+        if _ASKING.match(parts[i].strip()):
+            return parts[:i], " ".join(parts[i:])
+    return [], text
+
+
 # -- the sheet's vocabulary -----------------------------------------------------------------------------
 TISSUE_WORDS = {
     "heart": r"hearts?|cardiac|myocardi\w*",

@@ -61,7 +61,17 @@ DECLINES = (
     r"\bwould (?:be|require) (?:pure |just )?speculat\w+", r"\bspeculation\b",
     r"\bout of reach\b", r"\bI'?d (?:rather not|avoid) (?:put|quot|giv|nam)\w*", r"\bthere'?s nothing to\b",
     r"\bnot (?:studied|measured|tested|answerable|addressed|examined|investigated|looked at|done|available)\b",
-    r"\bno comparison possible\b", r"\bno such\b", r"\binsufficient\b", r"\bsilent on\b",
+    r"\bno comparison possible\b", r"\bno such\b", r"\binsufficient\b", r"\bsilent\b",
+    r"\bnot something\b[^.]{0,40}?\b(?:looked at|measured|tested|examined|addressed|covered|studied|included|"
+    r"reported)\b",
+    r"\bnothing to (?:say|tell|offer|go on)\b", r"\bopen question\b", r"\b(?:no one|nobody) has\b",
+    r"\b(?:untested|unmeasured|unstudied|unreported|unknowable)\b", r"\bnot in (?:the )?scope\b|\bout of scope\b",
+    r"\b(?:won'?t|will not|would rather not|'d rather not|shouldn'?t|should not) (?:guess|speculate)\b",
+    r"\b(?:data|information|results|measurements) (?:don'?t|do not|does not|doesn'?t) exist\b",
+    r"\bneither\b[^.]{0,60}\bnor\b[^.]{0,60}\b(?:was|were) (?:studied|measured|tested|sequenced|included|sampled)\b",
+    r"\b(?:would|'d) (?:need|require)\b", r"\bonly\b[^.]{0,60}\bcould (?:answer|tell|say|show|settle)\b",
+    r"\b(?:a|another) (?:different|separate|new|future|follow-up|dedicated) (?:study|experiment|trial)\b",
+    r"\bonly (?:covers|covered|includes|included|looked at|measured|sequenced|tested|studied)\b",
     r"\b(?:unclear|undetermined|not determined|not established|not known)\b",
     r"\b(?:was|were|is|are)(?:n'?t| not|n’t) (?:looked at|investigated|addressed|explored|done|performed|run|"
     r"carried out|collected|available|covered|in the data)\b",

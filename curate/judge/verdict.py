@@ -87,7 +87,7 @@ def judge_answer(question: str, answer: str, sheet: FactSheet, *, fact_ids: Sequ
             own.append(_finding("does_not_decline", f"the design cannot answer this ({reason}), and the answer does "
                                 "not decline", expected="a decline", found="an answer"))
         else:
-            own.extend(_made_up(answer, reading, judged))
+            own.extend(_made_up(answer, judged))
     findings = tuple(reading.findings) + tuple(own)
     reasons = tuple(_reason(f) for f in findings)
     return Verdict(not findings, is_answerable, category, reason, declined, findings, reading.stated_fact_ids,
@@ -314,15 +314,14 @@ _LABEL = re.compile(r"\b(?:type|class) [ABC]\b|\bstress[- ]activated\b|\bbaselin
 _NUMBER = re.compile(r"(?<![\w.])[-−+~≈]?\d[\d,]*(?:\.\d+)?")
 
 
-def _made_up(answer: str, reading: ClaimReading, judged: Answerability) -> list[Finding]:
+def _made_up(answer: str, judged: Answerability) -> list[Finding]:
     """Clauses of a declining answer that put forward its own answer to the unanswerable subject."""
-    right = [(c.start, c.end) for c in reading.claims if c.ok]
     cues = [re.compile(cue, re.I) for row in LIMITS if row.category in (judged.categories or (judged.category,))
             for cue in row.cues]
     out = []
     for clause in dc.guess_clauses(answer):
-        numbers = [m for m in _NUMBER.finditer(clause.text)
-                   if not any(a <= clause.start + m.start() < b for a, b in right)]
+        # a figure in a guess is the guess, even when a fact of the study happens to have it ("around 2,000, like KMP")
+        numbers = list(_NUMBER.finditer(clause.text))
         about = _LABEL.search(clause.text) or next((c.search(clause.text) for c in cues if c.search(clause.text)), None)
         if (numbers or about) and not _OUTSIDE.search(clause.text):
             said = clause.text.strip()
