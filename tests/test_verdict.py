@@ -143,6 +143,7 @@ def test_salad(answer: str) -> None:
 @pytest.mark.parametrize("answer", [
     "Type B.", "0", "Soleus (6,830).", "Synergistic (910 vs 198 expected).", "~19x",
     "Skeletal muscle (soleus, 6,830) > hepatic (6,213) > hippocampal (5,510) > cardiac (910).",
+    "Alb 4.26, Cps1 3.21, Lcn2 1.35",
 ])
 def test_terse_answers_are_not_salad(answer: str) -> None:
     assert not is_salad(answer)
@@ -165,11 +166,23 @@ def test_which_tissue_has_the_most_needs_the_right_tissue() -> None:
     assert not listed.correct and "wrong_pick" in kinds(listed)
 
 
+def test_a_bare_pick_answers_which_has_the_most() -> None:
+    assert judge_answer("Which heart hub gene changes the most?", "Alb.", SHEET).correct
+    assert judge_answer("Which single stressor dominates the soleus response?", "Unloading.", SHEET).correct
+    wrong = judge_answer("Which heart hub gene changes the least?", "Per2.", SHEET)
+    assert not wrong.correct and "wrong_pick" in kinds(wrong)
+
+
 def test_yes_or_no_is_checked_against_the_question_read_as_a_statement() -> None:
     assert judge_answer("Is the soleus Type A?", "Yes.", SHEET).correct
     assert not judge_answer("Is the liver Type A?", "Yes.", SHEET).correct
     rescued = judge_answer("Is liver OXPHOS rescued by KMP?", "Yes, rescued.", SHEET)
     assert not rescued.correct and "wrong_yes_no" in kinds(rescued)
+    assert judge_answer("Does HU+IR change more soleus genes than HU alone?", "Yes: 6,830 against 6,425.",
+                        SHEET).correct
+    quoted = judge_answer('Is this statement correct? "In heart, ionizing radiation (IR) changes 165 genes."',
+                          "No. In heart, IR changes 33 genes; 165 is the HU count.", SHEET)
+    assert quoted.correct, quoted.reasons
 
 
 def test_the_verdict_carries_what_it_rests_on() -> None:

@@ -282,9 +282,15 @@ _KINDS = {"class": ("tissue_class",), "hub": ("hub_gene",), "pattern": ("pathway
           "design": (), "open": ("deg_count", "kmp_effect", "interaction", "pathway_shift", "tissue_class", "hub_gene")}
 
 
+_SINGLE_STRESSORS = re.compile(r"\bsingle[- ]stressors?\b|\beither stressor\b|\bwhich stressor\b|\bone stressor\b|"
+                               r"\bunloading or (?:ir)?radiation\b|\bHU or IR\b", re.I)
+
+
 def _facts(sheet: FactSheet, vocab: Vocabulary, text: str, wants: list[str], tissues: tuple[str, ...]) -> tuple[
         str, ...]:
     contrasts = vocab.find(text, "contrasts")
+    if not contrasts and _SINGLE_STRESSORS.search(text):
+        contrasts = ["HU", "IR"]
     kmp = bool(KMP_AGENT.search(text))
     kinds: set[str] = set()
     for want in wants:

@@ -168,10 +168,19 @@ _EXCLUSIVE = (("a", "b", "c"), ("rescue", "suppression"), ("synergistic", "addit
               ("up", "down", "balanced"))
 
 
+_ITEM_BREAK = re.compile(r"[,;\n]+")
+_PAIR = re.compile(r"[A-Za-z][\w'’×+-]*\W{0,3}\s*[-−+~≈]?\d|\d[\d,.]*\s*\(?\s*[A-Za-z]")
+
+
 def is_salad(text: str) -> bool:
-    """Keywords and numbers with no sentence around them: no claim can be read from it."""
+    """Keywords and numbers with no sentence around them: no claim can be read from it.
+
+    A list of name-value pairs ("Alb 4.26, Cps1 3.21, Lcn2 1.35") is a list of claims, not salad."""
     if _NUMBER_ONLY.match(text):
         return True
+    items = [item for item in _ITEM_BREAK.split(text) if item.strip()]
+    if len(items) >= 2 and sum(bool(_PAIR.search(item)) for item in items) >= max(2, 2 * len(items) / 3):
+        return False
     found = _TOKEN.findall(text)
     tokens = [t.lower().strip("'’-") for t in found]
     if len(tokens) < 6:

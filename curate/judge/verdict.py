@@ -120,15 +120,17 @@ def _states_what_is_asked(ask: Ask, asks: Sequence[str], answer: str, reading: C
                           own: list[Finding], *, declined: bool) -> bool:
     asked = set(asks)
     bound = [c for c in reading.claims if c.ok and asked & set(c.fact_ids)]
-    if ask.yes_no and _yes_no_verdict(ask, asks, answer, sheet, own) is not None:
+    if ask.yes_no and _yes_no_verdict(ask, asks, answer, sheet, own, content_right=bool(bound)) is not None:
         return True
     if (ask.wants == "class" and any(i.startswith("tissue_class:") for i in asked)) or (
             ask.wants == "interaction_class" and asked and all(i.startswith("deg_count:") for i in asked)):
         bound = [c for c in bound if c.kind == "category"]
     if not asked:
         return bool(reading.claims) or (len(answer.split()) >= 4 and not dc.is_salad(answer))
-    if bound and ask.superlative:
-        _check_pick(ask, asks, answer, sheet, own)
+    if ask.superlative:
+        picked = _check_pick(ask, asks, answer, sheet, own)
+        if picked and not bound:  # a bare pick ("Alb.", "Unloading.") answers "which ... the most?"
+            return True
     return bool(bound) or _leads_with_an_asked_value(answer, asks, sheet) or (
         not declined and _says_the_kind_asked(ask, answer, sheet))
 
@@ -189,18 +191,25 @@ _QUOTED_CLAIM = re.compile(r"\b(?:statement|claim|sentence|this|that)\b[^\"â€œâ€
 _AUX = re.compile(r"^\s*(?:is|are|does|do|did|was|were|has|have)\s+", re.I)
 
 
-def _yes_no_verdict(ask: Ask, asks: Sequence[str], answer: str, sheet: FactSheet, own: list[Finding]) -> bool | None:
+def _yes_no_verdict(ask: Ask, asks: Sequence[str], answer: str, sheet: FactSheet, own: list[Finding], *,
+                    content_right: bool) -> bool | None:
     """For a yes/no question: the answer's yes or no against the question read as a statement.
 
-    None when the answer gives no yes/no, or the judge cannot tell whether the statement holds.
+    None when the answer gives no yes/no, or the judge cannot tell whether the statement holds. When the
+    answer's own claims on the asked facts are right, only a label the statement names (a class, pattern,
+    interaction class or direction) can overrule its yes or no: comparisons read from a question are less sure.
     """
     said = False if _NO.match(answer) else True if _YES.match(answer) else None
-    if said is None or re.search(r"\bnot\b|n't\b", ask.text):
+    if said is None or re.search(r"\bnot\b|n't\b|\bor\b(?!\s+not\b)", ask.text):
         return None
     quoted = _QUOTED_CLAIM.search(ask.text)
     statement = quoted.group("claim") if quoted else _AUX.sub("", ask.text).rstrip(" ?") + "."
     # Only claims about what the question asks: a statement read as about another fact says nothing here.
     claims = [c for c in read_claims(statement, sheet).claims if not asks or set(c.fact_ids) & set(asks)]
+    if content_right:
+        claims = [c for c in claims if c.kind in ("category", "direction")]
+        if not claims:
+            return said
     holds = all(c.ok for c in claims) if claims else _label_holds(statement, asks, sheet)
     if holds is None:
         return None
@@ -241,22 +250,25 @@ _MANY = re.compile(r"\b(?:rank|order|top \d|two|three|four|five|tissues|genes|te
 _VALUE_FIELDS = ("n_degs", "mean_abs_log2fc")
 
 
-def _check_pick(ask: Ask, asks: Sequence[str], answer: str, sheet: FactSheet, own: list[Finding]) -> None:
+def _check_pick(ask: Ask, asks: Sequence[str], answer: str, sheet: FactSheet, own: list[Finding]) -> str | None:
     """'Which tissue has the most ...': the entity the answer picks must be the one the facts give.
 
     The pick is the entity named in the answer's sentence that uses the question's superlative ("the
-    smallest KMP effect is in the soleus"), else the only candidate the answer names.
+    smallest KMP effect is in the soleus"), else the only candidate the answer names. Returns the pick.
     """
     word = _PICK.search(ask.text)
     if word is None or _MANY.search(ask.text):
-        return
+        return None
     by_id = sheet.by_id()
     valued = [(f, v) for i in asks if i in by_id and (v := _value(f := by_id[i])) is not None]
+    kinds = {f.kind for f, _ in valued}
+    wanted = next((k for k in _PICK_KINDS.get(ask.wants, ()) if k in kinds), None)
+    valued = [(f, v) for f, v in valued if wanted is None or f.kind == wanted]
     if len(valued) < 2:
-        return
+        return None
     dimension, name_of = _dimension([f for f, _ in valued])
     if dimension is None:
-        return
+        return None
     pick = min if _LOWEST.search(ask.text) else max
     best_value = pick(v for _, v in valued)
     expected = {name_of(f) for f, v in valued if v == best_value}
@@ -264,11 +276,17 @@ def _check_pick(ask: Ask, asks: Sequence[str], answer: str, sheet: FactSheet, ow
     vocab = vocabulary(sheet)
     picked = [n for n in vocab.find(_pick_sentence(answer, word.group(0)), dimension) if n in candidates]
     if not picked:
-        return
+        return None
     if picked[0] not in expected:
         own.append(_finding("wrong_pick", f"the answer picks {picked[0]}; the facts give "
                             f"{' or '.join(sorted(expected))}", expected=" or ".join(sorted(expected)),
                             found=picked[0], fact_ids=tuple(f.id for f, _ in valued)))
+    return picked[0]
+
+
+# Which facts a pick is among, by what the question wants: "which hub gene" picks among hub genes, not counts.
+_PICK_KINDS = {"hub": ("hub_gene",), "interaction": ("interaction",), "count": ("kmp_effect", "deg_count"),
+               "open": ("kmp_effect", "deg_count")}
 
 
 def _pick_sentence(answer: str, superlative: str) -> str:
