@@ -20,12 +20,12 @@ import claim_metrics  # noqa: E402
 import item_metrics  # noqa: E402
 import validate  # noqa: E402
 
-DEV_FLOORS = {
-    "item_agreement": 0.89,
-    "correct_declines_scored_wrong": 3,  # at most
+DEV_FLOORS = {  # dev at b69a522 (299 items): 0.963, 1 of 65, 1.000, 0.896, 0.696
+    "item_agreement": 0.95,
+    "correct_declines_scored_wrong": 1,  # at most
     "answerability_accuracy": 0.99,
-    "claim_precision": 0.70,
-    "claim_recall": 0.50,
+    "claim_precision": 0.88,
+    "claim_recall": 0.68,
 }
 
 
