@@ -44,6 +44,10 @@ FINDING_ERROR_TYPES = {
     "wrong_class": "wrong_category", "wrong_pattern": "wrong_category", "wrong_interaction": "wrong_category",
     "wrong_significance": "overclaiming", "wrong_direction": "wrong_direction",
     "wrong_order": "wrong_number", "wrong_superlative": "wrong_number",
+    # the item verdict's own findings (curate.judge.verdict)
+    "does_not_decline": "overclaiming", "made_up": "overclaiming", "declines_answerable": "unsupported_claim",
+    "not_a_claim": "unsupported_claim", "does_not_answer": "unsupported_claim", "no_answer": "unsupported_claim",
+    "wrong_pick": "wrong_number", "wrong_yes_no": "wrong_category",
 }
 SCORER_ERROR_TYPES = {
     "numeric": "wrong_number", "ranking": "wrong_number", "categorical": "wrong_category",
