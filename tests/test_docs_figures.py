@@ -69,7 +69,7 @@ def test_every_bench_figure_in_the_docs_names_its_run_and_matches_it() -> None:
                 where = f"{path.name}:{number}"
                 row = results.get(match["case"])
                 assert row is not None, f"{where}: no bench case {match['case']!r} in bench/results.json"
-                assert row.get("run") == match["run"], f"{where}: cites run {match['run']}, results hold {row.get('run')}"
+                assert row.get("run") == match["run"], f"{where}: cites {match['run']}; results: {row.get('run')}"
                 known = _numbers_in(row)
                 for text in _DECIMAL.findall(line):
                     value, decimals = float(text.replace(",", "")), len(text.split(".")[1])
