@@ -107,6 +107,7 @@ def sft_config(config: FitConfig, work_dir: Path, *, on_cuda: bool, gradient_che
         max_length=config.max_length,
         packing=config.packing,
         packing_strategy=config.packing_strategy,
+        train_sampling_strategy="group_by_length" if config.group_by_length else "random",
         completion_only_loss=True,
         use_cpu=not on_cuda,
         # under a launcher (WORLD_SIZE > 1): gloo on CPU; LoRA leaves no parameter unused
@@ -126,14 +127,19 @@ def sft_config(config: FitConfig, work_dir: Path, *, on_cuda: bool, gradient_che
     )
 
 
-def lora_config(config: FitConfig) -> Any:
+def lora_config(config: FitConfig, n_layers: int | None = None) -> Any:
+    """PEFT's LoraConfig; with `lora_layers`, only the last that many of the model's `n_layers` layers."""
     from peft import LoraConfig
 
+    layers = None
+    if config.lora_layers is not None and n_layers is not None and config.lora_layers < n_layers:
+        layers = list(range(n_layers - config.lora_layers, n_layers))
     return LoraConfig(
         r=config.lora_r,
         lora_alpha=config.lora_alpha,
         lora_dropout=config.lora_dropout,
         target_modules=list(config.target_modules),
+        layers_to_transform=layers,
         bias="none",
         task_type="CAUSAL_LM",
     )
@@ -198,22 +204,25 @@ def fit(
 
 def _train(plan: Plan, rows: list[dict[str, Any]], show_progress: bool, callbacks: list[Any]) -> tuple[Any, Any, float]:
     import datasets
-    from trl import SFTTrainer
 
+    from curate.train.completion_loss import trainer_class
     from curate.train.progress import RichProgressCallback
+    from curate.train.threads import set_threads
 
+    if not plan.on_cuda:
+        set_threads(plan.config.threads)
     model, tokenizer = load_base(plan.base_model, quantize=plan.quantize, on_cuda=plan.on_cuda)
     if plan.quantize:
         from peft import prepare_model_for_kbit_training
 
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=plan.checkpointing)
     plan.work_dir.mkdir(parents=True, exist_ok=True)
-    trainer = SFTTrainer(
+    trainer = trainer_class()(
         model=model,
         args=sft_config(plan.config, plan.work_dir, on_cuda=plan.on_cuda, gradient_checkpointing=plan.checkpointing),
         train_dataset=datasets.Dataset.from_list(rows),
         processing_class=tokenizer,
-        peft_config=lora_config(plan.config),
+        peft_config=lora_config(plan.config, getattr(model.config, "num_hidden_layers", None)),
         callbacks=([RichProgressCallback("fit")] if show_progress else []) + callbacks,
     )
     _quiet(trainer)
@@ -255,6 +264,7 @@ def _write_record(
         "tokens_per_s": round(session_tokens / elapsed, 1) if elapsed > 0 else None,
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__, **_lib_versions()},
         "world_size": world_size(),
+        "threads": None if plan.on_cuda else torch.get_num_threads(),
     }
     if not is_main_process():
         return record  # every rank trained the same adapter (DDP); rank 0 alone writes it
