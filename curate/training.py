@@ -159,9 +159,10 @@ class EvalRequest:
     base_model: Path | None = None
     split: str = "test"
     batch_size: int = 32
-    max_new_tokens: int = 256
+    max_new_tokens: int | None = 256  # None: twice the longest reference, plus 16
     show_progress: bool = True
     backend: str = "transformers"
+    threads: int | None = None
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,7 @@ def eval_version(registry: Registry, request: EvalRequest) -> tuple[EvalReport, 
         registry.examples(request.version), sheet, base_model=source.base_model, adapter=source.adapter,
         split=request.split, version=request.version, run_id=source.run_id, batch_size=request.batch_size,
         max_new_tokens=request.max_new_tokens, claim_check=check, show_progress=request.show_progress,
-        backend=request.backend,
+        backend=request.backend, threads=request.threads,
     )
     return publish_report(registry, report, prefix=f"{source.run_id or 'base'}-{request.split}")
 
