@@ -86,13 +86,14 @@ class CycleState:
 Event = Callable[[str], None]
 
 
-def start_or_resume(registry: Registry, request: CycleRequest, *, resume: bool) -> CycleState:
+def start_or_resume(registry: Registry, request: CycleRequest, *, resume: bool,
+                    cycle_id: str | None = None) -> CycleState:
     if request.rounds < 1:
         raise BadInputError(f"--rounds {request.rounds} is not allowed: give at least 1")
     if request.reviewer not in ("auto", "argilla"):
         raise BadInputError(f"--reviewer {request.reviewer!r}: choose auto or argilla")
     if resume:
-        return _latest_unfinished(registry)
+        return _latest_unfinished(registry, cycle_id)
     registry.ensure_writable()
     version = request.version or _latest_version(registry)
     registry.manifest(version)
@@ -114,14 +115,18 @@ def _latest_version(registry: Registry) -> str:
     return names[-1]
 
 
-def _latest_unfinished(registry: Registry) -> CycleState:
+def _latest_unfinished(registry: Registry, cycle_id: str | None = None) -> CycleState:
+    """The latest unfinished cycle, or the one named (several cycles can run at once in one home)."""
     folder = registry.home / "cycles"
     candidates = sorted(folder.glob("cycle-*/" + STATE)) if folder.is_dir() else []
     for path in reversed(candidates):
         data = json.loads(path.read_text())
+        if cycle_id is not None and data["cycle_id"] != cycle_id:
+            continue
         if not data["finished"]:
             return CycleState(data["cycle_id"], path.parent, data["request"], data["rounds"], False)
-    raise NotFoundError(f"no interrupted cycle in {folder} to resume")
+    named = f"cycle {cycle_id}" if cycle_id else "interrupted cycle"
+    raise NotFoundError(f"no unfinished {named} in {folder} to resume")
 
 
 def run(registry: Registry, state: CycleState, *, on_event: Event = lambda _: None) -> CycleState:

@@ -91,18 +91,43 @@ def budget_check(cycle: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 # -- where the cycle and its evals come from ---------------------------------------------------------------
-def pick_cycle(registry: Registry, cycle_id: str | None) -> dict[str, Any]:
+def pick_cycle(registry: Registry, cycle_ids: list[str] | str | None) -> dict[str, Any]:
+    """The named cycle (default: the latest), or several pooled into one (`pool_cycles`)."""
     from curate.cycle import load_cycles
 
     cycles = load_cycles(registry)
     if not cycles:
         raise NotFoundError(f"no cycles in {registry.home / 'cycles'}: run `curate cycle` first")
-    if cycle_id is None:
+    if not cycle_ids:
         return cycles[-1]
-    for cycle in cycles:
-        if cycle["cycle_id"] == cycle_id:
-            return cycle
-    raise NotFoundError(f"cycle {cycle_id!r} not found (cycles: {', '.join(c['cycle_id'] for c in cycles)})")
+    by_id = {cycle["cycle_id"]: cycle for cycle in cycles}
+    wanted = [cycle_ids] if isinstance(cycle_ids, str) else list(cycle_ids)
+    missing = [i for i in wanted if i not in by_id]
+    if missing:
+        raise NotFoundError(f"cycle {missing[0]!r} not found (cycles: {', '.join(by_id)})")
+    return by_id[wanted[0]] if len(wanted) == 1 else pool_cycles([by_id[i] for i in wanted])
+
+
+# Settings that make cycles one experiment: pooled cycles must agree on all of them.
+POOLED_SETTINGS = ("rounds", "reviewer", "control", "version", "preset", "epochs", "config_file", "per_fact",
+                   "base_model", "drill_parts")
+
+
+def pool_cycles(cycles: list[dict[str, Any]]) -> dict[str, Any]:
+    """Cycles of one experiment run side by side over different seeds, as one cycle."""
+    first = cycles[0]["request"]
+    for cycle in cycles[1:]:
+        differ = [k for k in POOLED_SETTINGS if cycle["request"].get(k) != first.get(k)]
+        if differ:
+            raise BadInputError(f"cycles {cycles[0]['cycle_id']} and {cycle['cycle_id']} differ in {differ[0]} "
+                                f"({first.get(differ[0])!r} vs {cycle['request'].get(differ[0])!r}); pool only "
+                                "cycles of the same experiment")
+    seeds = [seed for cycle in cycles for seed in cycle["request"]["seeds"]]
+    if len(seeds) != len(set(seeds)):
+        raise BadInputError(f"pooled cycles share a seed ({sorted(seeds)}); give each cycle its own seeds")
+    return {"cycle_id": "+".join(c["cycle_id"] for c in cycles), "request": {**first, "seeds": sorted(seeds)},
+            "rounds": [r for c in cycles for r in c["rounds"]], "finished": all(c["finished"] for c in cycles),
+            "pooled": [c["cycle_id"] for c in cycles]}
 
 
 def items_from_registry(registry: Registry) -> ItemsOf:
@@ -140,7 +165,7 @@ def export_data(cycle: dict[str, Any], items_of: ItemsOf, out: Path, held_out: l
     """state.json, the held-out items, and each eval's scored answers: enough to recompute the report."""
     data = out / DATA
     (data / "evals").mkdir(parents=True, exist_ok=True)
-    public = {key: cycle[key] for key in ("cycle_id", "request", "rounds", "finished") if key in cycle}
+    public = {key: cycle[key] for key in ("cycle_id", "request", "rounds", "finished", "pooled") if key in cycle}
     (data / "state.json").write_text(json.dumps(public, indent=1, sort_keys=True, default=str) + "\n")
     for record in cycle["rounds"]:
         if record.get("eval_id"):

@@ -37,6 +37,8 @@ def cycle(
     threads: Annotated[int | None, typer.Option(help="torch threads on CPU; default: OMP_NUM_THREADS, else every "
                                                      "usable core (1 on a busy machine).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the last interrupted cycle.")] = False,
+    resume_id: Annotated[str | None, typer.Option("--cycle", help="With --resume: the cycle to continue "
+                                                               "(several can run in one home).")] = None,
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -57,7 +59,7 @@ def cycle(
                            drill_parts=tuple(part.strip() for part in drill.split(",") if part.strip()),
                            threads=threads)
     registry = Registry(home)
-    state = start_or_resume(registry, request, resume=resume)
+    state = start_or_resume(registry, request, resume=resume, cycle_id=resume_id)
     err = console(stderr=True)
     state = run(registry, state, on_event=lambda message: err.print(f"[dim]{message}[/dim]", soft_wrap=True))
     rows = progression_rows({"rounds": state.rounds})
@@ -70,7 +72,9 @@ def cycle(
 def report(
     out: Annotated[Path | None, typer.Option(help="Folder for the plot, statistics and exported data; default: the "
                                                   "cycle's report/ folder.")] = None,
-    cycle_id: Annotated[str | None, typer.Option("--cycle", help="A cycle id; default: the latest.")] = None,
+    cycle_ids: Annotated[list[str] | None, typer.Option("--cycle", help="A cycle id; default: the latest. Repeat it "
+                                                                  "to pool cycles run in parallel over other "
+                                                                  "seeds of the same experiment.")] = None,
     source: Annotated[Path | None, typer.Option("--from", help="Recompute from a folder an earlier report exported "
                                                               "(its data/ holds state.json and the evals).")] = None,
     home: Home = None,
@@ -95,7 +99,7 @@ def report(
         result = write_report(chosen, items_of, folder, source=str(source))
     else:
         registry = Registry(home)
-        chosen = pick_cycle(registry, cycle_id)
+        chosen = pick_cycle(registry, cycle_ids)
         folder = out or registry.home / "cycles" / chosen["cycle_id"] / "report"
         result = write_report(chosen, items_from_registry(registry), folder, registry=registry,
                               source=str(registry.home))
