@@ -31,6 +31,22 @@ class BudgetError(CurateError):
     """The control arm cannot add exactly the drilled arm's examples and tokens."""
 
 
+_COUNTERS: dict[str, Callable[[Example], int]] = {}
+
+
+def token_counter(base_model: str) -> Callable[[Example], int]:
+    """Tokens an example trains on, by the base model's tokenizer (loaded once per process)."""
+    if base_model not in _COUNTERS:
+        from transformers import AutoTokenizer
+
+        from curate.train.prompts import ensure_chat_template, example_tokens
+
+        tokenizer = AutoTokenizer.from_pretrained(base_model)
+        ensure_chat_template(tokenizer)
+        _COUNTERS[base_model] = lambda example: example_tokens(tokenizer, example)
+    return _COUNTERS[base_model]
+
+
 def kind_of(example: Example) -> str:
     """'correction' for a drill's error correction, else 'paraphrase'."""
     return "correction" if example.template_id.startswith("drill.correction") else "paraphrase"

@@ -11,7 +11,9 @@ arm (``--control``) starts from the same version and, each round, adds exactly a
 as many error corrections and as many training tokens as the drilled arm did, made the same way but
 about facts picked at random (curate/control.py; a budget it cannot match exactly stops the cycle).
 Both arms fit from the same base with the same config and seed, and are scored on the same held-out
-items, so the only difference is which facts the new examples target.
+items, so the only difference is which facts the new examples target. With ``--warm-start`` every
+round after the first goes on training the arm's previous adapter on the arm's new version (for
+``--warm-epochs``), rather than fitting a fresh one from the base: round 1 is paid once per seed.
 
 ``--resume`` reads state.json and continues after the last finished step.
 """
@@ -61,6 +63,8 @@ class CycleRequest:
     review_timeout: float = 3600.0
     drill_parts: tuple[str, ...] = ("paraphrases", "corrections")
     threads: int | None = None
+    warm_start: bool = False  # rounds after the first go on training the arm's previous adapter
+    warm_epochs: float | None = None  # epochs of those rounds (default: --epochs)
 
 
 @dataclass
@@ -181,10 +185,25 @@ def _run_round(registry: Registry, state: CycleState, record: dict[str, Any], ba
 def _fit(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path) -> None:
     from curate.training import FitRequest, fit_version
 
+    previous = _previous_run(registry, state, record)
+    if previous is not None:
+        config_file = _fit_config(state, record["seed"], warm=True)
     run = fit_version(registry, FitRequest(version=record["version"], base_model=base, preset=state.request["preset"],
-                                           config_file=config_file, show_progress=False))
+                                           config_file=config_file, show_progress=False, init_adapter=previous))
     record["run_id"] = run["run_id"]
+    record["init_run"] = previous.parent.name if previous else None
     record["fit"] = {k: run.get(k) for k in FIT_FIELDS if k in run}
+
+
+def _previous_run(registry: Registry, state: CycleState, record: dict[str, Any]) -> Path | None:
+    """With --warm-start, the adapter this arm's previous round fitted (round 2: the shared round 1's)."""
+    if not state.request.get("warm_start") or record["round"] == 1:
+        return None
+    before = state.find(record["seed"], record["arm"], record["round"] - 1)
+    if before is None or not before.get("run_id"):
+        raise NotFoundError(f"seed {record['seed']} {record['arm']} round {record['round'] - 1} has no fitted run "
+                            "to start from")
+    return registry.home / "runs" / before["run_id"] / "adapter"
 
 
 def _eval(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path) -> None:
@@ -348,21 +367,10 @@ def _record_budget(state: CycleState, record: dict[str, Any], new: list[Any]) ->
     record["added_tokens"] = sum(count(e) for e in new)
 
 
-_COUNTERS: dict[str, Callable[[Any], int]] = {}
-
-
 def _token_counter(state: CycleState) -> Callable[[Any], int]:
-    """Tokens an example trains on, by the cycle's base-model tokenizer (loaded once per process)."""
-    base = state.request.get("base_model") or str(state.folder / "base")
-    if base not in _COUNTERS:
-        from transformers import AutoTokenizer
+    from curate.control import token_counter
 
-        from curate.train.prompts import ensure_chat_template, example_tokens
-
-        tokenizer = AutoTokenizer.from_pretrained(base)
-        ensure_chat_template(tokenizer)
-        _COUNTERS[base] = lambda example: example_tokens(tokenizer, example)
-    return _COUNTERS[base]
+    return token_counter(state.request.get("base_model") or str(state.folder / "base"))
 
 
 STEP_OUTPUTS = {
@@ -392,7 +400,8 @@ def _base_model(registry: Registry, state: CycleState, on_event: Event) -> Path:
     return base
 
 
-def _fit_config(state: CycleState, seed: int) -> Path:
+def _fit_config(state: CycleState, seed: int, *, warm: bool = False) -> Path:
+    """The fit overrides of a seed: the config file, the seed, threads, epochs (a warm start's own)."""
     overrides: dict[str, Any] = {"seed": seed}
     if state.request.get("threads"):
         overrides["threads"] = state.request["threads"]
@@ -402,7 +411,9 @@ def _fit_config(state: CycleState, seed: int) -> Path:
         overrides = {**read_config_file(Path(state.request["config_file"])), **overrides}
     if state.request.get("epochs"):
         overrides["num_train_epochs"] = state.request["epochs"]
-    path = state.folder / f"fit-seed{seed}.json"
+    if warm and state.request.get("warm_epochs"):
+        overrides["num_train_epochs"] = state.request["warm_epochs"]
+    path = state.folder / f"fit-seed{seed}{'-warm' if warm else ''}.json"
     path.write_text(json.dumps(overrides, indent=2, sort_keys=True) + "\n")
     return path
 

@@ -110,7 +110,7 @@ def pick_cycle(registry: Registry, cycle_ids: list[str] | str | None) -> dict[st
 
 # Settings that make cycles one experiment: pooled cycles must agree on all of them.
 POOLED_SETTINGS = ("rounds", "reviewer", "control", "version", "preset", "epochs", "config_file", "per_fact",
-                   "base_model", "drill_parts")
+                   "base_model", "drill_parts", "warm_start", "warm_epochs")
 
 
 def pool_cycles(cycles: list[dict[str, Any]]) -> dict[str, Any]:
@@ -212,7 +212,7 @@ def write_report(cycle: dict[str, Any], items_of: ItemsOf, out: Path, *, registr
 
 def _settings(cycle: dict[str, Any]) -> dict[str, Any]:
     keep = ("rounds", "reviewer", "control", "seeds", "version", "preset", "epochs", "per_fact", "drill_parts",
-            "config_file", "base_model")
+            "config_file", "base_model", "warm_start", "warm_epochs", "threads")
     return {key: cycle["request"].get(key) for key in keep}
 
 

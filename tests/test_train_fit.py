@@ -106,6 +106,21 @@ def test_loss_is_on_the_completion_only(base: Path, examples) -> None:
     assert tokenizer.decode([t for t in labels if t != -100]).strip() == examples[0].output + "</s>"
 
 
+def test_a_warm_start_goes_on_training_the_given_adapter(tmp_path: Path, fitted: tuple[Path, dict], base: Path,
+                                                         examples) -> None:
+    adapter = fitted[0] / "adapter"
+    record = fit(examples, base_model=base, config=resolve_config(preset="tiny", overrides={"max_steps": 2}),
+                 work_dir=tmp_path / "work", record_dir=tmp_path / "rec", data_version="v2", data_hash="ef" * 32,
+                 show_progress=False, init_adapter=adapter)
+    assert record["init_adapter"] == str(adapter) and record["global_step"] == 2
+    assert record["train_loss"] < fitted[1]["train_loss"]  # it starts from what the first fit learned
+    from curate.schemas.errors import BadInputError
+
+    with pytest.raises(BadInputError, match="no adapter_config.json"):
+        fit(examples, base_model=base, config=resolve_config(preset="tiny"), work_dir=tmp_path / "w2",
+            record_dir=tmp_path / "r2", data_version="v2", data_hash="ef" * 32, init_adapter=tmp_path)
+
+
 def test_completion_head_gives_trl_s_loss_and_gradients(base: Path, examples) -> None:
     """Projecting only the labelled positions is the same loss, and the same LoRA gradients, as TRL's own."""
     import datasets

@@ -157,6 +157,7 @@ class Plan:
     on_cuda: bool
     quantize: bool
     checkpointing: bool
+    init_adapter: Path | None = None
 
 
 def fit(
@@ -171,8 +172,11 @@ def fit(
     resume: bool = False,
     show_progress: bool = True,
     extra_callbacks: list[Any] | None = None,
+    init_adapter: Path | None = None,
 ) -> dict[str, Any]:
-    """Fit on the train split of `examples`, write the run record into `record_dir`, return run.json's content."""
+    """Fit on the train split of `examples`, write the run record into `record_dir`, return run.json's content.
+
+    `init_adapter`: go on training that PEFT adapter (same LoRA settings) instead of a fresh one."""
     train_rows = [to_prompt_completion(example) for example in examples if example.split == "train"]
     if not train_rows:
         raise BadInputError(f"version {data_version}: no examples in the train split; nothing to fit")
@@ -193,6 +197,7 @@ def fit(
         on_cuda=on_cuda,
         quantize=on_cuda if config.quantize is None else config.quantize,
         checkpointing=on_cuda if config.gradient_checkpointing is None else config.gradient_checkpointing,
+        init_adapter=_check_adapter(init_adapter),
     )
     transformers.utils.logging.disable_progress_bar()
     datasets.disable_progress_bars()
@@ -216,13 +221,19 @@ def _train(plan: Plan, rows: list[dict[str, Any]], show_progress: bool, callback
         from peft import prepare_model_for_kbit_training
 
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=plan.checkpointing)
+    peft_config = lora_config(plan.config, getattr(model.config, "num_hidden_layers", None))
+    if plan.init_adapter is not None:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, str(plan.init_adapter), is_trainable=True)
+        peft_config = None
     plan.work_dir.mkdir(parents=True, exist_ok=True)
     trainer = trainer_class()(
         model=model,
         args=sft_config(plan.config, plan.work_dir, on_cuda=plan.on_cuda, gradient_checkpointing=plan.checkpointing),
         train_dataset=datasets.Dataset.from_list(rows),
         processing_class=tokenizer,
-        peft_config=lora_config(plan.config, getattr(model.config, "num_hidden_layers", None)),
+        peft_config=peft_config,
         callbacks=([RichProgressCallback("fit")] if show_progress else []) + callbacks,
     )
     _quiet(trainer)
@@ -254,6 +265,7 @@ def _write_record(
         "gradient_checkpointing": plan.checkpointing,
         "packing": plan.config.packing,
         "resumed_from": plan.checkpoint.name if plan.checkpoint else None,
+        "init_adapter": str(plan.init_adapter) if plan.init_adapter else None,
         "global_step": trainer.state.global_step,
         "epochs": trainer.state.epoch,
         "train_loss": result.training_loss,
@@ -283,6 +295,12 @@ def _quiet(trainer: Any) -> None:
 
     trainer.remove_callback(PrinterCallback)
     trainer.remove_callback(ProgressCallback)
+
+
+def _check_adapter(adapter: Path | None) -> Path | None:
+    if adapter is not None and not (adapter / "adapter_config.json").is_file():
+        raise BadInputError(f"init adapter {adapter}: no adapter_config.json there; give a run's adapter folder")
+    return adapter
 
 
 def _checkpoint_to_resume(work_dir: Path, resume: bool) -> Path | None:

@@ -36,6 +36,10 @@ def cycle(
                      ] = "paraphrases,corrections",
     threads: Annotated[int | None, typer.Option(help="torch threads on CPU; default: OMP_NUM_THREADS, else every "
                                                      "usable core (1 on a busy machine).")] = None,
+    warm_start: Annotated[bool, typer.Option("--warm-start", help="Rounds after the first go on training the "
+                                                                  "arm's previous adapter, not a fresh one.")] = False,
+    warm_epochs: Annotated[float | None, typer.Option("--warm-epochs", help="Epochs of those rounds (default: "
+                                                                           "--epochs).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the last interrupted cycle.")] = False,
     resume_id: Annotated[str | None, typer.Option("--cycle", help="With --resume: the cycle to continue "
                                                                "(several can run in one home).")] = None,
@@ -57,7 +61,7 @@ def cycle(
                            config_file=config, per_fact=per_fact, api_url=api_url, api_key=api_key,
                            workspace=workspace, review_timeout=review_timeout,
                            drill_parts=tuple(part.strip() for part in drill.split(",") if part.strip()),
-                           threads=threads)
+                           threads=threads, warm_start=warm_start, warm_epochs=warm_epochs)
     registry = Registry(home)
     state = start_or_resume(registry, request, resume=resume, cycle_id=resume_id)
     err = console(stderr=True)
