@@ -14,7 +14,8 @@ import pytest
 from conftest import REPO, run_curate
 
 pytest.importorskip("trl")
-CYCLE = ["cycle", "--rounds", "2", "--epochs", "4", "--per-fact", "2", "--control", "--threads", "1"]
+CYCLE = ["cycle", "--rounds", "2", "--epochs", "4", "--per-fact", "2", "--control", "--threads", "1", "--warm-start",
+         "--warm-epochs", "2"]
 
 
 def _state(home: Path) -> dict:
@@ -51,6 +52,11 @@ def test_two_round_cycle_targets_failures_and_resumes(tmp_path: Path) -> None:
     assert state["finished"]
     first, second = sorted((r for r in state["rounds"] if r["arm"] == "drilled"), key=lambda r: r["round"])
     assert first["done"] == ["fit", "eval", "review", "drill"] and second["done"] == ["fit", "eval"]
+    # --warm-start: round 2 of both arms went on training round 1's adapter, for --warm-epochs
+    control_second = next(r for r in state["rounds"] if (r["arm"], r["round"]) == ("control", 2))
+    assert second["init_run"] == control_second["init_run"] == first["run_id"]
+    run = json.loads((home / "runs" / second["run_id"] / "run.json").read_text())
+    assert run["init_adapter"].endswith(f"{first['run_id']}/adapter") and run["epochs"] == 2
 
     # Lineage v1 -> v2, and v2's new examples are about v1's failures.
     assert (first["version"], first["next_version"], second["version"]) == ("v1", "v2", "v2")
