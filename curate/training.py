@@ -72,6 +72,7 @@ class FitRequest:
     packing: bool | None = None
     max_steps: int | None = None
     show_progress: bool = True
+    init_adapter: Path | None = None  # go on training this adapter (a warm start) instead of a fresh one
 
 
 def fit_version(registry: Registry, request: FitRequest) -> dict[str, Any]:
@@ -87,7 +88,8 @@ def fit_version(registry: Registry, request: FitRequest) -> dict[str, Any]:
     )
     base = request.base_model.expanduser().resolve()
     registry.ensure_writable()
-    fit_name = f"fit-{request.version}-{config_hash(config, request.version, str(base))}"
+    names = (request.version, str(base)) + ((str(request.init_adapter),) if request.init_adapter else ())
+    fit_name = f"fit-{request.version}-{config_hash(config, *names)}"
     work_dir = request.out or registry.home / "work" / fit_name
     run_id = new_id(request.version)
     record_dir = registry.home / "work" / f"record-{run_id}"
@@ -95,7 +97,7 @@ def fit_version(registry: Registry, request: FitRequest) -> dict[str, Any]:
         record = fit(
             registry.examples(request.version), base_model=base, config=config, work_dir=work_dir,
             record_dir=record_dir, data_version=request.version, data_hash=manifest.content_hash,
-            resume=request.resume, show_progress=request.show_progress,
+            resume=request.resume, show_progress=request.show_progress, init_adapter=request.init_adapter,
         )
         record = {**record, "run_id": run_id, "work_dir": str(work_dir)}
         if not is_main_process():  # under a launcher: rank 0 publishes the one run, and cleans up
@@ -119,9 +121,10 @@ class EvalRequest:
     base_model: Path | None = None
     split: str = "test"
     batch_size: int = 32
-    max_new_tokens: int = 256
+    max_new_tokens: int | None = 256  # None: twice the longest reference, plus 16
     show_progress: bool = True
     backend: str = "transformers"
+    threads: int | None = None
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def eval_version(registry: Registry, request: EvalRequest) -> tuple[EvalReport, 
         registry.examples(request.version), sheet, base_model=source.base_model, adapter=source.adapter,
         split=request.split, version=request.version, run_id=source.run_id, batch_size=request.batch_size,
         max_new_tokens=request.max_new_tokens, show_progress=request.show_progress,
-        backend=request.backend,
+        backend=request.backend, threads=request.threads,
     )
     return publish_report(registry, report, prefix=f"{source.run_id or 'base'}-{request.split}")
 

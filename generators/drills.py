@@ -83,11 +83,12 @@ def paraphrases(fact: Fact, *, exclude: set[str], n: int, seed: int, driver: Dri
             for template_id, instruction, output in fresh[:n]]
 
 
-def error_corrections(facts: Sequence[Fact], wrong_claim: str, *, driver: Driver) -> list[Example]:
+def error_corrections(facts: Sequence[Fact], wrong_claim: str, *, driver: Driver,
+                      frame: int | None = None) -> list[Example]:
     """One train example: the wrong claim quoted in one of the frames, the facts stated correctly.
 
-    One frame per claim, picked by the claim's hash: two frames around the same long quote would be
-    near-duplicates of each other."""
+    One frame per claim, picked by the claim's hash unless `frame` is given: two frames around the
+    same long quote would be near-duplicates of each other."""
     if not facts:
         return []
     claim = quote(wrong_claim)
@@ -95,7 +96,8 @@ def error_corrections(facts: Sequence[Fact], wrong_claim: str, *, driver: Driver
     tissues = sorted({fact.tissue for fact in facts})
     tissue = tissues[0] if len(tissues) == 1 else "cross-tissue"
     fact_ids = tuple(fact.id for fact in facts)
-    index = int(hashlib.sha256(claim.encode("utf-8")).hexdigest(), 16) % len(CORRECTION_FRAMES)
+    index = frame if frame is not None else int(hashlib.sha256(claim.encode("utf-8")).hexdigest(), 16)
+    index %= len(CORRECTION_FRAMES)
     ask, opener = CORRECTION_FRAMES[index]
     return [_example("error_correction", tissue, ask(claim), f"{opener} {truth}", fact_ids,
                      f"drill.correction.{index + 1}", driver)]

@@ -135,3 +135,45 @@ def join_and(items: list[str]) -> str:
     if len(items) <= 2:
         return " and ".join(items)
     return ", ".join(items[:-1]) + f" and {items[-1]}"
+
+
+# -- the test split's own phrasing of a fact -----------------------------------------------------------
+# Training answers state a fact with `describe`; test answers state the same fact with `restate`, in
+# words no training answer uses, so a held-out item is passed by knowing the fact, not by recalling a
+# string. The claims (numbers and what they are attached to, labels) are the same, and read the same.
+def restate(fact: Fact) -> str:
+    """The whole fact again, as `describe` states it, but in the test split's own words."""
+    if isinstance(fact, DegCountFact):
+        split = ""
+        if fact.n_up is not None and fact.n_down is not None:
+            split = f"; {count(fact.n_up)} of them are up and {count(fact.n_down)} down"
+        return (f"With {STRESSOR_PHRASE[fact.contrast]}, {_some_genes(fact.n_degs)} in the {fact.tissue} are "
+                f"differentially expressed relative to vehicle controls{split}.")
+    if isinstance(fact, KmpEffectFact):
+        return (f"Kaempferol (KMP) alters {_some_genes(fact.n_degs)} in the {fact.tissue} "
+                f"{CONDITION_PHRASE[fact.condition]}, relative to vehicle.")
+    if isinstance(fact, InteractionFact):
+        return (f"In the {fact.tissue}, {_some_genes(fact.n_degs)} carry a significant {TERM_PHRASE[fact.term]} "
+                f"term; for them, {TERM_MEANING[fact.term]}.")
+    if isinstance(fact, PathwayShiftFact):
+        return restate_pathway(fact)
+    if isinstance(fact, TissueClassFact):
+        return (f"The {fact.tissue} belongs to Type {fact.response_class} ({fact.label}), the group with "
+                f"{CLASS_MEANING[fact.response_class]}.")
+    if isinstance(fact, HubGeneFact):
+        function = f" ({fact.function})" if fact.function else ""
+        return (f"In the {fact.tissue} response, {fact.gene}{function} is a hub gene whose mean absolute "
+                f"log2 fold change is {decimal(fact.mean_abs_log2fc, 2)}.")
+    raise TypeError(f"no sentence for {type(fact).__name__}")
+
+
+def _some_genes(n: int) -> str:
+    return "no genes" if n == 0 else genes(n)
+
+
+def restate_pathway(fact: PathwayShiftFact) -> str:
+    name = pathway_name(fact.pathway)
+    stress = f"NES {nes(fact.stress_nes)}" + ("" if fact.stress_significant else ", not significant")
+    kmp = f"NES {nes(fact.kmp_nes)}" + ("" if fact.kmp_significant else ", not significant")
+    return (f"The {fact.tissue} shows a {fact.pattern} pattern for {name}: combined stress gives {stress} and "
+            f"KMP gives {kmp}, that is, {PATTERN_MEANING[fact.pattern]}.")

@@ -14,7 +14,8 @@ import pytest
 from conftest import REPO, run_curate
 
 pytest.importorskip("trl")
-CYCLE = ["cycle", "--rounds", "2", "--epochs", "4", "--per-fact", "2"]
+CYCLE = ["cycle", "--rounds", "2", "--epochs", "4", "--per-fact", "2", "--control", "--threads", "1", "--warm-start",
+         "--warm-epochs", "2"]
 
 
 def _state(home: Path) -> dict:
@@ -51,6 +52,11 @@ def test_two_round_cycle_targets_failures_and_resumes(tmp_path: Path) -> None:
     assert state["finished"]
     first, second = sorted((r for r in state["rounds"] if r["arm"] == "drilled"), key=lambda r: r["round"])
     assert first["done"] == ["fit", "eval", "review", "drill"] and second["done"] == ["fit", "eval"]
+    # --warm-start: round 2 of both arms went on training round 1's adapter, for --warm-epochs
+    control_second = next(r for r in state["rounds"] if (r["arm"], r["round"]) == ("control", 2))
+    assert second["init_run"] == control_second["init_run"] == first["run_id"]
+    run = json.loads((home / "runs" / second["run_id"] / "run.json").read_text())
+    assert run["init_adapter"].endswith(f"{first['run_id']}/adapter") and run["epochs"] == 2
 
     # Lineage v1 -> v2, and v2's new examples are about v1's failures.
     assert (first["version"], first["next_version"], second["version"]) == ("v1", "v2", "v2")
@@ -66,10 +72,33 @@ def test_two_round_cycle_targets_failures_and_resumes(tmp_path: Path) -> None:
     # The held-out test split is the same in both versions: it is never drilled.
     assert _test_ids(home, "v1") == _test_ids(home, "v2")
 
+    # The control arm added as many paraphrases, corrections and tokens as the drilled arm, about random facts.
+    control = next(r for r in state["rounds"] if (r["arm"], r["round"]) == ("control", 1))
+    assert control["added_by_kind"] == first["added_by_kind"] and control["added_tokens"] == first["added_tokens"]
+    assert sum(first["added_by_kind"].values()) == first["added"] > 0 and first["added_tokens"] > first["added"]
+    assert _test_ids(home, control["next_version"]) == _test_ids(home, "v1")
+
     report = run_curate("report", "--json", "--out", str(tmp_path / "report"), home=home)
     assert report.returncode == 0, report.stderr
-    rows = report.json()["rows"]
-    assert [r["round"] for r in rows] == [1, 2] and all(0 <= r["accuracy"] <= 1 for r in rows)
+    result = report.json()
+    rows = result["rows"]
+    assert [(r["arm"], r["round"]) for r in rows] == [("drilled", 1), ("drilled", 2), ("control", 1), ("control", 2)]
+    assert all(0 <= r["accuracy"] <= 1 for r in rows)
+    assert result["budgets"] == [{"seed": 0, "round": 1, "equal": True, "drilled": [first["added_by_kind"],
+                                  first["added_tokens"]], "control": [first["added_by_kind"], first["added_tokens"]]}]
+    second_round = result["effects"][1]
+    assert second_round["round"] == 2 and second_round["n_items"] == len(_test_ids(home, "v1"))
+    assert 0 <= second_round["mcnemar"]["p_value"] <= 1 and 0 <= second_round["sign_flip"]["p_value"] <= 1
+    low, high = second_round["difference"]["bootstrap_95"]
+    assert low <= second_round["difference"]["drilled_minus_control"] <= high
+    drilled_groups = second_round["arms"]["drilled"]["by_drilled_facts"]
+    assert drilled_groups["drilled"]["answers"] > 0  # round 2 asks about facts round 1 drilled
     assert (tmp_path / "report" / "progression.png").stat().st_size > 1000
     assert list((tmp_path / "report").glob("reliability-*.png"))
     assert run_curate("verify", home=home).returncode == 0
+
+    # The exported data alone recompute the same statistics.
+    again = run_curate("report", "--json", "--from", str(tmp_path / "report"), "--out", str(tmp_path / "again"))
+    assert again.returncode == 0, again.stderr
+    assert again.json()["effects"] == result["effects"]
+    assert len(list((tmp_path / "report" / "data" / "evals").glob("*.json"))) == 3  # round 1 is shared

@@ -56,6 +56,48 @@ def test_no_test_instruction_appears_in_train(default_home: Path) -> None:
         assert not {e["template_id"] for e in test} & train_templates
 
 
+# Kinds whose test answers are phrased in words no training answer uses (generators/text.py `restate`).
+OWN_TEST_ANSWERS = ("factual_qa", "error_correction")
+
+
+def test_test_answers_are_not_training_answers(default_home: Path) -> None:
+    """A held-out item of these kinds cannot be passed by recalling a training answer, nor a sentence of one."""
+    examples = read_examples(default_home, "v2")
+    train = [e["output"] for e in examples if e["split"] == "train"]
+    train_sentences = {s for output in train for s in re.split(r"(?<=\.)\s+", output) if len(s) > 40}
+    test = [e for e in examples if e["split"] == "test" and e["kind"] in OWN_TEST_ANSWERS]
+    assert {e["kind"] for e in test} == set(OWN_TEST_ANSWERS)
+    assert not [e["id"] for e in test if e["output"] in set(train)]
+    assert not [(e["id"], s) for e in test for s in re.split(r"(?<=\.)\s+", e["output"]) if s in train_sentences]
+
+
+@pytest.mark.xfail(strict=False, reason="the judge (round 1) reads 13 of 264 right training phrasings as "
+                   "wrong: a leading bare '244 genes.' as unsupported, and 'between KMP and vehicle ... under "
+                   "irradiation' bound to the HU fact of equal value; judge round 2 is on it")
+def test_training_phrasings_of_a_fact_pass_its_test_reference() -> None:
+    """Right facts in the training words score correct against the test split's own words, and a wrong count
+    does not: scoring reads the claims, not the string."""
+    from curate.generators import generate_examples
+    from curate.generators.embedded import load_default_factsheet
+    from curate.train.evaluate import question_of
+    from curate.train.scorers import score_answer
+
+    sheet = load_default_factsheet()
+    examples = generate_examples(sheet, tissues=sheet.tissues, kinds=["factual_qa"], seed=0, per_fact=4)
+    train = {}
+    for e in examples:
+        if e.split == "train":
+            train.setdefault(e.metadata["subject"], []).append(e.output)
+    checked = 0
+    for e in (e for e in examples if e.split == "test"):
+        for answer in train[e.metadata["subject"]]:
+            checked += 1
+            assert score_answer(question_of(e), answer, sheet).correct, (e.output, answer)
+    assert checked >= 4 * 66
+    deg = next(e for e in examples if e.split == "test" and e.fact_ids == ["deg_count:liver:HU"])
+    assert not score_answer(question_of(deg), "In liver, hindlimb unloading (HU) changes 4,111 genes.", sheet).correct
+
+
 def test_every_fact_is_tested_with_an_unseen_phrasing(default_home: Path) -> None:
     examples = read_examples(default_home, "v2")
     train_facts = {f for e in examples if e["split"] == "train" for f in e["fact_ids"]}

@@ -106,6 +106,54 @@ def test_loss_is_on_the_completion_only(base: Path, examples) -> None:
     assert tokenizer.decode([t for t in labels if t != -100]).strip() == examples[0].output + "</s>"
 
 
+def test_a_warm_start_goes_on_training_the_given_adapter(tmp_path: Path, fitted: tuple[Path, dict], base: Path,
+                                                         examples) -> None:
+    adapter = fitted[0] / "adapter"
+    record = fit(examples, base_model=base, config=resolve_config(preset="tiny", overrides={"max_steps": 2}),
+                 work_dir=tmp_path / "work", record_dir=tmp_path / "rec", data_version="v2", data_hash="ef" * 32,
+                 show_progress=False, init_adapter=adapter)
+    assert record["init_adapter"] == str(adapter) and record["global_step"] == 2
+    assert record["train_loss"] < fitted[1]["train_loss"]  # it starts from what the first fit learned
+    from curate.schemas.errors import BadInputError
+
+    with pytest.raises(BadInputError, match=r"no adapter_config\.json"):
+        fit(examples, base_model=base, config=resolve_config(preset="tiny"), work_dir=tmp_path / "w2",
+            record_dir=tmp_path / "r2", data_version="v2", data_hash="ef" * 32, init_adapter=tmp_path)
+
+
+def test_completion_head_gives_trl_s_loss_and_gradients(base: Path, examples) -> None:
+    """Projecting only the labelled positions is the same loss, and the same LoRA gradients, as TRL's own."""
+    import datasets
+    import torch
+    from trl import SFTConfig
+
+    from curate.train.completion_loss import applies, completion_loss, trainer_class
+    from curate.train.fit import load_base, lora_config
+    from curate.train.prompts import to_prompt_completion
+
+    model, tokenizer = load_base(base, quantize=False, on_cuda=False)
+    config = resolve_config(preset="tiny", overrides={"lora_layers": 1})
+    trainer = trainer_class()(model=model, args=SFTConfig(output_dir="/tmp/unused", use_cpu=True, bf16=False,
+                                                          report_to="none", completion_only_loss=True),
+                              train_dataset=datasets.Dataset.from_list([to_prompt_completion(e) for e in examples[:6]]),
+                              processing_class=tokenizer, peft_config=lora_config(config, 2))
+    trained = [name for name, p in trainer.model.named_parameters() if p.requires_grad]
+    assert trained and all(".layers.1." in name for name in trained)  # lora_layers=1: the last of 2 layers
+    assert applies(trainer.model, 1) and not applies(trainer.model, 2)
+    batch = trainer.data_collator([trainer.train_dataset[i] for i in range(6)])
+    trainer.model.train()
+    ours = completion_loss(trainer.model, dict(batch))
+    ours.backward()
+    ours_grads = [p.grad.clone() for p in trainer.model.parameters() if p.requires_grad]
+    trainer.model.zero_grad()
+    theirs = super(type(trainer), trainer).compute_loss(trainer.model, dict(batch))
+    theirs.backward()
+    assert ours.item() == pytest.approx(theirs.item(), rel=1e-5)
+    for mine, reference in zip(ours_grads, (p.grad for p in trainer.model.parameters() if p.requires_grad),
+                               strict=True):
+        assert torch.allclose(mine, reference, atol=1e-6)
+
+
 def test_batched_generation_equals_one_at_a_time(fitted: tuple[Path, dict], base: Path, examples) -> None:
     from curate.train.generation import generate, load_for_generation
 

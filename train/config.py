@@ -31,6 +31,10 @@ class FitConfig(BaseModel):
     lora_alpha: int = Field(default=128, ge=1)
     lora_dropout: float = Field(default=0.05, ge=0, lt=1)
     target_modules: list[str] = Field(default_factory=lambda: list(LORA_TARGETS))
+    lora_layers: int | None = Field(
+        default=None, ge=1,
+        description="Adapt only the last N transformer layers; None: every layer. The backward pass stops at the "
+                    "lowest adapted layer, so fewer layers cost less.")
     # Optimisation
     num_train_epochs: float = Field(default=10, gt=0)
     max_steps: int = Field(default=-1, description="Stop after this many optimiser steps; -1 runs every epoch.")
@@ -42,12 +46,15 @@ class FitConfig(BaseModel):
     gradient_accumulation_steps: int = Field(default=4, ge=1)
     max_length: int = Field(default=1536, ge=8)
     seed: int = 42
+    threads: int | None = Field(
+        default=None, ge=1, description="torch threads on CPU. None: OMP_NUM_THREADS, else every usable core.")
     # Precision and memory
     quantize: bool | None = Field(
         default=None, description="4-bit NF4 with double quantisation. None: on for CUDA, off on CPU."
     )
     gradient_checkpointing: bool | None = Field(default=None, description="None: on for CUDA, off on CPU.")
     packing: bool = False
+    group_by_length: bool = Field(default=False, description="Batch examples of similar length: less padding.")
     packing_strategy: Literal["bfd", "bfd_split", "wrapped"] = "bfd"
     # Bookkeeping
     logging_steps: int = Field(default=10, ge=1)

@@ -45,20 +45,29 @@ def question_of(example: Example) -> Question:
     )
 
 
+def fitted_max_new_tokens(reference_tokens: Sequence[int]) -> int:
+    """A budget for answers: twice the longest reference, plus 16 tokens. Greedy answers longer than
+    that are loops, and they cost a batch slot per token until the budget runs out."""
+    return 2 * max(reference_tokens, default=64) + 16
+
+
 def answer_examples(
     examples: Sequence[Example],
     *,
     model: Any,
     tokenizer: Any,
     batch_size: int = 32,
-    max_new_tokens: int = 256,
+    max_new_tokens: int | None = 256,
     show_progress: bool = False,
 ) -> list[Answered]:
+    """Greedy answers; `max_new_tokens=None` fits the budget to the references (`fitted_max_new_tokens`)."""
     from curate.train.generation import generate
 
     questions = [question_of(example) for example in examples]
     # Batching answers of similar length wastes fewer steps; it changes the speed, never an answer.
     hints = [len(tokenizer(q.reference, add_special_tokens=False)["input_ids"]) for q in questions]
+    if max_new_tokens is None:
+        max_new_tokens = fitted_max_new_tokens(hints)
     generations = generate(
         model, tokenizer, [q.question for q in questions], batch_size=batch_size, max_new_tokens=max_new_tokens,
         length_hints=hints, show_progress=show_progress,
@@ -174,14 +183,16 @@ def evaluate(
     version: str | None = None,
     run_id: str | None = None,
     batch_size: int = 32,
-    max_new_tokens: int = 256,
+    max_new_tokens: int | None = 256,
     show_progress: bool = False,
     backend: str = "transformers",
+    threads: int | None = None,
 ) -> EvalReport:
     """Answer the `split` examples with the base model (plus adapter), score them, and report.
 
     `backend` is "transformers" (rolling batches, train.generation) or "vllm" (train.backends.vllm,
-    imported only here, for GPU machines with the `vllm` extra).
+    imported only here, for GPU machines with the `vllm` extra). `max_new_tokens=None` fits the
+    answer budget to the references; `threads` sets torch's threads on a CPU (train.threads).
     """
     from curate.schemas.errors import BadInputError
     from curate.train.backends import BACKENDS
@@ -192,10 +203,13 @@ def evaluate(
     if not chosen:
         raise BadInputError(f"version {version}: no examples in the {split!r} split")
     if backend == "vllm":
-        answered = answer_with_vllm(chosen, base_model=base_model, adapter=adapter, max_new_tokens=max_new_tokens)
+        answered = answer_with_vllm(chosen, base_model=base_model, adapter=adapter,
+                                    max_new_tokens=max_new_tokens or 256)
     else:
         from curate.train.generation import load_for_generation
+        from curate.train.threads import set_threads
 
+        set_threads(threads)
         model, tokenizer = load_for_generation(base_model, adapter)
         answered = answer_examples(
             chosen, model=model, tokenizer=tokenizer, batch_size=batch_size, max_new_tokens=max_new_tokens,

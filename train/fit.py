@@ -107,6 +107,7 @@ def sft_config(config: FitConfig, work_dir: Path, *, on_cuda: bool, gradient_che
         max_length=config.max_length,
         packing=config.packing,
         packing_strategy=config.packing_strategy,
+        train_sampling_strategy="group_by_length" if config.group_by_length else "random",
         completion_only_loss=True,
         use_cpu=not on_cuda,
         # under a launcher (WORLD_SIZE > 1): gloo on CPU; LoRA leaves no parameter unused
@@ -126,14 +127,19 @@ def sft_config(config: FitConfig, work_dir: Path, *, on_cuda: bool, gradient_che
     )
 
 
-def lora_config(config: FitConfig) -> Any:
+def lora_config(config: FitConfig, n_layers: int | None = None) -> Any:
+    """PEFT's LoraConfig; with `lora_layers`, only the last that many of the model's `n_layers` layers."""
     from peft import LoraConfig
 
+    layers = None
+    if config.lora_layers is not None and n_layers is not None and config.lora_layers < n_layers:
+        layers = list(range(n_layers - config.lora_layers, n_layers))
     return LoraConfig(
         r=config.lora_r,
         lora_alpha=config.lora_alpha,
         lora_dropout=config.lora_dropout,
         target_modules=list(config.target_modules),
+        layers_to_transform=layers,
         bias="none",
         task_type="CAUSAL_LM",
     )
@@ -151,6 +157,7 @@ class Plan:
     on_cuda: bool
     quantize: bool
     checkpointing: bool
+    init_adapter: Path | None = None
 
 
 def fit(
@@ -165,8 +172,11 @@ def fit(
     resume: bool = False,
     show_progress: bool = True,
     extra_callbacks: list[Any] | None = None,
+    init_adapter: Path | None = None,
 ) -> dict[str, Any]:
-    """Fit on the train split of `examples`, write the run record into `record_dir`, return run.json's content."""
+    """Fit on the train split of `examples`, write the run record into `record_dir`, return run.json's content.
+
+    `init_adapter`: go on training that PEFT adapter (same LoRA settings) instead of a fresh one."""
     train_rows = [to_prompt_completion(example) for example in examples if example.split == "train"]
     if not train_rows:
         raise BadInputError(f"version {data_version}: no examples in the train split; nothing to fit")
@@ -187,6 +197,7 @@ def fit(
         on_cuda=on_cuda,
         quantize=on_cuda if config.quantize is None else config.quantize,
         checkpointing=on_cuda if config.gradient_checkpointing is None else config.gradient_checkpointing,
+        init_adapter=_check_adapter(init_adapter),
     )
     transformers.utils.logging.disable_progress_bar()
     datasets.disable_progress_bars()
@@ -198,22 +209,31 @@ def fit(
 
 def _train(plan: Plan, rows: list[dict[str, Any]], show_progress: bool, callbacks: list[Any]) -> tuple[Any, Any, float]:
     import datasets
-    from trl import SFTTrainer
 
+    from curate.train.completion_loss import trainer_class
     from curate.train.progress import RichProgressCallback
+    from curate.train.threads import set_threads
 
+    if not plan.on_cuda:
+        set_threads(plan.config.threads)
     model, tokenizer = load_base(plan.base_model, quantize=plan.quantize, on_cuda=plan.on_cuda)
     if plan.quantize:
         from peft import prepare_model_for_kbit_training
 
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=plan.checkpointing)
+    peft_config = lora_config(plan.config, getattr(model.config, "num_hidden_layers", None))
+    if plan.init_adapter is not None:
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, str(plan.init_adapter), is_trainable=True)
+        peft_config = None
     plan.work_dir.mkdir(parents=True, exist_ok=True)
-    trainer = SFTTrainer(
+    trainer = trainer_class()(
         model=model,
         args=sft_config(plan.config, plan.work_dir, on_cuda=plan.on_cuda, gradient_checkpointing=plan.checkpointing),
         train_dataset=datasets.Dataset.from_list(rows),
         processing_class=tokenizer,
-        peft_config=lora_config(plan.config),
+        peft_config=peft_config,
         callbacks=([RichProgressCallback("fit")] if show_progress else []) + callbacks,
     )
     _quiet(trainer)
@@ -245,6 +265,7 @@ def _write_record(
         "gradient_checkpointing": plan.checkpointing,
         "packing": plan.config.packing,
         "resumed_from": plan.checkpoint.name if plan.checkpoint else None,
+        "init_adapter": str(plan.init_adapter) if plan.init_adapter else None,
         "global_step": trainer.state.global_step,
         "epochs": trainer.state.epoch,
         "train_loss": result.training_loss,
@@ -255,6 +276,7 @@ def _write_record(
         "tokens_per_s": round(session_tokens / elapsed, 1) if elapsed > 0 else None,
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__, **_lib_versions()},
         "world_size": world_size(),
+        "threads": None if plan.on_cuda else torch.get_num_threads(),
     }
     if not is_main_process():
         return record  # every rank trained the same adapter (DDP); rank 0 alone writes it
@@ -273,6 +295,12 @@ def _quiet(trainer: Any) -> None:
 
     trainer.remove_callback(PrinterCallback)
     trainer.remove_callback(ProgressCallback)
+
+
+def _check_adapter(adapter: Path | None) -> Path | None:
+    if adapter is not None and not (adapter / "adapter_config.json").is_file():
+        raise BadInputError(f"init adapter {adapter}: no adapter_config.json there; give a run's adapter folder")
+    return adapter
 
 
 def _checkpoint_to_resume(work_dir: Path, resume: bool) -> Path | None:

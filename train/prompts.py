@@ -49,3 +49,10 @@ def render_prompt(tokenizer: Any, text: str) -> str:
         [{"role": "user", "content": text}], tokenize=False, add_generation_prompt=True
     )
     return str(rendered)
+
+
+def example_tokens(tokenizer: Any, example: Example) -> int:
+    """Tokens the example trains on: the rendered prompt, the completion and its end-of-sequence token."""
+    prompt = tokenizer(render_prompt(tokenizer, example_prompt(example)), add_special_tokens=False)["input_ids"]
+    completion = tokenizer(example.output, add_special_tokens=False)["input_ids"]
+    return len(prompt) + len(completion) + 1

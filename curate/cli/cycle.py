@@ -33,7 +33,18 @@ def cycle(
                                                    show_default=False)] = None,
     workspace: Annotated[str, typer.Option(help="Argilla workspace for --reviewer argilla.")] = "argilla",
     review_timeout: Annotated[float, typer.Option(help="Seconds to wait for Argilla reviews.")] = 3600.0,
+    drill: Annotated[str, typer.Option(help="What a drill adds per failing fact: paraphrases, corrections "
+                                            "(quoting the model's wrong answer), or both (an ablation drops one).")
+                     ] = "paraphrases,corrections",
+    threads: Annotated[int | None, typer.Option(help="torch threads on CPU; default: OMP_NUM_THREADS, else every "
+                                                     "usable core (1 on a busy machine).")] = None,
+    warm_start: Annotated[bool, typer.Option("--warm-start", help="Rounds after the first go on training the "
+                                                                  "arm's previous adapter, not a fresh one.")] = False,
+    warm_epochs: Annotated[float | None, typer.Option("--warm-epochs", help="Epochs of those rounds (default: "
+                                                                           "--epochs).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the last interrupted cycle.")] = False,
+    resume_id: Annotated[str | None, typer.Option("--cycle", help="With --resume: the cycle to continue "
+                                                               "(several can run in one home).")] = None,
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -50,9 +61,11 @@ def cycle(
     request = CycleRequest(rounds=rounds, reviewer=reviewer, base_model=base_model, control=control,
                            seeds=seed_list or (0,), version=version, preset=preset, epochs=epochs,
                            config_file=config, per_fact=per_fact, api_url=api_url, api_key=api_key,
-                           workspace=workspace, review_timeout=review_timeout)
+                           workspace=workspace, review_timeout=review_timeout,
+                           drill_parts=tuple(part.strip() for part in drill.split(",") if part.strip()),
+                           threads=threads, warm_start=warm_start, warm_epochs=warm_epochs)
     registry = Registry(home)
-    state = start_or_resume(registry, request, resume=resume)
+    state = start_or_resume(registry, request, resume=resume, cycle_id=resume_id)
     err = console(stderr=True)
     state = run(registry, state, on_event=lambda message: err.print(f"[dim]{message}[/dim]", soft_wrap=True))
     rows = progression_rows({"rounds": state.rounds})
@@ -63,25 +76,48 @@ def cycle(
 
 
 def report(
-    out: Annotated[Path | None, typer.Option(help="Folder for the plot and diagrams; default: the cycle's.")] = None,
-    cycle_id: Annotated[str | None, typer.Option("--cycle", help="A cycle id; default: the latest.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for the plot, statistics and exported data; default: the "
+                                                  "cycle's report/ folder.")] = None,
+    cycle_ids: Annotated[list[str] | None, typer.Option("--cycle", help="A cycle id; default: the latest. Repeat it "
+                                                                  "to pool cycles run in parallel over other "
+                                                                  "seeds of the same experiment.")] = None,
+    source: Annotated[Path | None, typer.Option("--from", help="Recompute from a folder an earlier report exported "
+                                                              "(its data/ holds state.json and the evals).")] = None,
     home: Home = None,
     json: Json = False,
 ) -> None:
     from curate.cli._output import console, print_json, table
     from curate.registry import Registry
-    from curate.report import TABLE_COLUMNS, pick_cycle, table_rows, write_report
+    from curate.report import (
+        EFFECT_COLUMNS,
+        TABLE_COLUMNS,
+        effect_rows,
+        items_from_registry,
+        load_exported,
+        pick_cycle,
+        table_rows,
+        write_report,
+    )
 
-    registry = Registry(home)
-    chosen = pick_cycle(registry, cycle_id)
-    folder = out or registry.home / "cycles" / chosen["cycle_id"] / "report"
-    result = write_report(registry, chosen, folder)
+    if source is not None:
+        chosen, items_of = load_exported(source)
+        folder = out or source
+        result = write_report(chosen, items_of, folder, source=str(source))
+    else:
+        registry = Registry(home)
+        chosen = pick_cycle(registry, cycle_ids)
+        folder = out or registry.home / "cycles" / chosen["cycle_id"] / "report"
+        result = write_report(chosen, items_from_registry(registry), folder, registry=registry,
+                              source=str(registry.home))
     if json:
         print_json(result)
         return
     out_console = console()
     out_console.print(table(f"{result['cycle_id']}: progression", TABLE_COLUMNS, table_rows(result["rows"])))
-    summary_rows = [[s["arm"], s["round"], s["n_seeds"], f"{s['mean']:.3f}", f"{s['sd']:.3f}",
-                     f"{s['min']:.3f}-{s['max']:.3f}"] for s in result["summary"]]
-    out_console.print(table("accuracy across seeds", ["arm", "round", "seeds", "mean", "sd", "range"], summary_rows))
-    out_console.print(f"plot: {result['plot']}; {len(result['reliability'])} reliability diagrams in {folder}")
+    out_console.print(table("held-out accuracy per round (paired: same items, same seeds)", EFFECT_COLUMNS,
+                            effect_rows(result["effects"])))
+    unequal = [b for b in result["budgets"] if not b["equal"]]
+    budgets = f"budgets equal in {len(result['budgets']) - len(unequal)} of {len(result['budgets'])} control drills"
+    out_console.print(f"{budgets}; {result['statistics']['accuracy_interval']}; {result['statistics']['paired_tests']}")
+    out_console.print(f"plot: {result['plot']}; {len(result['reliability'])} reliability diagrams in {folder}"
+                      + (f"; data to recompute it: {result['data']}" if result["data"] else ""))

@@ -53,8 +53,8 @@ def ingest(
     registry = Registry(home)
     registry.ensure_writable()
     with _progress(steps=6) as step:
-        result = run_ingest(paths, tissue=tissue, design=design, gmt=gmt, fmt=fmt.value, padj=padj, de_method=de_method.value,
-                            n_cpus=cpus, permutations=permutations, seed=seed, step=step)
+        result = run_ingest(paths, tissue=tissue, design=design, gmt=gmt, fmt=fmt.value, padj=padj,
+                            de_method=de_method.value, n_cpus=cpus, permutations=permutations, seed=seed, step=step)
         step("register the fact sheet")
         slug = result.summary["tissue"]
         existing = registry.factsheet(name) if name in registry.factsheet_names() else None

@@ -106,6 +106,7 @@ def _relaunch(launcher: str, num_processes: int, config: Path | None, home: Path
         raise typer.Exit(code)
 
 
+THREADS_HELP = "torch threads on CPU. Default: OMP_NUM_THREADS, else every usable core (use 1 on a busy machine)."
 ADAPTER_HELP = "A run id, run folder or adapter folder. Leave it out, with --base-model, to test a bare base."
 
 
@@ -118,8 +119,10 @@ def evaluate(
     ] = None,
     split: Annotated[str, typer.Option(help="Split to evaluate: train, validation or test.")] = "test",
     batch_size: Annotated[int, typer.Option("--batch-size", help="Prompts decoded together (rolling batch).")] = 32,
-    max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", help="Longest answer, in tokens.")] = 256,
+    max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", help="Longest answer, in tokens; 0: twice "
+                                                                         "the longest reference, plus 16.")] = 256,
     backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "transformers",
+    threads: Annotated[int | None, typer.Option(help=THREADS_HELP)] = None,
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -132,7 +135,8 @@ def evaluate(
     if split not in SPLITS:
         raise BadInputError(f"--split {split!r} is not one of: {', '.join(SPLITS)}")
     request = EvalRequest(version=version, adapter=adapter, base_model=base_model, split=split,
-                          batch_size=batch_size, max_new_tokens=max_new_tokens, backend=backend)
+                          batch_size=batch_size, max_new_tokens=max_new_tokens or None, backend=backend,
+                          threads=threads)
     report, path = eval_version(Registry(home), request)
     if json:
         print_json(report_summary(report, path))

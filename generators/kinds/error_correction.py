@@ -155,11 +155,30 @@ def _frame(index: int, question: Callable[[str], str], opener: str) -> Callable[
     return render
 
 
+# Each `why` of the wrong claims above, as the test split says it.
+TEST_WHY = {
+    "The claim assigns the wrong response class.": "The line puts the tissue in the wrong response class.",
+    "The claim gets the direction of the KMP shift backwards.": "The line reverses the direction of the KMP shift.",
+    "The claim gets the direction of the stress shift backwards.":
+        "The line reverses the direction of the stress shift.",
+    "The claim treats a non-significant stress shift as real.":
+        "The line reads a stress shift that is not significant as a real one.",
+}
+
+
+def _test_why(why: str) -> str:
+    prefix = "The figure in the claim is "
+    if why.startswith(prefix):
+        return f"The quoted number belongs to {why.removeprefix(prefix)}"
+    return TEST_WHY.get(why, why)
+
+
 def _test_frame(s: Subject) -> Rendered:
+    """The wrong claim in other words, and the correction in the test split's own words."""
     claim = _claim(s, len(s.values["claims"]) - 1)
     return Rendered(
         f"Spot the error, if any, in this line from a lab summary, and give the right result: «{claim.test_text}»",
-        _correction(claim, s, "There is an error."),
+        f"That line is mistaken. {t.restate(s.values['fact'])} {_test_why(claim.why)}",
     )
 
 
@@ -170,4 +189,4 @@ TEMPLATES = templates(KIND, FAMILY, train=[
     _frame(3, lambda c: f'Review this sentence from a draft and correct it if needed: "{c}"', "It needs correcting."),
 ], test=[_test_frame])
 
-GENERATOR = KindGenerator(kind=KIND, version="1", subjects=subjects, templates=TEMPLATES)
+GENERATOR = KindGenerator(kind=KIND, version="2", subjects=subjects, templates=TEMPLATES)

@@ -48,7 +48,7 @@ DEG = templates(KIND, "deg_count", train=[
         f"{t.cap(s.tissue)} tissue from vehicle-treated mice exposed to "
         f"{t.STRESSOR_PHRASE[s.values['fact'].contrast]}: how many transcripts reach significance, "
         "and in which direction?",
-        t.describe(s.values["fact"])),
+        t.restate(s.values["fact"])),
 ])
 
 
@@ -82,7 +82,7 @@ KMP = templates(KIND, "kmp_effect", train=[
     lambda s: Rendered(
         f"Comparing kaempferol-treated with vehicle-treated {s.tissue} "
         f"{t.CONDITION_PHRASE[s.values['fact'].condition]}, how many genes pass the significance cut-off?",
-        t.describe(s.values["fact"])),
+        t.restate(s.values["fact"])),
 ])
 
 INTERACTION = templates(KIND, "interaction", train=[
@@ -103,7 +103,7 @@ INTERACTION = templates(KIND, "interaction", train=[
     lambda s: Rendered(
         f"For the {s.tissue}, how widespread is the non-additivity captured by the "
         f"{t.TERM_PHRASE[s.values['fact'].term]}?",
-        t.describe(s.values["fact"])),
+        t.restate(s.values["fact"])),
 ])
 
 
@@ -145,7 +145,7 @@ PATHWAY = templates(KIND, "pathway_shift", train=[
     lambda s: Rendered(
         f"Summarise the GSEA result for the {s.values['fact'].pathway} hallmark set in the {s.tissue}: "
         "enrichment under stress, enrichment with kaempferol, and the resulting pattern.",
-        t.describe(s.values["fact"])),
+        t.restate(s.values["fact"])),
 ])
 
 CLASS = templates(KIND, "tissue_class", train=[
@@ -161,7 +161,7 @@ CLASS = templates(KIND, "tissue_class", train=[
 ], test=[
     lambda s: Rendered(
         f"Which of the three KMP response types does the {s.tissue} belong to, and what defines that type?",
-        t.describe(s.values["fact"])),
+        t.restate(s.values["fact"])),
 ])
 
 HUB = templates(KIND, "hub_gene", train=[
@@ -181,9 +181,9 @@ HUB = templates(KIND, "hub_gene", train=[
     lambda s: Rendered(
         f"How large is the average |log2FC| of {s.values['fact'].gene} in the {s.tissue}, and what does "
         "the gene do?",
-        t.describe(s.values["fact"])),
+        t.restate(s.values["fact"])),
 ])
 
 GENERATOR = KindGenerator(
-    kind=KIND, version="1", subjects=subjects, templates=DEG + KMP + INTERACTION + PATHWAY + CLASS + HUB
+    kind=KIND, version="2", subjects=subjects, templates=DEG + KMP + INTERACTION + PATHWAY + CLASS + HUB
 )
