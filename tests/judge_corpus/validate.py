@@ -1,6 +1,6 @@
 """Check the judge corpus files against the contract in README.md; print counts.
 
-    python tests/judge_corpus/validate.py            # both splits
+    python tests/judge_corpus/validate.py            # every split
     python tests/judge_corpus/validate.py dev/x.jsonl  # one file
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).parent
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "retired", "heldout")
 STYLES = frozenset((
     "markdown_long", "numbered_list", "table", "bullets", "hedged", "terse", "paraphrase", "negation",
     "ranges_rounding", "decline", "chain_of_thought", "chat_transcript", "salad", "outside_numbers", "sft_example",
