@@ -25,7 +25,7 @@ DEV_FLOORS = {  # dev at b69a522 (299 items): 0.963, 1 of 65, 1.000, 0.896, 0.69
     "correct_declines_scored_wrong": 1,  # at most
     "answerability_accuracy": 0.99,
     "claim_precision": 0.88,
-    "claim_recall": 0.68,
+    "claim_recall": 0.67,
 }
 
 

@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from curate.judge import messages
-from curate.judge.arithmetic import Expression, check_expression, link_expressions
+from curate.judge.arithmetic import Expression, check_expression, from_written, link_expressions
 from curate.judge.linking import CLAUSE, NONE, PARENT, QUESTION, SENT_LEFT, Context
 from curate.judge.numbers import VTYPES, Num, matches, read_numbers
 from curate.schemas.rules import RULE_THRESHOLDS
@@ -31,6 +31,7 @@ def check_numbers(reader: Reader) -> list[Num]:
     numbers = read_numbers(reader.text, padj)
     reader.outside_bases = [n.value for n in numbers if n.exempt == "genome size"]
     reader.counts_written = {n.value for n in numbers if n.vtype == "int" and not n.exempt}
+    reader.written = [n for n in numbers if not n.exempt and n.vtype != "signed"]
     reader.doc.number_starts = [n.start for n in numbers if not n.exempt]
     for num in numbers:
         if num.wrong_cutoff:
@@ -157,16 +158,25 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     bound = reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong() or (
         _short(reader) and ctx.values != {})
     if any_scope is not None and (not bound or not allowed or (
-            not reader.has_ids and _exact(num)
-            and not _conflicts_in_clause(ctx, any_scope, _attached(reader, clause)))):
+            not reader.has_ids and _specific(num)
+            and not _conflicts(reader, ctx, any_scope, clause))):
         # a figure that is exactly another fact's, in text whose facts are not given, bound to a different fact only
         # by words outside its clause: the words are the weaker evidence
         reader.confirm("number", num.start, num.end, any_scope.fact_ids)
+        return
+    if any_scope is None and not reader.has_ids and num.vtype != "int" and \
+            from_written(num, _right_so_far(reader), reader.text[slice(*_sentence(reader, num))]):
         return
     if allowed:
         reader.refute(messages.wrong_number(reader.text, num, allowed, swapped=any_scope))
     elif strong.named() or _STUDY_QUANTITY.match(reader.text, num.end) or reader.has_ids or _short(reader):
         reader.refute(messages.unsupported_number(reader.text, num, reader.scope_ids if reader.has_ids else ()))
+
+
+def _right_so_far(reader: Reader) -> list[Num]:
+    """The figures written in the text that no finding so far has called wrong."""
+    wrong = [(f.start or 0, f.end or 0) for f in reader.findings]
+    return [n for n in reader.written if not any(a < n.end and n.start < b for a, b in wrong)]
 
 
 def _interaction_unsaid(reader: Reader, num: Num, clause: tuple[int, int], primary: list[Slot]) -> bool:
@@ -208,31 +218,58 @@ def _foreign(reader: Reader, num: Num, clause: tuple[int, int]) -> str:
     return ""
 
 
-def _exact(num: Num) -> bool:
-    """Written to three significant digits or more (or two decimals): too precise to match a fact by chance."""
-    digits = len(num.text.replace(",", "").split(".")[0].lstrip("+-−0"))
-    return num.pred == "eq" and (digits + num.decimals >= 3 or num.decimals >= 2)
+def _specific(num: Num) -> bool:
+    """Written as a point value precise enough to name a fact: exact, or hedged with two significant digits or
+    more ("about 1,300", not "about 1,000", which many facts round to)."""
+    if num.pred == "eq":
+        return True
+    return num.pred == "approx" and abs(num.value) >= 10 * num.precision
 
 
-def _conflicts_in_clause(ctx: Context, slot: Slot, attached: bool) -> bool:
-    """The number's own clause names something the slot is not (another contrast, side, direction...); for a
-    clause attached to the one before ("KMP × IR is much smaller (211)", "HU, which changed 910"), that one too."""
+def _conflicts(reader: Reader, ctx: Context, slot: Slot, clause: tuple[int, int]) -> bool:
+    """The number's own words name something the slot is not (another contrast, side, direction, tissue...).
+
+    Its own words are its clause; for a clause that only hangs on the one before ("KMP × IR is much smaller
+    (211)", "unloading, which changed 910"), that one too; the line right above a list item or table row; and
+    the sentence's subject (tissue, pathway, gene or term) named before it, when the sentence names one only,
+    not several in play. Words further away (earlier sentences, headings, the question) do not rule a fact out."""
     for dim, (values, level) in ctx.values.items():
         label = slot.by_dim.get(dim)
         if label is None or label in values:
             continue
-        if level == CLAUSE or (attached and level == SENT_LEFT):
+        if level == CLAUSE or (level == PARENT and _in_lead_in(reader, dim, clause)):
             return True
-        if dim in ("tissue", "pathway", "gene", "term") and level in (SENT_LEFT, QUESTION):
-            return True  # what the number is about (which pathway, gene, term) binds from further away
+        if level == SENT_LEFT and ((dim in _SUBJECTS and _sole_value(reader, dim, clause))
+                                   or _in_attached(reader, dim, clause)):
+            return True
     return False
 
 
-_ATTACHED = re.compile(r"\(|\b(?:which|that|who)\b|—|:", re.I)
+def _in_lead_in(reader: Reader, dim: str, clause: tuple[int, int]) -> bool:
+    """The line right above a list item or table row (its lead-in, or the column header) names `dim`; a heading
+    further up does not speak for every line under it."""
+    parents = reader.doc.parents_of(clause[0])
+    return bool(parents) and bool(reader.doc.in_range(dim, *parents[0]))
 
 
-def _attached(reader: Reader, clause: tuple[int, int]) -> bool:
-    return bool(_ATTACHED.search(reader.text, max(0, clause[0] - 2), clause[0] + 8))
+_SUBJECTS = ("tissue", "pathway", "gene", "term")  # what a sentence is about, named once for all its figures
+
+
+def _sole_value(reader: Reader, dim: str, clause: tuple[int, int]) -> bool:
+    """The sentence names one value of `dim` before the clause (its subject), not several."""
+    lo = reader.doc.sentences[reader.doc.sentence_of(clause[0])][0]
+    return len({c.value for c in reader.doc.in_range(dim, lo, clause[0])}) == 1
+
+
+_ATTACHED = re.compile(r"[\s,]*(?:\(\s*[+\-−~≈]?\d|\b(?:which|that)\b)", re.I)
+
+
+def _in_attached(reader: Reader, dim: str, clause: tuple[int, int]) -> bool:
+    """The clause hangs on the one before it (a bracket, 'which', a colon or dash), and that one names `dim`."""
+    if not _ATTACHED.match(reader.text, max(0, clause[0] - 1)) and not _ATTACHED.match(reader.text, clause[0]):
+        return False
+    before = reader.doc.clause(max(0, clause[0] - 2), max(1, clause[0] - 1))
+    return bool(reader.doc.in_range(dim, before[0], clause[0]))
 
 
 def _short(reader: Reader) -> bool:

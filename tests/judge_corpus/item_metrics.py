@@ -191,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     details = args.split == "dev"  # validation and held-out: aggregates only, never an item
     items = load(args.split, args.corpus)
     if not items:
-        print(json.dumps({"split": args.split, "not_run": "no items"}) if args.json else f"{args.split}: not run (no items)")
+        not_run = {"split": args.split, "not_run": "no items"}
+        print(json.dumps(not_run) if args.json else f"{args.split}: not run (no items)")
         return 0
     result = score(items, substring_judge if args.baseline else judge)
     out = report(result, args.split, details=details)
