@@ -127,6 +127,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if not reader.has_ids and _interaction_unsaid(reader, num, clause, primary):
         # a count of genes in an interaction term is said to be one
         primary = [s for s in primary if s.by_dim.get("kind") != "interaction"]
+    if not reader.has_ids and not _kmp_named(reader):  # a KMP effect is claimed only by text that names KMP
+        primary = [s for s in primary if s.by_dim.get("agent") != "kmp"]
     allowed = [s for s in primary if reader.compatible(s, ctx) or reader.named_near(s, strong)]
     value_of = _absolute if num.vtype == "decimal" and _ABSOLUTE.search(reader.text, *_sentence(reader, num)) \
         else _as_is
@@ -154,7 +156,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
         return
     if _widen(reader, num, clause):
         return
-    any_scope = next((s for s in primary if matches(num, s.value)), None)
+    # "not 4,110" matches every other value: only a point figure can be another fact's
+    any_scope = next((s for s in primary if matches(num, s.value)), None) if num.pred != "neq" else None
     bound = reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong() or (
         _short(reader) and ctx.values != {})
     if any_scope is not None and (not bound or not allowed or (
@@ -177,6 +180,11 @@ def _right_so_far(reader: Reader) -> list[Num]:
     """The figures written in the text that no finding so far has called wrong."""
     wrong = [(f.start or 0, f.end or 0) for f in reader.findings]
     return [n for n in reader.written if not any(a < n.end and n.start < b for a, b in wrong)]
+
+
+def _kmp_named(reader: Reader) -> bool:
+    return any(c.value == "kmp" for c in reader.doc.by_dim.get("agent", ())) or "kmp" in reader.q_by_dim.get(
+        "agent", frozenset())
 
 
 def _interaction_unsaid(reader: Reader, num: Num, clause: tuple[int, int], primary: list[Slot]) -> bool:
