@@ -51,13 +51,17 @@ def check_numbers(reader: Reader) -> list[Num]:
                 _check_number(reader, num, clauses[index])
         previous_end = num.end
     wrong = {(f.start, f.end) for f in reader.findings}
+    wrong_results: set[str] = set()  # results worked out wrong above: a later sum that uses one is wrong too
     for expression in expressions:
         operands = [n for side, _ in expression.sides for n in side if not n.is_result]
-        if any((n.start, n.end) in wrong for n in operands):  # worked from a wrong figure: so is its result
-            result = expression.sides[-1][0][-1]
+        result = expression.sides[-1][0][-1]
+        if any((n.start, n.end) in wrong or n.text.strip() in wrong_results for n in operands):
             reader.refute(messages.from_wrong_figure(reader.text, expression.start, result))
+            wrong_results.add(result.text.strip())
         elif check_expression(reader, expression):
-            reader.confirmed_values.add(expression.sides[-1][0][-1].text.strip())
+            reader.confirmed_values.add(result.text.strip())
+        else:
+            wrong_results.add(result.text.strip())
     for index in deferred:
         _check_number(reader, numbers[index], clauses[index])
     return numbers
@@ -170,9 +174,13 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if any_scope is None and not reader.has_ids and num.vtype != "int" and \
             from_written(num, _right_so_far(reader), reader.text[slice(*_sentence(reader, num))]):
         return
+    tied = strong.named() or _STUDY_QUANTITY.match(reader.text, num.end) or reader.has_ids or _short(reader) or \
+        any(f.found == num.text.strip() for f in reader.findings)  # a figure found wrong above, used again
+    if not tied:
+        return  # no word of its own ties it to the study: far words alone make no finding
     if allowed:
         reader.refute(messages.wrong_number(reader.text, num, allowed, swapped=any_scope))
-    elif strong.named() or _STUDY_QUANTITY.match(reader.text, num.end) or reader.has_ids or _short(reader):
+    else:
         reader.refute(messages.unsupported_number(reader.text, num, reader.scope_ids if reader.has_ids else ()))
 
 
