@@ -26,14 +26,15 @@ _DOWN = (r"lowers?|lowered|lowering|lower|decreases?|decreased|reduces?|reduced|
 _NES_DIRECTION = re.compile(rf"(?<![\w-])(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?![\w-])", re.I)
 _SIDE = (r"(?P<side>up(?:-?regulat\w*|ward)?|down(?:-?regulat\w*|ward)?|induced|induction|repressed|repression|"
          r"activation|suppression)")
+_WORDS_3 = r"[\w'’+]+(?: [\w'’+]+){0,2}"  # "the liver's HU DEGs"
 _SPLIT = re.compile(
     rf"\b(?P<cmp>more|fewer) (?:genes |DEGs )?(?:go |are |went |were )?(?P<a>up|down)(?:-regulated)? "
     rf"than (?P<b>up|down)\b|"
     rf"(?P<neg>\bnot\s+|\bisn'?t\s+|n't\s+)?\b(?:(?P<strong>mostly|predominantly|largely|mainly|primarily|chiefly|"
-    rf"overwhelmingly)\s+|most (?:of (?:them|these|those|the \w+(?: \w+){{0,2}})|genes|DEGs|changes)? ?"
+    rf"overwhelmingly)\s+|most (?:of (?:them|these|those|(?:the|its|their) {_WORDS_3})|genes|DEGs|changes)? ?"
     rf"(?:are |is |were |"
     rf"was |go |went )?|"
-    rf"(?:the )?majority (?:of \w+(?: \w+)? )?(?:are |is |were |go )?|(?:leans?|leaning|tilts?|tilted|tilting|skewed|"
+    rf"(?:the )?majority (?:of {_WORDS_3} )?(?:are |is |were |go )?|(?:leans?|leaning|tilts?|tilted|tilting|skewed|"
     rf"biased|shifted)(?: slightly| strongly)? (?:toward |towards |to )?|(?:dominated|driven) by |bias toward |"
     rf"slight tilt toward |tilt toward )(?:the )?{_SIDE}(?!\w)|"
     rf"\b{_SIDE.replace('side', 'side2')}[- ]bias\b|"
