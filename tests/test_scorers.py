@@ -293,3 +293,18 @@ def test_all_label_vocabularies_are_recognised() -> None:
 def test_an_empty_answer_is_wrong_not_a_crash(q: Question, answer: str) -> None:
     """A tiny model early in training often says nothing at all."""
     assert not verdict(q, answer).correct
+
+
+def test_drill_and_review_fail_in_one_line_when_the_claim_check_cannot_run(monkeypatch) -> None:
+    """`curate drill` and review pre-fills use the claim check through curate.review: an import failure is one
+    line (a CurateError the CLI prints), not a traceback, and never a silent skip."""
+    import sys
+
+    from curate import review
+    from curate.schemas.errors import CurateError
+
+    monkeypatch.setitem(sys.modules, "curate.judge", None)
+    with pytest.raises(CurateError, match="cannot run"):
+        review.claim_check(SHEET)
+    with pytest.raises(CurateError, match="cannot run"):
+        review.claim_check_text(SHEET)
