@@ -93,8 +93,24 @@ def side_of_verb(reader: Reader, lo: int, start: int, end: int) -> str | None:
     after = [c for c in reader.doc.cues if end <= c.start < end + 40 and _is_side(c)]
     if after and _BY_AGENT.fullmatch(reader.text, end, after[0].start):
         return _side_of(after[0])
+    if _DETERMINER.search(reader.text, max(0, start - 24), start) and (
+            _ATTRIBUTIVE.match(reader.text, end) or any(c.start == end + 1 and c.dim == "pathway"
+                                                        for c in reader.doc.cues)):
+        return None  # "rescues depleted OXPHOS", "the enriched pathway": a state named in passing, not who moved it
     cues = [c for c in reader.doc.cues if lo <= c.start < start and _is_side(c)]
-    return _side_of(cues[-1]) if cues else None
+    if not cues:
+        return None
+    clause = reader.doc.clause(start, end)
+    hi = reader.doc.sentences[reader.doc.sentence_of(start)][1]
+    sides = {_side_of(c) for c in reader.doc.cues if lo <= c.start < hi and _is_side(c)}
+    if cues[-1].start < clause[0] and len(sides) > 1:
+        return None  # both KMP and the stress in the sentence, neither in the verb's clause: unclear who moved it
+    return _side_of(cues[-1])
+
+
+_DETERMINER = re.compile(r"\b(?:the|a|an|its|their|this|that|these|those|of|rescues|restores|reverses|rescued|"
+                         r"restored|reversed|rescuing|restoring|reversing|normali[sz]es|normali[sz]ed)\s+$", re.I)
+_ATTRIBUTIVE = re.compile(r"\s+(?:\w+\s+)?(?:pathways?|gene sets?|genes|programmes|programs|signatures?)\b", re.I)
 
 
 def _is_side(cue: Cue) -> bool:
