@@ -180,7 +180,10 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
         return  # no word of its own ties it to the study: far words alone make no finding
     if allowed:
         reader.refute(messages.wrong_number(reader.text, num, allowed, swapped=any_scope))
-    else:
+    elif reader.has_ids or _short(reader) or _STUDY_QUANTITY.match(reader.text, num.end) or \
+            _STUDY_BEFORE.search(reader.text, max(0, num.start - 30), num.start) or any(
+            level == CLAUSE for _, level in ctx.values.values()):
+        # a figure that matches nothing: a finding when its own clause says what of the study it counts
         reader.refute(messages.unsupported_number(reader.text, num, reader.scope_ids if reader.has_ids else ()))
 
 
@@ -327,6 +330,8 @@ _ARROW_FROM = re.compile(r"\s*(?:DEGs?\s*|genes\s*)?(?:→|->|⟶)\s*[~≈]?\s*[
 _STUDY_QUANTITY = re.compile(r"\s*(?:%\s*)?(?:of\s+(?:the\s+)?)?(?:\w+\s+)?(?:DEGs?|genes?|transcripts?|NES|"
                              r"differentially)\b", re.I)
 _FROM = re.compile(r"\bfrom\s+(?:~|about\s+)?$", re.I)
+_STUDY_BEFORE = re.compile(r"(?:\bNES|enrichment scores?|log2 ?FC\|?|log2 fold changes?|\bDEGs?)\s*(?:of|=|:|was|is|at|"
+                           r"around|about|≈|~)?\s*(?:about|around|roughly|~|≈)?\s*$", re.I)
 _TO = re.compile(r"(?:\s+[\w-]+){0,3}?\s+to\s+[~≈]?\s*[+\-−]?\d")
 _ABSOLUTE = re.compile(r"\|[^|\n]{1,20}\||absolute|magnitude", re.I)
 
