@@ -81,3 +81,11 @@ def test_a_negation_reaches_one_label(sheet) -> None:  # type: ignore[no-untyped
 def test_a_share_worked_out_from_written_figures_is_the_texts_own_arithmetic(sheet) -> None:  # type: ignore[no-untyped-def]
     text = "In the hippocampus KMP changes 4,110 genes at baseline but only 140 under HU+IR, a 97% drop."
     assert findings(sheet, text, "What does KMP do in the hippocampus?") == []
+
+
+def test_a_count_of_listed_facts_is_checked_as_one(sheet) -> None:  # type: ignore[no-untyped-def]
+    question = "Tell me about the heart."
+    assert findings(sheet, "The heart has 8 hub genes; Alb tops the list at 4.26.", question) == []
+    assert findings(sheet, "In the soleus, 2 pathways are rescued.", question) == []
+    assert findings(sheet, "The heart has 5 hub genes.", question) == ["wrong_number"]
+    assert findings(sheet, "In total, KMP rescues 10 pathway–tissue combinations.", question) == ["wrong_number"]

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from curate.judge import messages
 from curate.judge.arithmetic import Expression, check_expression, from_written, link_expressions
+from curate.judge.binding import conflicts, specific
+from curate.judge.fact_counts import check_fact_count
 from curate.judge.linking import CLAUSE, NONE, PARENT, QUESTION, SENT_LEFT, Context
 from curate.judge.numbers import VTYPES, Num, matches, read_numbers
 from curate.schemas.rules import RULE_THRESHOLDS
@@ -101,6 +103,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if foreign:
         reader.refute(messages.foreign(reader.text, num, foreign))
         return
+    if not reader.has_ids and check_fact_count(reader, num, clause):  # "8 hub genes", "3 pathways"
+        return
     if operand and not num.operand_first:
         clause = (num.start, num.end)
     primary = _candidates(num, reader.primary)
@@ -165,8 +169,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     bound = reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong() or (
         _short(reader) and ctx.values != {})
     if any_scope is not None and (not bound or not allowed or (
-            not reader.has_ids and _specific(num)
-            and not _conflicts(reader, ctx, any_scope, clause))):
+            not reader.has_ids and specific(num)
+            and not conflicts(reader, ctx, any_scope, clause))):
         # a figure that is exactly another fact's, in text whose facts are not given, bound to a different fact only
         # by words outside its clause: the words are the weaker evidence
         reader.confirm("number", num.start, num.end, any_scope.fact_ids)
@@ -235,60 +239,6 @@ def _foreign(reader: Reader, num: Num, clause: tuple[int, int]) -> str:
             if word not in reader.lex.names_exact and word.lower() not in reader.lex.name_keys:
                 return word
     return ""
-
-
-def _specific(num: Num) -> bool:
-    """Written as a point value precise enough to name a fact: exact, or hedged with two significant digits or
-    more ("about 1,300", not "about 1,000", which many facts round to)."""
-    if num.pred == "eq":
-        return True
-    return num.pred == "approx" and abs(num.value) >= 10 * num.precision
-
-
-def _conflicts(reader: Reader, ctx: Context, slot: Slot, clause: tuple[int, int]) -> bool:
-    """The number's own words name something the slot is not (another contrast, side, direction, tissue...).
-
-    Its own words are its clause; for a clause that only hangs on the one before ("KMP × IR is much smaller
-    (211)", "unloading, which changed 910"), that one too; the line right above a list item or table row; and
-    the sentence's subject (tissue, pathway, gene or term) named before it, when the sentence names one only,
-    not several in play. Words further away (earlier sentences, headings, the question) do not rule a fact out."""
-    for dim, (values, level) in ctx.values.items():
-        label = slot.by_dim.get(dim)
-        if label is None or label in values:
-            continue
-        if level == CLAUSE or (level == PARENT and _in_lead_in(reader, dim, clause)):
-            return True
-        if level == SENT_LEFT and ((dim in _SUBJECTS and _sole_value(reader, dim, clause))
-                                   or _in_attached(reader, dim, clause)):
-            return True
-    return False
-
-
-def _in_lead_in(reader: Reader, dim: str, clause: tuple[int, int]) -> bool:
-    """The line right above a list item or table row (its lead-in, or the column header) names `dim`; a heading
-    further up does not speak for every line under it."""
-    parents = reader.doc.parents_of(clause[0])
-    return bool(parents) and bool(reader.doc.in_range(dim, *parents[0]))
-
-
-_SUBJECTS = ("tissue", "pathway", "gene", "term")  # what a sentence is about, named once for all its figures
-
-
-def _sole_value(reader: Reader, dim: str, clause: tuple[int, int]) -> bool:
-    """The sentence names one value of `dim` before the clause (its subject), not several."""
-    lo = reader.doc.sentences[reader.doc.sentence_of(clause[0])][0]
-    return len({c.value for c in reader.doc.in_range(dim, lo, clause[0])}) == 1
-
-
-_ATTACHED = re.compile(r"[\s,]*(?:\(\s*[+\-−~≈]?\d|\b(?:which|that)\b)", re.I)
-
-
-def _in_attached(reader: Reader, dim: str, clause: tuple[int, int]) -> bool:
-    """The clause hangs on the one before it (a bracket, 'which', a colon or dash), and that one names `dim`."""
-    if not _ATTACHED.match(reader.text, max(0, clause[0] - 1)) and not _ATTACHED.match(reader.text, clause[0]):
-        return False
-    before = reader.doc.clause(max(0, clause[0] - 2), max(1, clause[0] - 1))
-    return bool(reader.doc.in_range(dim, before[0], clause[0]))
 
 
 def _short(reader: Reader) -> bool:
