@@ -89,3 +89,9 @@ def test_a_count_of_listed_facts_is_checked_as_one(sheet) -> None:  # type: igno
     assert findings(sheet, "In the soleus, 2 pathways are rescued.", question) == []
     assert findings(sheet, "The heart has 5 hub genes.", question) == ["wrong_number"]
     assert findings(sheet, "In total, KMP rescues 10 pathway–tissue combinations.", question) == ["wrong_number"]
+
+
+def test_a_ranking_written_on_one_line(sheet) -> None:  # type: ignore[no-untyped-def]
+    assert findings(sheet, "Ranked by HU DEGs: liver, soleus, hippocampus, heart.") == ["wrong_order"]
+    assert findings(sheet, "Ranked by HU DEGs: soleus, liver, hippocampus, heart.") == []
+    assert findings(sheet, "From least to most HU DEGs: heart, hippocampus, liver, soleus.") == []

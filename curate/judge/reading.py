@@ -95,6 +95,8 @@ def _check(reader: Reader) -> None:
         superlatives.check_superlatives(reader, quotes)
     if reader.blocks:
         rankings.check_rankings(reader)
+    if ":" in text and any(word in lower for word in rankings.RANK_WORDS):
+        rankings.check_inline_rankings(reader)
     if reader.question:
         _check_pick(reader)
 
