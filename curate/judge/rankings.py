@@ -79,9 +79,9 @@ def check_inline_rankings(reader: Reader) -> None:
         if not members:
             continue
         by_label = {s.label(cues[0].dim): s.value for s in members}
-        values = [by_label.get(c.value) for c in cues]
-        if any(v is None for v in values):
+        if not all(c.value in by_label for c in cues):
             continue
+        values = [by_label[c.value] for c in cues]
         ascending = bool(_ASCENDING.search(lead))
         pairs = list(zip(cues, values, strict=True))
         wrong = next((i for i in range(len(pairs) - 1) if (pairs[i][1] < pairs[i + 1][1]) != ascending
