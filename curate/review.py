@@ -89,9 +89,20 @@ def connection(registry: Registry, api_url: str | None, api_key: str | None) -> 
 
 
 # -- claim check ----------------------------------------------------------------------------------
+def _judge_module() -> Any:
+    """curate.judge, or one line saying why it cannot run (never a silent skip, never a traceback)."""
+    try:
+        import curate.judge as judge
+    except ImportError as exc:
+        from curate.schemas.errors import CurateError
+
+        raise CurateError(f"the judge (curate.judge: claim check) cannot run: {exc}") from exc
+    return judge
+
+
 def claim_check(sheet: FactSheet) -> Checker:
     """The judge's claim check on an example's output."""
-    from curate.judge import check_example
+    check_example = _judge_module().check_example
 
     def check(example: Example) -> list[Finding]:
         return check_example(example, sheet)
@@ -101,7 +112,7 @@ def claim_check(sheet: FactSheet) -> Checker:
 
 def claim_check_text(sheet: FactSheet) -> TextChecker:
     """The judge's claim check on any text (a model's answer), given the facts it should state and its question."""
-    from curate.judge import check_text
+    check_text = _judge_module().check_text
 
     def check(text: str, fact_ids: Sequence[str], question: str) -> list[Finding]:
         return check_text(text, sheet, fact_ids=list(fact_ids) or None, question=question)

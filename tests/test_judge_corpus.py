@@ -1,9 +1,11 @@
 """The judge corpus (tests/judge_corpus/): its files follow the contract, and the judge holds its floors on dev.
 
-Floors are the dev figures the judge reached, rounded down; raise them when it improves, never lower
-one silently. The held-out split is scored only by the bench (`python bench/run.py --only judge`), as
-aggregates; issue 15's held-out targets (claim P >= 0.95, R >= 0.95, 0 correct declines scored wrong,
-item agreement >= 0.97) are asserted here once the bench shows them met.
+Floors are the figures the judge reached, rounded down; raise them when it improves, never lower one
+silently. Dev is the tuning split; retired/ is the validation split, checked here as aggregates only (the
+assertion messages hold totals, never an item). The held-out split is scored only by the bench
+(`python bench/run.py --only judge`), as aggregates; issue 15's held-out targets (claim P >= 0.95,
+R >= 0.95, 0 correct declines scored wrong, item agreement >= 0.97) are asserted here once the bench shows
+them met.
 """
 
 from __future__ import annotations
@@ -20,12 +22,20 @@ import claim_metrics  # noqa: E402
 import item_metrics  # noqa: E402
 import validate  # noqa: E402
 
-DEV_FLOORS = {  # dev at b69a522 (299 items): 0.963, 1 of 65, 1.000, 0.896, 0.696
-    "item_agreement": 0.95,
-    "correct_declines_scored_wrong": 1,  # at most
+DEV_FLOORS = {  # dev at a431a48 (299 items): 0.977, 0 of 65, 1.000, claim P 0.982, R 0.673
+    "item_agreement": 0.97,
+    "correct_declines_scored_wrong": 0,  # at most
     "answerability_accuracy": 0.99,
-    "claim_precision": 0.88,
-    "claim_recall": 0.68,
+    "claim_precision": 0.97,
+    "claim_recall": 0.66,  # round 1 reached 0.691 at b69a522; the precision-first binding gave up 0.02 of it
+}
+# The validation split (retired/, 135 items): aggregates only, never an item. At a431a48: item agreement 0.859,
+# 1 of 35 correct declines scored wrong, claim P 0.667, R 0.506 (round 1 ended at 0.822, 2 of 35, 0.506, 0.518).
+VALIDATION_FLOORS = {
+    "item_agreement": 0.85,
+    "correct_declines_scored_wrong": 1,  # at most
+    "claim_precision": 0.65,
+    "claim_recall": 0.50,
 }
 
 
@@ -65,3 +75,17 @@ def test_the_claim_check_holds_its_floors_on_dev(dev: list[dict]) -> None:
     total = claim_metrics.score(dev).total
     assert total.precision >= DEV_FLOORS["claim_precision"], total.row()
     assert total.recall >= DEV_FLOORS["claim_recall"], total.row()
+
+
+def test_the_judge_holds_its_floors_on_validation() -> None:
+    """Aggregates only: the figures, never an item (a failure prints totals)."""
+    items = item_metrics.load("retired", CORPUS)
+    assert len(items) >= 100
+    row = item_metrics.score(items).row()
+    totals = {key: row[key] for key in ("items", "item_agreement", "correct_declines_scored_wrong")}
+    assert row["item_agreement"] >= VALIDATION_FLOORS["item_agreement"], totals
+    assert row["correct_declines_scored_wrong"] <= VALIDATION_FLOORS["correct_declines_scored_wrong"], totals
+    total = claim_metrics.score(items).total
+    figures = {"precision": round(total.precision, 3), "recall": round(total.recall, 3)}
+    assert total.precision >= VALIDATION_FLOORS["claim_precision"], figures
+    assert total.recall >= VALIDATION_FLOORS["claim_recall"], figures

@@ -45,7 +45,7 @@ def test_the_claim_checks_finding_is_marked_where_it_is(default_home: Path) -> N
 
     check = claim_check_text(load_default_factsheet())
     assert check is not None
-    answer = "About 12 genes change in the liver under HU, mostly up."
+    answer = "About 12 genes change in the liver under HU, more up than down."
     spans = finding_spans(check(answer, ["deg_count:liver:HU"], "How many genes does HU change in liver?"))
     assert [(answer[s.start:s.end], s.label) for s in spans] == [("12", "wrong number")]
     marked = mark_answer(answer, spans)

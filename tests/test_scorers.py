@@ -72,8 +72,7 @@ def substring_match(q: Question, answer: str) -> bool:
         (HEART_OXPHOS, "KMP rescues OXPHOS in heart: NES -2.30 under combined stress, 3.69 with KMP (RESCUE)."),
         (HU_RANKING, "Under HU, heart has the fewest DEGs (165), then hippocampus (1,555), liver (4,110) and "
                      "soleus (6,425)."),
-        pytest.param(HIPPOCAMPUS_CLASS, "Hippocampus is baseline-active, not stress-activated (Type B).",
-                     marks=pytest.mark.xfail(reason="claim check reads 'not ... (Type B)' as negating Type B")),
+        (HIPPOCAMPUS_CLASS, "Hippocampus is baseline-active, not stress-activated (Type B)."),
         (UNANSWERABLE, "This cannot be answered from the study: metformin was not tested."),
     ],
 )
@@ -89,8 +88,7 @@ def test_right_answers_pass(q: Question, answer: str) -> None:
         # the right number inside a wrong statement: wrong tissue, wrong stressor, negated
         (LIVER_HU, "Hindlimb unloading (HU) causes 4,110 DEGs in hippocampus (2,189 up, 1,921 down).", "numeric"),
         (LIVER_HU, "Radiation (IR) causes 4,110 DEGs in liver (2,189 up, 1,921 down).", "numeric"),
-        pytest.param(LIVER_HU, "HU does not cause 4,110 DEGs in liver (2,189 up, 1,921 down).", "negation",
-                     marks=pytest.mark.xfail(reason="the claim check does not read a negated count yet")),
+        (LIVER_HU, "HU does not cause 4,110 DEGs in liver (2,189 up, 1,921 down).", "negation"),
         # a wrong ranking, with every number present and each still next to its own tissue
         (HU_RANKING, "Full order by DEGs under HU: liver (4,110) > soleus (6,425) > hippocampus (1,555) > "
                      "heart (165).", "ranking"),
@@ -295,3 +293,18 @@ def test_all_label_vocabularies_are_recognised() -> None:
 def test_an_empty_answer_is_wrong_not_a_crash(q: Question, answer: str) -> None:
     """A tiny model early in training often says nothing at all."""
     assert not verdict(q, answer).correct
+
+
+def test_drill_and_review_fail_in_one_line_when_the_claim_check_cannot_run(monkeypatch) -> None:
+    """`curate drill` and review pre-fills use the claim check through curate.review: an import failure is one
+    line (a CurateError the CLI prints), not a traceback, and never a silent skip."""
+    import sys
+
+    from curate import review
+    from curate.schemas.errors import CurateError
+
+    monkeypatch.setitem(sys.modules, "curate.judge", None)
+    with pytest.raises(CurateError, match="cannot run"):
+        review.claim_check(SHEET)
+    with pytest.raises(CurateError, match="cannot run"):
+        review.claim_check_text(SHEET)

@@ -36,11 +36,13 @@ _NOT_A_CLASS = re.compile(r"\s+(?:expectation|expected|model|sum|prediction|null
 _EXPECTED_BEFORE = re.compile(r"\b(?:expect(?:ed|ation)?|if|assuming|were it)\s+$", re.I)
 _DEPARTS = re.compile(r"\b(?:depart(?:s|ed|ing)?|deviat(?:es|ed|ing)?|differs?)\s+from\s+$", re.I)
 _CLASS_OF = {"additiv": "additive", "synergis": "synergistic", "antagonis": "antagonistic"}
+_RESTATED = re.compile(r"\s*[(,—–-]\s*")  # a label right after another, in brackets or after a comma or dash
 _SIGNIFICANCE = re.compile(r"\)?\s*,?\s*(?:which is\s+|and\s+)?(not\s+)?(?:statistically\s+)?significant\b", re.I)
 
 
 def check_classes(reader: Reader, quotes: list[tuple[int, int]]) -> None:
     text = reader.text
+    previous: tuple[int, int, str] | None = None  # the last label read: start, end, class letter
     for match in _CLASS.finditer(text):
         start, end = match.span()
         letter = match.group(1) or LABEL_CLASS[match.group(2).lower()]
@@ -54,6 +56,13 @@ def check_classes(reader: Reader, quotes: list[tuple[int, int]]) -> None:
         if not facts:
             continue
         negated = reader.negated(start)
+        if negated and previous is not None and previous[2] != letter and \
+                _RESTATED.fullmatch(text, previous[1], start):
+            # "not Type B (baseline-active)" restates the denied label; "not stress-activated (Type B)" is an aside
+            # naming another class, which the negation does not reach: too unclear to judge
+            previous = (start, end, letter)
+            continue
+        previous = (start, end, letter)
         truths = [f.response_class for f in facts]
         wrong = all((t == letter) == negated for t in truths)
         if wrong:

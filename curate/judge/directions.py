@@ -26,14 +26,15 @@ _DOWN = (r"lowers?|lowered|lowering|lower|decreases?|decreased|reduces?|reduced|
 _NES_DIRECTION = re.compile(rf"(?<![\w-])(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?![\w-])", re.I)
 _SIDE = (r"(?P<side>up(?:-?regulat\w*|ward)?|down(?:-?regulat\w*|ward)?|induced|induction|repressed|repression|"
          r"activation|suppression)")
+_WORDS_3 = r"[\w'’+]+(?: [\w'’+]+){0,2}"  # "the liver's HU DEGs"
 _SPLIT = re.compile(
     rf"\b(?P<cmp>more|fewer) (?:genes |DEGs )?(?:go |are |went |were )?(?P<a>up|down)(?:-regulated)? "
     rf"than (?P<b>up|down)\b|"
     rf"(?P<neg>\bnot\s+|\bisn'?t\s+|n't\s+)?\b(?:(?P<strong>mostly|predominantly|largely|mainly|primarily|chiefly|"
-    rf"overwhelmingly)\s+|most (?:of (?:them|these|those|the \w+(?: \w+){{0,2}})|genes|DEGs|changes)? ?"
+    rf"overwhelmingly)\s+|most (?:of (?:them|these|those|(?:the|its|their) {_WORDS_3})|genes|DEGs|changes)? ?"
     rf"(?:are |is |were |"
     rf"was |go |went )?|"
-    rf"(?:the )?majority (?:of \w+(?: \w+)? )?(?:are |is |were |go )?|(?:leans?|leaning|tilts?|tilted|tilting|skewed|"
+    rf"(?:the )?majority (?:of {_WORDS_3} )?(?:are |is |were |go )?|(?:leans?|leaning|tilts?|tilted|tilting|skewed|"
     rf"biased|shifted)(?: slightly| strongly)? (?:toward |towards |to )?|(?:dominated|driven) by |bias toward |"
     rf"slight tilt toward |tilt toward )(?:the )?{_SIDE}(?!\w)|"
     rf"\b{_SIDE.replace('side', 'side2')}[- ]bias\b|"
@@ -92,8 +93,24 @@ def side_of_verb(reader: Reader, lo: int, start: int, end: int) -> str | None:
     after = [c for c in reader.doc.cues if end <= c.start < end + 40 and _is_side(c)]
     if after and _BY_AGENT.fullmatch(reader.text, end, after[0].start):
         return _side_of(after[0])
+    if _DETERMINER.search(reader.text, max(0, start - 24), start) and (
+            _ATTRIBUTIVE.match(reader.text, end) or any(c.start == end + 1 and c.dim == "pathway"
+                                                        for c in reader.doc.cues)):
+        return None  # "rescues depleted OXPHOS", "the enriched pathway": a state named in passing, not who moved it
     cues = [c for c in reader.doc.cues if lo <= c.start < start and _is_side(c)]
-    return _side_of(cues[-1]) if cues else None
+    if not cues:
+        return None
+    clause = reader.doc.clause(start, end)
+    hi = reader.doc.sentences[reader.doc.sentence_of(start)][1]
+    sides = {_side_of(c) for c in reader.doc.cues if lo <= c.start < hi and _is_side(c)}
+    if cues[-1].start < clause[0] and len(sides) > 1:
+        return None  # both KMP and the stress in the sentence, neither in the verb's clause: unclear who moved it
+    return _side_of(cues[-1])
+
+
+_DETERMINER = re.compile(r"\b(?:the|a|an|its|their|this|that|these|those|of|rescues|restores|reverses|rescued|"
+                         r"restored|reversed|rescuing|restoring|reversing|normali[sz]es|normali[sz]ed)\s+$", re.I)
+_ATTRIBUTIVE = re.compile(r"\s+(?:\w+\s+)?(?:pathways?|gene sets?|genes|programmes|programs|signatures?)\b", re.I)
 
 
 def _is_side(cue: Cue) -> bool:

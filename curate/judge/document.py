@@ -21,7 +21,9 @@ _NOT_SIGNIFICANT = r"\s*(?:which is\s+)?not significant"  # "NES +0.931, not sig
 _BOUNDARY = re.compile(rf"(?<!\d),(?!{_NOT_SIGNIFICANT})|,(?!\d|{_NOT_SIGNIFICANT})|[;()]|:(?!\s*[+\-−]?\d)|"
                        r"\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s")
 _ACRONYM = re.compile(r"\((?:HU|IR|KMP|HU\+IR|OXPHOS|NES|DEGs?|padj|vs\.? control)\)")
-_MORE_BOUNDARIES = re.compile(r"→|⟶|->|\bvs\.?(?=\s)|\bversus\b")  # arrows and "vs" also end a clause
+# arrows, "vs" and "against 198" (a figure set against another) also end a clause
+_MORE_BOUNDARIES = re.compile(r"→|⟶|->|\bvs\.?(?=\s)|\bversus\b|"
+                              r"\b(?:against|compared (?:with|to))(?=\s+(?:the\s+|just\s+|only\s+)?[~≈]?\d)")
 
 
 @dataclass
@@ -49,7 +51,8 @@ class Doc:
             for match in _ACRONYM.finditer(text):
                 starts.discard(match.start())
                 starts.discard(match.end() - 1)
-        if "→" in text or "->" in text or "⟶" in text or "vs" in text or "versus" in text:
+        if "→" in text or "->" in text or "⟶" in text or "vs" in text or "versus" in text or "against" in text or \
+                "compared" in text:
             starts |= {m.start() for m in _MORE_BOUNDARIES.finditer(text)}
         bounds = sorted(starts)
         # "from no effect at baseline to 491 genes under stress": the cue before "to" is not 491's.

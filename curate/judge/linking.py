@@ -108,6 +108,7 @@ class Reader:
         self.dims_cache: dict[tuple[str, int], tuple[str, ...]] = {}
         self.outside_bases: list[float] = []  # numbers from outside the study ("~20,000 genes measured")
         self.counts_written: set[float] = set()
+        self.written: list[Any] = []  # the numbers that may state something (curate.judge.numbers.Num)
         self.confirmed_values: set[str] = set()  # figures already found right, as written
         self.rule_bars: set[float] = set()  # values worked out from a rule's threshold ("1.25 × 198 = 247.5")
         known = [f for f in (fact_ids or ()) if f in lex.facts]

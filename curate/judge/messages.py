@@ -49,6 +49,9 @@ def wrong_number(text: str, num: Num, expected: list[Slot], swapped: Slot | None
     ids = tuple(sorted({f for s in expected for f in s.fact_ids}))[:6]
     said = num.text.strip()
     message = f"{said} does not match {' or '.join(shown)}"
+    if num.pred == "neq":
+        said = f"not {said}"
+        message = f"the text denies {num.text.strip()}, but it is {' or '.join(shown)}"
     if swapped is not None:
         message += f"; {said} is {show(swapped)}"
     return claim("wrong_number", text, num.start, num.end, said, " or ".join(shown), ids, message)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from curate.judge import outside
 
 NUMBER = re.compile(
-    r"(?<![\w.,])(?P<sign>[+\-−](?=\d))?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?<![\w.,])(?<![A-Za-z][-‐])(?P<sign>[+\-−](?=\d))?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<suffix>[ \u00a0\u202f]?(?:%|percent\b|per cent\b)|[kKM](?!\w)| (?:thousand|million)\b|-?\s?fold(?!\w)|"
     r"[x×](?!\w))?(?![\w]|\.\d)"
 )
@@ -27,6 +27,9 @@ _APPROX = re.compile(r"(?:about|approximately|approx\.?|around|roughly|nearly|al
 _LESS = re.compile(r"(?P<op>fewer than|less than|below|under|<=|<|≤|no more than|at most|up to)\s*$", re.I)
 _MORE = re.compile(r"(?P<op>more than|over|above|greater than|>=|>|≥|at least|no fewer than|no less than|"
                    r"exceeding|in excess of)\s*$", re.I)
+_NEGATED_VERB = re.compile(r"(?:\b(?:does|did|do|has|have|had|is|are|was|were)\s+not|\b(?:doesn't|didn't|don't|hasn't|"
+                           r"haven't|isn't|aren't|wasn't|weren't)|\bnever)\s+(?:[a-z]+\s+){0,2}$", re.I)
+_DENIED = {"eq": "neq", "gt": "le", "ge": "lt", "lt": "ge", "le": "gt"}  # what a denied claim states
 _NOT = re.compile(r"\bnot\s+(?:about\s+|exactly\s+|quite\s+)?$", re.I)
 _BETWEEN = re.compile(r"\bbetween\s*$", re.I)
 _FROM = re.compile(r"\bfrom\s*$", re.I)
@@ -153,6 +156,7 @@ def _classify(num: Num, text: str, padj: float) -> None:
     if num.exempt:
         return
     words = tail.split()
+    found = None
     if words and (words[-1] in _HEDGE_WORDS or tail.endswith(("<", ">", "~", "≈", "≤", "≥"))):
         if _NOT.search(before):
             num.pred = "neq"
@@ -163,6 +167,10 @@ def _classify(num: Num, text: str, padj: float) -> None:
         elif found := _MORE.search(before):
             num.pred = "ge" if found.group("op").lower() in ("at least", "no fewer than", "no less than", ">=",
                                                              "≥") else "gt"
+    if ("not" in tail or "n't" in tail or "never" in tail) and num.pred in _DENIED:
+        head = before[:found.start()] if found is not None and num.pred != "eq" else before
+        if _NEGATED_VERB.search(head):  # "HU does not cause 4,110 DEGs", "IR never changes more than 100 genes"
+            num.pred = _DENIED[num.pred]
     if num.pred in ("approx", "lt", "le", "gt", "ge") or num.text.strip().lower().endswith(("k", "m")):
         digits = re.sub(r"\D", "", num.text.split(".")[0])
         zeros = len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0

@@ -11,7 +11,9 @@ import re
 from typing import TYPE_CHECKING
 
 from curate.judge import messages
-from curate.judge.arithmetic import Expression, check_expression, link_expressions
+from curate.judge.arithmetic import Expression, check_expression, from_written, link_expressions
+from curate.judge.binding import conflicts, specific
+from curate.judge.fact_counts import check_fact_count
 from curate.judge.linking import CLAUSE, NONE, PARENT, QUESTION, SENT_LEFT, Context
 from curate.judge.numbers import VTYPES, Num, matches, read_numbers
 from curate.schemas.rules import RULE_THRESHOLDS
@@ -31,6 +33,7 @@ def check_numbers(reader: Reader) -> list[Num]:
     numbers = read_numbers(reader.text, padj)
     reader.outside_bases = [n.value for n in numbers if n.exempt == "genome size"]
     reader.counts_written = {n.value for n in numbers if n.vtype == "int" and not n.exempt}
+    reader.written = [n for n in numbers if not n.exempt and n.vtype != "signed"]
     reader.doc.number_starts = [n.start for n in numbers if not n.exempt]
     for num in numbers:
         if num.wrong_cutoff:
@@ -50,13 +53,17 @@ def check_numbers(reader: Reader) -> list[Num]:
                 _check_number(reader, num, clauses[index])
         previous_end = num.end
     wrong = {(f.start, f.end) for f in reader.findings}
+    wrong_results: set[str] = set()  # results worked out wrong above: a later sum that uses one is wrong too
     for expression in expressions:
         operands = [n for side, _ in expression.sides for n in side if not n.is_result]
-        if any((n.start, n.end) in wrong for n in operands):  # worked from a wrong figure: so is its result
-            result = expression.sides[-1][0][-1]
+        result = expression.sides[-1][0][-1]
+        if any((n.start, n.end) in wrong or n.text.strip() in wrong_results for n in operands):
             reader.refute(messages.from_wrong_figure(reader.text, expression.start, result))
+            wrong_results.add(result.text.strip())
         elif check_expression(reader, expression):
-            reader.confirmed_values.add(expression.sides[-1][0][-1].text.strip())
+            reader.confirmed_values.add(result.text.strip())
+        else:
+            wrong_results.add(result.text.strip())
     for index in deferred:
         _check_number(reader, numbers[index], clauses[index])
     return numbers
@@ -96,6 +103,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if foreign:
         reader.refute(messages.foreign(reader.text, num, foreign))
         return
+    if not reader.has_ids and check_fact_count(reader, num, clause):  # "8 hub genes", "3 pathways"
+        return
     if operand and not num.operand_first:
         clause = (num.start, num.end)
     primary = _candidates(num, reader.primary)
@@ -126,6 +135,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if not reader.has_ids and _interaction_unsaid(reader, num, clause, primary):
         # a count of genes in an interaction term is said to be one
         primary = [s for s in primary if s.by_dim.get("kind") != "interaction"]
+    if not reader.has_ids and not _kmp_named(reader):  # a KMP effect is claimed only by text that names KMP
+        primary = [s for s in primary if s.by_dim.get("agent") != "kmp"]
     allowed = [s for s in primary if reader.compatible(s, ctx) or reader.named_near(s, strong)]
     value_of = _absolute if num.vtype == "decimal" and _ABSOLUTE.search(reader.text, *_sentence(reader, num)) \
         else _as_is
@@ -153,20 +164,42 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
         return
     if _widen(reader, num, clause):
         return
-    any_scope = next((s for s in primary if matches(num, s.value)), None)
+    # "not 4,110" matches every other value: only a point figure can be another fact's
+    any_scope = next((s for s in primary if matches(num, s.value)), None) if num.pred != "neq" else None
     bound = reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong() or (
         _short(reader) and ctx.values != {})
     if any_scope is not None and (not bound or not allowed or (
-            not reader.has_ids and _exact(num)
-            and not _conflicts_in_clause(ctx, any_scope, _attached(reader, clause)))):
+            not reader.has_ids and specific(num)
+            and not conflicts(reader, ctx, any_scope, clause))):
         # a figure that is exactly another fact's, in text whose facts are not given, bound to a different fact only
         # by words outside its clause: the words are the weaker evidence
         reader.confirm("number", num.start, num.end, any_scope.fact_ids)
         return
+    if any_scope is None and not reader.has_ids and num.vtype != "int" and \
+            from_written(num, _right_so_far(reader), reader.text[slice(*_sentence(reader, num))]):
+        return
+    tied = strong.named() or _STUDY_QUANTITY.match(reader.text, num.end) or reader.has_ids or _short(reader) or \
+        any(f.found == num.text.strip() for f in reader.findings)  # a figure found wrong above, used again
+    if not tied:
+        return  # no word of its own ties it to the study: far words alone make no finding
     if allowed:
         reader.refute(messages.wrong_number(reader.text, num, allowed, swapped=any_scope))
-    elif strong.named() or _STUDY_QUANTITY.match(reader.text, num.end) or reader.has_ids or _short(reader):
+    elif reader.has_ids or _short(reader) or _STUDY_QUANTITY.match(reader.text, num.end) or \
+            _STUDY_BEFORE.search(reader.text, max(0, num.start - 30), num.start) or any(
+            level == CLAUSE for _, level in ctx.values.values()):
+        # a figure that matches nothing: a finding when its own clause says what of the study it counts
         reader.refute(messages.unsupported_number(reader.text, num, reader.scope_ids if reader.has_ids else ()))
+
+
+def _right_so_far(reader: Reader) -> list[Num]:
+    """The figures written in the text that no finding so far has called wrong."""
+    wrong = [(f.start or 0, f.end or 0) for f in reader.findings]
+    return [n for n in reader.written if not any(a < n.end and n.start < b for a, b in wrong)]
+
+
+def _kmp_named(reader: Reader) -> bool:
+    return any(c.value == "kmp" for c in reader.doc.by_dim.get("agent", ())) or "kmp" in reader.q_by_dim.get(
+        "agent", frozenset())
 
 
 def _interaction_unsaid(reader: Reader, num: Num, clause: tuple[int, int], primary: list[Slot]) -> bool:
@@ -208,33 +241,6 @@ def _foreign(reader: Reader, num: Num, clause: tuple[int, int]) -> str:
     return ""
 
 
-def _exact(num: Num) -> bool:
-    """Written to three significant digits or more (or two decimals): too precise to match a fact by chance."""
-    digits = len(num.text.replace(",", "").split(".")[0].lstrip("+-−0"))
-    return num.pred == "eq" and (digits + num.decimals >= 3 or num.decimals >= 2)
-
-
-def _conflicts_in_clause(ctx: Context, slot: Slot, attached: bool) -> bool:
-    """The number's own clause names something the slot is not (another contrast, side, direction...); for a
-    clause attached to the one before ("KMP × IR is much smaller (211)", "HU, which changed 910"), that one too."""
-    for dim, (values, level) in ctx.values.items():
-        label = slot.by_dim.get(dim)
-        if label is None or label in values:
-            continue
-        if level == CLAUSE or (attached and level == SENT_LEFT):
-            return True
-        if dim in ("tissue", "pathway", "gene", "term") and level in (SENT_LEFT, QUESTION):
-            return True  # what the number is about (which pathway, gene, term) binds from further away
-    return False
-
-
-_ATTACHED = re.compile(r"\(|\b(?:which|that|who)\b|—|:", re.I)
-
-
-def _attached(reader: Reader, clause: tuple[int, int]) -> bool:
-    return bool(_ATTACHED.search(reader.text, max(0, clause[0] - 2), clause[0] + 8))
-
-
 def _short(reader: Reader) -> bool:
     """A one- or two-sentence answer: the question says what its numbers are about."""
     return bool(reader.question) and len(reader.doc.sentences) <= 2
@@ -274,6 +280,8 @@ _ARROW_FROM = re.compile(r"\s*(?:DEGs?\s*|genes\s*)?(?:→|->|⟶)\s*[~≈]?\s*[
 _STUDY_QUANTITY = re.compile(r"\s*(?:%\s*)?(?:of\s+(?:the\s+)?)?(?:\w+\s+)?(?:DEGs?|genes?|transcripts?|NES|"
                              r"differentially)\b", re.I)
 _FROM = re.compile(r"\bfrom\s+(?:~|about\s+)?$", re.I)
+_STUDY_BEFORE = re.compile(r"(?:\bNES|enrichment scores?|log2 ?FC\|?|log2 fold changes?|\bDEGs?)\s*(?:of|=|:|was|is|at|"
+                           r"around|about|≈|~)?\s*(?:about|around|roughly|~|≈)?\s*$", re.I)
 _TO = re.compile(r"(?:\s+[\w-]+){0,3}?\s+to\s+[~≈]?\s*[+\-−]?\d")
 _ABSOLUTE = re.compile(r"\|[^|\n]{1,20}\||absolute|magnitude", re.I)
 

@@ -13,6 +13,7 @@ question's superlative of that entity: it is read as "Liver has the most DEGs un
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 _RANKED = re.compile(r"\brank|\border(?:ed|ing)?\b|\bfrom (?:the )?(?:most|largest|highest|biggest|least|smallest|"
                      r"lowest|fewest)|(?:largest|most|highest|biggest|smallest|least|lowest|fewest) (?:to|first)\b|"
                      r"\btop (?:\d+|two|three|four|five|six|seven|eight)\b|\bdescending|\bascending|\bsorted", re.I)
+# Cheap test before the ranking patterns: a word of `_RANKED` (lower case).
+RANK_WORDS = ("rank", "order", "most to", "largest to", "highest to", "biggest to", "smallest to", "least to",
+              "lowest to", "fewest to", "first", "top ", "descending", "ascending", "sorted")
 _ASCENDING = re.compile(r"(?:smallest|least|lowest|fewest) (?:to|first)|\bascending|from (?:the )?(?:least|smallest|"
                         r"lowest|fewest)", re.I)
 _ENTITY_DIMS = ("tissue", "cond", "term", "gene", "pathway")
@@ -36,6 +40,59 @@ def check_rankings(reader: Reader) -> None:
     for block in reader.blocks:
         if len(block.items) >= 2 and _is_ranking(reader, block):
             _check_block(reader, block)
+
+
+# "Ranked by HU DEGs: liver, soleus, hippocampus, heart", "from most to least: A, B and C"
+_LIST_END = re.compile(r"[.;:\n]|$")
+
+
+def _lead_and_list(text: str, colon: int) -> tuple[str, int, int] | None:
+    """The words before a colon (back to the sentence or line start) if they rank, and the span of the list after."""
+    start = max(text.rfind(".", 0, colon), text.rfind(";", 0, colon), text.rfind("\n", 0, colon),
+                text.rfind(":", 0, colon)) + 1
+    lead = text[start:colon]
+    if colon - start > 80 or "?" in lead or not _RANKED.search(lead):
+        return None
+    end = _LIST_END.search(text, colon + 1)
+    return lead, colon + 1, end.start() if end else len(text)
+_SEPARATOR = re.compile(r"\s*(?:,\s*(?:then\s+|and\s+|followed by\s+)?|\s+(?:then|and|followed by)\s+)\s*", re.I)
+
+
+def check_inline_rankings(reader: Reader) -> None:
+    """A ranking written on one line after a lead-in that ranks: each entity must be above the next."""
+    text = reader.text
+    colon = text.find(":")
+    while colon >= 0:
+        found = _lead_and_list(text, colon)
+        colon = text.find(":", colon + 1)
+        if found is None:
+            continue
+        lead, lo, hi = found
+        cues = [c for c in reader.doc.cues if lo <= c.start < hi and c.dim in _ENTITY_DIMS and not c.negated]
+        if len(cues) < 3 or len({c.dim for c in cues}) != 1 or len({c.value for c in cues}) != len(cues):
+            continue
+        gaps = [text[a.end:b.start] for a, b in itertools.pairwise(cues)]
+        if not all(_SEPARATOR.fullmatch(gap) for gap in gaps) or text[lo:cues[0].start].strip(" *_") or \
+                text[cues[-1].end:hi].strip(" *_"):
+            continue  # every item is one entity, separated by commas or "then": nothing else claimed between
+        members = group(reader, cues[0].dim, {c.value for c in cues}, lo, hi, near=True)
+        if not members:
+            continue
+        by_label = {s.label(cues[0].dim): s.value for s in members}
+        if not all(c.value in by_label for c in cues):
+            continue
+        values = [by_label[c.value] for c in cues]
+        ascending = bool(_ASCENDING.search(lead))
+        pairs = list(zip(cues, values, strict=True))
+        wrong = next((i for i in range(len(pairs) - 1) if (pairs[i][1] < pairs[i + 1][1]) != ascending
+                      and pairs[i][1] != pairs[i + 1][1]), None)
+        if wrong is None:
+            reader.confirm("ordering", cues[0].start, cues[-1].end, [f for s in members for f in s.fact_ids])
+            continue
+        (a, va), (b, vb) = pairs[wrong], pairs[wrong + 1]
+        reader.wrong("wrong_order", a.start, b.end, f"{a.value} ranked above {b.value}",
+                     f"{a.value} ({va:g}) is {'above' if ascending else 'below'} {b.value} ({vb:g})", (),
+                     f"{a.value} ({va:g}) ranked {'below' if ascending else 'above'} {b.value} ({vb:g})")
 
 
 def _is_ranking(reader: Reader, block: Block) -> bool:

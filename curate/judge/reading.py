@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from curate.judge import categories, directions, orderings, rankings, superlatives
+from curate.judge import categories, comparatives, directions, orderings, rankings, superlatives
 from curate.judge.declines import is_salad
 from curate.judge.document import quoted_spans
 from curate.judge.lexicon import lexicon
@@ -89,10 +89,14 @@ def _check(reader: Reader) -> None:
         directions.check_number_directions(reader, numbers)
     if any(sign in text for sign in "<>=≤≥") and orderings.RELATION_HINT.search(text):
         orderings.check_chains(reader)
+    if " than " in lower:
+        comparatives.check_comparatives(reader, quotes)
     if any(word in lower for word in superlatives.WORDS):
         superlatives.check_superlatives(reader, quotes)
     if reader.blocks:
         rankings.check_rankings(reader)
+    if ":" in text and any(word in lower for word in rankings.RANK_WORDS):
+        rankings.check_inline_rankings(reader)
     if reader.question:
         _check_pick(reader)
 

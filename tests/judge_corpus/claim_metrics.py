@@ -2,7 +2,8 @@
 
     python tests/judge_corpus/claim_metrics.py                 # dev: figures, breakdowns, every miss and false alarm
     python tests/judge_corpus/claim_metrics.py --facts asks    # the item's `asks` passed as fact ids
-    python tests/judge_corpus/claim_metrics.py --split heldout # aggregates only: no item is ever shown
+    python tests/judge_corpus/claim_metrics.py --split retired # validation: aggregates only, never an item
+    python tests/judge_corpus/claim_metrics.py --split heldout # aggregates only; "not run" while heldout/ is empty
 
 A finding is matched to the labelled claims whose spans it overlaps. A `wrong` claim with at least one
 finding on it is caught (recall counts claims, not findings). A finding that overlaps no `wrong` claim
@@ -30,7 +31,7 @@ from curate.judge import read_claims  # noqa: E402
 if TYPE_CHECKING:
     from curate.schemas import Finding
 
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "retired", "heldout")  # tuning, validation (aggregates only), held-out (aggregates, once)
 
 
 @dataclass
@@ -61,13 +62,18 @@ class Result:
     # recall by the labelled kind of a claim, false alarms by the kind of the finding
     by_kind: dict[str, Tally] = field(default_factory=dict)
     false_pos_on: Counter[str] = field(default_factory=Counter)  # right / outside / unlabelled
+    false_pos_type: Counter[str] = field(default_factory=Counter)  # the finding's type (wrong_number, ...)
     misses: list[dict] = field(default_factory=list)
     false_alarms: list[dict] = field(default_factory=list)
 
 
 def load(split: str, corpus: Path = HERE) -> list[dict]:
-    items = []
-    for path in sorted((corpus / split).glob("*.jsonl")):
+    """The items of a split; none when its folder is empty or absent (an unwritten held-out split)."""
+    items: list[dict] = []
+    folder = corpus / split
+    if not folder.is_dir():
+        return items
+    for path in sorted(folder.glob("*.jsonl")):
         items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return items
 
@@ -122,6 +128,7 @@ def score(items: Iterable[dict], *, facts: str = "none",
             else:
                 landed = next((c["verdict"] for _, c in hits if c["verdict"] in ("right", "outside")), "unlabelled")
                 result.false_pos_on[landed] += 1
+                result.false_pos_type[finding.type] += 1
                 for tally in (result.total, style, kind):
                     tally.false_pos += 1
                 result.false_alarms.append({"id": item["id"], "style": item["style"], "type": finding.type,
@@ -141,7 +148,7 @@ def score(items: Iterable[dict], *, facts: str = "none",
 
 def report(result: Result, split: str, facts: str, *, details: bool) -> dict:
     out: dict = {"split": split, "facts": facts, **result.total.row(),
-                 "false_pos_on": dict(result.false_pos_on),
+                 "false_pos_on": dict(result.false_pos_on), "false_pos_type": dict(result.false_pos_type),
                  "by_kind": {k: t.row() for k, t in sorted(result.by_kind.items())},
                  "by_style": {k: t.row() for k, t in sorted(result.by_style.items())}}
     if details:
@@ -153,6 +160,7 @@ def report(result: Result, split: str, facts: str, *, details: bool) -> dict:
 def _print(out: dict) -> None:
     print(f"{out['split']} (facts: {out['facts']}): wrong claims {out['wrong']}, caught {out['caught']}, "
           f"false positives {out['false_pos']} {out['false_pos_on']}, on unverifiable {out['on_unverifiable']}")
+    print(f"  false positives by finding type: {out['false_pos_type']}")
     print(f"  precision {out['precision']:.3f}  recall {out['recall']:.3f}")
     for title in ("by_kind", "by_style"):
         print(f"  {title}:")
@@ -171,11 +179,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=SPLITS, default="dev")
     parser.add_argument("--facts", choices=("none", "asks"), default="none",
                         help="fact ids passed to the judge: none (text and question only) or the item's asks")
-    parser.add_argument("--corpus", type=Path, default=HERE, help="the folder holding dev/ and heldout/")
+    parser.add_argument("--corpus", type=Path, default=HERE, help="the folder holding dev/, retired/, heldout/")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    details = args.split == "dev"  # held-out: aggregates only, never an item
-    out = report(score(load(args.split, args.corpus), facts=args.facts), args.split, args.facts, details=details)
+    details = args.split == "dev"  # validation and held-out: aggregates only, never an item
+    items = load(args.split, args.corpus)
+    if not items:
+        not_run = {"split": args.split, "not_run": "no items"}
+        print(json.dumps(not_run) if args.json else f"{args.split}: not run (no items)")
+        return 0
+    out = report(score(items, facts=args.facts), args.split, args.facts, details=details)
     if args.json:
         print(json.dumps(out, indent=2))
     else:

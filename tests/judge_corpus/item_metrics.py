@@ -1,7 +1,8 @@
 """Item-level agreement of the judge's verdict (`curate.judge.judge_answer`) with the hand labels of the corpus.
 
     python tests/judge_corpus/item_metrics.py                  # dev: figures, by style, every disagreement
-    python tests/judge_corpus/item_metrics.py --split heldout  # aggregates only: no item is ever shown
+    python tests/judge_corpus/item_metrics.py --split retired  # validation: aggregates only, never an item
+    python tests/judge_corpus/item_metrics.py --split heldout  # aggregates only; "not run" while heldout/ is empty
     python tests/judge_corpus/item_metrics.py --baseline       # the naive substring scorer instead
 
 Figures: item agreement (verdict `correct` == label `correct`), correct declines scored wrong (label:
@@ -25,7 +26,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 from curate.generators.embedded import load_default_factsheet  # noqa: E402
 from curate.judge.verdict import judge_answer  # noqa: E402
 
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "retired", "heldout")  # tuning, validation (aggregates only), held-out (aggregates, once)
 
 
 @dataclass
@@ -74,8 +75,12 @@ class Judged:
 
 
 def load(split: str, corpus: Path = HERE) -> list[dict]:
-    items = []
-    for path in sorted((corpus / split).glob("*.jsonl")):
+    """The items of a split; none when its folder is empty or absent (an unwritten held-out split)."""
+    items: list[dict] = []
+    folder = corpus / split
+    if not folder.is_dir():
+        return items
+    for path in sorted(folder.glob("*.jsonl")):
         items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return items
 
@@ -183,8 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=HERE)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    details = args.split == "dev"  # held-out: aggregates only, never an item
-    result = score(load(args.split, args.corpus), substring_judge if args.baseline else judge)
+    details = args.split == "dev"  # validation and held-out: aggregates only, never an item
+    items = load(args.split, args.corpus)
+    if not items:
+        not_run = {"split": args.split, "not_run": "no items"}
+        print(json.dumps(not_run) if args.json else f"{args.split}: not run (no items)")
+        return 0
+    result = score(items, substring_judge if args.baseline else judge)
     out = report(result, args.split, details=details)
     if args.json:
         print(json.dumps(out, indent=2))

@@ -1,6 +1,6 @@
 """Check the judge corpus files against the contract in README.md; print counts.
 
-    python tests/judge_corpus/validate.py            # both splits
+    python tests/judge_corpus/validate.py            # every split
     python tests/judge_corpus/validate.py dev/x.jsonl  # one file
 """
 
