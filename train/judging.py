@@ -1,0 +1,267 @@
+"""The judge as the reward functions and the preference-pair gates see it: one module to switch.
+
+`Judge.read` turns one answer into a `Reading`: the claim check's findings, which of the values the
+reference states the answer states right, the directions and labels it gets right or wrong, claims
+it states two ways, whether it declines plainly, the confidence it states, and whether it loops.
+
+Today the claim check is the quality gates' (`curate.gates.claims.analyse`, imported in
+`_claim_problems` only) and free text without numbers or labels is judged by train/scorers.py; the
+other readings are train/readings.py. When the rebuilt judge lands (`curate.judge.read_claims`,
+`curate.judge.verdict.judge_answer`), `_claim_problems` and `_free_text_ok` call it instead and
+nothing else changes.
+
+Correctness here never looks at the confidence an answer states: the calibration reward compares
+that confidence with this correctness, and ECE is computed against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from curate.schemas import PathwayShiftFact, TissueClassFact
+from curate.train import readings as rd
+from curate.train import text as tx
+from curate.train.scorers import NUMERIC_FIELDS, matches
+
+if TYPE_CHECKING:
+    from curate.schemas import Fact, FactSheet
+
+LABEL_CLAIMS = ("category", "direction", "ordering")
+CLAIM_OF_TYPE = {"wrong_class": "category", "wrong_pattern": "category", "wrong_interaction": "category",
+                 "wrong_significance": "category", "wrong_direction": "direction", "wrong_order": "ordering",
+                 "wrong_superlative": "ordering"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One wrong claim the claim check found: its type, the kind of claim, and where."""
+
+    type: str
+    claim: str  # number | category | direction | ordering
+    text: str
+    expected: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Expected:
+    fact_id: str
+    field: str
+    value: float
+    is_float: bool
+
+
+@dataclass(frozen=True)
+class Reading:
+    answerable: bool
+    problems: tuple[Problem, ...]
+    expected: tuple[Expected, ...]  # the fact values the reference states
+    stated: tuple[Expected, ...]  # those the answer states, bound right
+    n_numbers: int  # numbers the answer states about the data
+    n_labels: int  # class, pattern and interaction labels it asserts
+    directions_expected: int  # directions and labels the reference states
+    directions_right: int
+    directions_wrong: tuple[str, ...]
+    conflicts: tuple[str, ...]
+    n_repeated: int  # subjects the answer states more than once
+    plain_decline: bool
+    guesses: bool  # "probably", "my guess", "I think"...
+    confidence: float | None  # what the answer states
+    reference_confidence: float | None
+    degenerate: bool
+    free_text_ok: bool | None  # the scorers' verdict where no number or label applies
+
+    @property
+    def number_problems(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.claim == "number")
+
+    @property
+    def label_problems(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.claim in LABEL_CLAIMS)
+
+    @property
+    def states_claims(self) -> bool:
+        """States a number, label or direction about the data."""
+        return bool(self.n_numbers or self.problems or self.directions_right or self.directions_wrong
+                    or self.n_labels)
+
+    @property
+    def clean(self) -> bool:
+        """Passes the claim check: nothing wrong stated, no loop, and declines exactly when it should."""
+        if self.degenerate or self.problems or self.directions_wrong:
+            return False
+        return self.plain_decline != self.answerable
+
+    @property
+    def correct(self) -> bool:
+        """Clean, states every value and label the reference states, and never states one fact two ways."""
+        if not self.clean or self.conflicts:
+            return False
+        if not self.answerable:
+            return True
+        complete = len(self.stated) == len(self.expected) and self.directions_right >= self.directions_expected
+        return complete and self.free_text_ok is not False
+
+
+class Judge:
+    """Reads answers against one fact sheet; readings are cached, since every reward reads the same answer."""
+
+    def __init__(self, sheet: FactSheet, *, cache_size: int = 8192) -> None:
+        self.sheet = sheet
+        self.facts = sheet.by_id()
+        self._cache: dict[tuple[Any, ...], Reading] = {}
+        self._cache_size = cache_size
+
+    def read(self, answer: str, *, question: str = "", reference: str = "", fact_ids: Sequence[str] = (),
+             answerable: bool = True) -> Reading:
+        key = (answer, question, reference, tuple(fact_ids), answerable)
+        cached = self._cache.get(key)
+        if cached is None:
+            if len(self._cache) >= self._cache_size:
+                self._cache.clear()
+            cached = self._cache[key] = self._read(answer, question, reference, tuple(fact_ids), answerable)
+        return cached
+
+    def _read(self, answer: str, question: str, reference: str, fact_ids: tuple[str, ...],
+              answerable: bool) -> Reading:
+        facts = [self.facts[i] for i in fact_ids if i in self.facts]
+        problems = _claim_problems(answer, self.sheet, fact_ids, question)
+        expected = expected_values(facts, reference, question)
+        wrong_spans = [(p.start, p.end) for p in problems if p.claim == "number"]
+        numbers = rd.data_numbers(answer, question, self.sheet.padj_threshold)
+        stated = tuple(e for e in expected if any(
+            matches(n, e.value, e.is_float) and not any(a <= n.start < b for a, b in wrong_spans) for n in numbers))
+        d_expected, d_right, d_wrong = self._directions(answer, reference, facts)
+        keys = rd.claim_keys(answer, self.sheet, question)
+        structured = bool(expected or d_expected or numbers or d_right or d_wrong)
+        return Reading(
+            answerable=answerable,
+            problems=tuple(problems),
+            expected=expected,
+            stated=stated,
+            n_numbers=len(numbers),
+            n_labels=len(rd.asserted_labels(answer)),
+            directions_expected=d_expected,
+            directions_right=d_right,
+            directions_wrong=tuple(d_wrong),
+            conflicts=tuple(rd.conflicts(keys)),
+            n_repeated=rd.repeated_subjects(keys),
+            plain_decline=rd.declines_plainly(answer, question, self.sheet.padj_threshold),
+            guesses=bool(rd.GUESS.search(answer)),
+            confidence=rd.stated_confidence(answer),
+            reference_confidence=rd.stated_confidence(reference) if reference else None,
+            degenerate=rd.degenerate(answer),
+            free_text_ok=None if structured or not reference or not answerable else _free_text_ok(
+                answer, question, reference, fact_ids, self.sheet),
+        )
+
+    def _directions(self, answer: str, reference: str, facts: list[Fact]) -> tuple[int, int, list[str]]:
+        """(directions and labels the reference states, those the answer gets right, those it gets wrong)."""
+        truth = _direction_truth(facts)
+        labels = _label_truth(facts, reference)
+        ref_dirs = {(c.side, c.direction) for c in rd.direction_claims(reference)} if reference else set()
+        expected_dirs = {(side, d) for side, d in ref_dirs if truth.get(side) == d} if reference else set(
+            truth.items())
+        ref_labels = {(m.kind, m.value) for m in rd.asserted_labels(reference)} if reference else set(labels.items())
+        expected_labels = {(k, v) for k, v in ref_labels if labels.get(k) == v}
+        right: set[tuple[str, str]] = set()
+        wrong: list[str] = []
+        if truth:
+            for claim in rd.direction_claims(answer):
+                if claim.side not in truth:
+                    continue
+                if truth[claim.side] == claim.direction:
+                    right.add((claim.side, claim.direction))
+                else:
+                    wrong.append(f"'{claim.text}' says {claim.direction}; the data say {truth[claim.side]}")
+        for mention in rd.asserted_labels(answer):
+            want = labels.get(mention.kind)
+            if want is None or (mention.value == "NS" and want != "NS" and answer[mention.start:mention.end] != "NS"):
+                continue
+            if mention.value == want:
+                right.add((mention.kind, mention.value))
+            else:
+                wrong.append(f"{mention.kind} {mention.value}; the data say {want}")
+        expected = expected_dirs | expected_labels
+        return len(expected), len(right & expected), wrong
+
+
+def expected_values(facts: list[Fact], reference: str, question: str = "") -> tuple[Expected, ...]:
+    """The fact values the reference states and the question does not (all counts without a reference)."""
+    ref_numbers = tx.numbers(reference)
+    given = tx.numbers(question)
+    out = []
+    for fact in facts:
+        for name in NUMERIC_FIELDS:
+            value = getattr(fact, name, None)
+            if value is None:
+                continue
+            is_float = isinstance(value, float)
+            stated = any(matches(n, float(value), is_float) for n in ref_numbers) if reference else name == "n_degs"
+            if stated and not any(matches(n, float(value), is_float) for n in given):
+                out.append(Expected(fact.id, name, float(value), is_float))
+    return tuple(dict.fromkeys(out))
+
+
+def _direction_truth(facts: list[Fact]) -> dict[str, str]:
+    """'stress' and 'kmp' -> 'up' or 'down', when exactly one pathway shift is in play."""
+    shifts = [f for f in facts if isinstance(f, PathwayShiftFact)]
+    if len(shifts) != 1:
+        return {}
+    fact = shifts[0]
+    return {"stress": "up" if fact.stress_nes > 0 else "down", "kmp": "up" if fact.kmp_nes > 0 else "down"}
+
+
+def _label_truth(facts: list[Fact], reference: str) -> dict[str, str]:
+    """The pattern, class and interaction type the facts (or, for interaction types, the reference) fix."""
+    truth: dict[str, str] = {}
+    patterns = {f.pattern for f in facts if isinstance(f, PathwayShiftFact)}
+    classes = {f.response_class for f in facts if isinstance(f, TissueClassFact)}
+    if len(patterns) == 1:
+        truth["pattern"] = patterns.pop()
+    if len(classes) == 1:
+        truth["class"] = classes.pop()
+    interactions = {m.value for m in rd.asserted_labels(reference) if m.kind == "interaction"}
+    if len(interactions) == 1:
+        truth["interaction"] = interactions.pop()
+    return truth
+
+
+# -- the two calls that move to curate.judge ------------------------------------------------------
+def _claim_problems(text: str, sheet: FactSheet, fact_ids: tuple[str, ...], question: str) -> list[Problem]:
+    """The claim check's findings. Switch to `curate.judge.read_claims(...).findings` when it lands."""
+    from curate.gates.claims import analyse
+
+    findings = analyse(text, sheet, fact_ids=list(fact_ids) or None, question=question).findings
+    return [Problem(f.type, CLAIM_OF_TYPE.get(f.type, "number"), f.text, f.expected, f.start, f.end)
+            for f in findings]
+
+
+def _free_text_ok(answer: str, question: str, reference: str, fact_ids: tuple[str, ...], sheet: FactSheet) -> bool:
+    """train/scorers.py on an answer with nothing to count: every scorer but calibration passes."""
+    from curate.train.scorers import Question, score_answer
+
+    verdicts = score_answer(Question(question, reference, fact_ids), answer, sheet)
+    return all(ok is not False for name, ok in verdicts.results.items() if name != "calibration")
+
+
+def completion_text(completion: Any) -> str:
+    """TRL passes a string, or (conversational) a list of messages: the assistant's content."""
+    if isinstance(completion, str):
+        return completion
+    if isinstance(completion, dict):
+        return str(completion.get("content", ""))
+    if isinstance(completion, list) and completion:
+        return str(completion[-1].get("content", "")) if isinstance(completion[-1], dict) else str(completion[-1])
+    return ""
+
+
+def prompt_question(prompt: Any) -> str:
+    """The user's question from a string prompt or a list of messages."""
+    if isinstance(prompt, list):
+        users = [m.get("content", "") for m in prompt if isinstance(m, dict) and m.get("role") == "user"]
+        return str(users[-1]) if users else ""
+    return str(prompt)
