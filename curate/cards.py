@@ -56,6 +56,7 @@ class CardInputs:
     reviews: dict[str, Any] | None = None
     lineage: dict[str, Any] | None = None
     progression: list[dict[str, Any]] | None = None
+    pairs: dict[str, Any] | None = None  # preference pairs by source (curate.preferences), when there are any
 
 
 def size_category(n: int) -> str:
@@ -136,6 +137,7 @@ def _view(inputs: CardInputs) -> dict[str, Any]:
         "lineage": inputs.lineage,
         "drivers": [_driver_text(d) for d in manifest.get("drivers") or []],
         "progression": _progression_view(inputs.progression),
+        "pairs": inputs.pairs,
         "config": manifest.get("generator_config") or {},
     }
 
@@ -275,7 +277,25 @@ def card_inputs(registry: Registry, fields: dict[str, Any], examples: list[Examp
         reviews=review_stats(registry.home, fields["version"]),
         lineage=parent_lineage(registry, fields, examples),
         progression=progression,
+        pairs=_pairs_view(registry, fields, examples),
     )
+
+
+def _pairs_view(registry: Registry, fields: dict[str, Any], examples: list[Example]) -> dict[str, Any] | None:
+    """Preference pairs by source, as `curate export --format dpo` would write them now; None without candidates."""
+    from curate.preferences import SOURCES, version_pairs
+    from curate.schemas.errors import CurateError
+
+    try:
+        made = version_pairs(registry, fields["version"], examples=examples, parent=fields.get("parent"),
+                             facts_name=fields["facts_name"]).summary()
+    except CurateError:
+        return None
+    if not any(made["candidates"].values()):
+        return None
+    rows = [{"source": s, "pairs": made["by_source"][s], "candidates": made["candidates"][s],
+             "refused": sum(made["refused"][s].values())} for s in SOURCES]
+    return {"n_pairs": made["n_pairs"], "rows": rows}
 
 
 def card_finalizer(registry: Registry, examples: list[Example], sheet: FactSheet | None = None,
@@ -535,6 +555,20 @@ What drove this version:
 No training rounds yet.
 {% endif %}
 
+{% if pairs %}
+## Preference pairs
+
+{{ pairs.n_pairs }} preference pairs for DPO (`curate export {{ m.version }} --format dpo`), from the reviews
+and eval reports in the registry when this card was made. A candidate is refused when its chosen answer
+fails the claim check, its rejected answer passes it, or its prompt is a test prompt.
+
+| source | pairs | candidates | refused |
+|---|---:|---:|---:|
+{% for r in pairs.rows %}
+| {{ r.source }} | {{ r.pairs }} | {{ r.candidates }} | {{ r.refused }} |
+{% endfor %}
+
+{% endif %}
 ## Known limitations
 
 {% if sheet.available %}
