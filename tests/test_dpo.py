@@ -148,3 +148,71 @@ def test_export_dpo_refuses_a_version_without_pairs(tmp_path: Path) -> None:
     assert not out.exists() and list(tmp_path.glob(".pairs.jsonl*")) == []
     split = run_curate("export", "v1", "--format", "dpo", "--split", "test", "--out", str(out), home=home)
     assert split.returncode == 2 and "training data" in split.stderr
+
+
+# -- curate train dpo ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def fitted(home: Path) -> tuple[Path, str]:
+    """A tiny base trained on v1's text, and a short SFT fit on v2: the run DPO starts from."""
+    base = home.parent / f"{home.name}-base"
+    assert run_curate("train", "tiny-base", "--out", str(base), "--version", "v1", "--json", home=home).returncode == 0
+    fit = run_curate("train", "fit", "--version", "v2", "--base-model", str(base), "--preset", "tiny",
+                     "--max-steps", "20", "--json", home=home)
+    assert fit.returncode == 0, fit.stderr
+    return base, fit.json()["run_id"]
+
+
+@pytest.mark.slow
+def test_train_dpo_continues_a_fitted_adapter(home: Path, fitted: tuple[Path, str]) -> None:
+    base, run_id = fitted
+    result = run_curate("train", "dpo", "--version", "v2", "--from-run", run_id, "--preset", "tiny",
+                        "--max-steps", "4", "--json", home=home)
+    assert result.returncode == 0, result.stderr
+    record = result.json()
+    assert record["stage"] == "dpo" and record["from_run"] == run_id and record["global_step"] == 4
+    assert record["n_train_examples"] == sum(record["pairs_by_source"].values()) >= 3
+    assert record["reward_margin_last"] is not None and record["train_loss"] is not None
+    run_dir = home / "runs" / record["run_id"]
+    assert (run_dir / "adapter" / "adapter_model.safetensors").is_file()
+    assert not (run_dir / "adapter" / "ref").exists(), "only the trained adapter, not DPO's frozen reference copy"
+    assert json.loads((run_dir / "run.json").read_text())["base_model"] == str(base.resolve())
+    assert json.loads((run_dir / "config.json").read_text())["beta"] == 0.1
+    assert not Path(record["work_dir"]).exists()
+    assert "dpo" in result.stderr  # the progress bar on stderr, stdout is JSON
+    evaluated = run_curate("train", "eval", "--version", "v2", "--adapter", record["run_id"], "--batch-size", "64",
+                           "--max-new-tokens", "32", "--json", home=home)
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert evaluated.json()["run_id"] == record["run_id"]
+
+
+@pytest.mark.slow
+def test_train_dpo_on_a_base_from_an_exported_file(home: Path, fitted: tuple[Path, str], tmp_path: Path) -> None:
+    base, _ = fitted
+    pairs = tmp_path / "pairs.jsonl"
+    assert run_curate("export", "v2", "--format", "dpo", "--out", str(pairs), home=home).returncode == 0
+    result = run_curate("train", "dpo", "--version", "v2", "--base-model", str(base), "--pairs", str(pairs),
+                        "--preset", "tiny", "--max-steps", "2", "--json", home=home)
+    assert result.returncode == 0, result.stderr
+    record = result.json()
+    assert record["from_run"] is None and record["from_adapter"] is None and record["pairs"] == str(pairs)
+
+
+def test_train_dpo_bad_input_is_one_line_and_writes_nothing(fitted: tuple[Path, str], tmp_path: Path) -> None:
+    base, _ = fitted
+    home = tmp_path / "home"
+    assert run_curate(*GENERATE, home=home).returncode == 0
+    bad_pairs = tmp_path / "bad.jsonl"
+    bad_pairs.write_text('{"prompt": "q", "chosen": "a"}\n')
+    cases = {
+        "no pairs": (("--base-model", str(base)), "version v1: no preference pairs"),
+        "no run": (("--from-run", "v1-20990101T000000Z-000000"), "--from-run v1-20990101T000000Z-000000: no such run"),
+        "no model": ((), "give --from-run"),
+        "bad file": (("--base-model", str(base), "--pairs", str(bad_pairs)), "line 1: 'rejected' must be"),
+        "bad recipe": (("--base-model", str(base), "--beta", "-1"), "field 'beta'"),
+    }
+    for name, (args, message) in cases.items():
+        result = run_curate("train", "dpo", "--version", "v1", "--preset", "tiny", *args, home=home)
+        assert result.returncode == 2, (name, result.stderr)
+        assert result.stderr.startswith("error: ") and message in result.stderr and result.stderr.count("\n") == 1, \
+            (name, result.stderr)
+    assert not (home / "runs").exists() and not (home / "work").exists()

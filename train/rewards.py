@@ -146,7 +146,7 @@ class ComposedReward:
             return 1.0 if reading.correct else -1.0
         return sum(weight * value for weight, value in applicable) / total
 
-    def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any) -> list[float]:
+    def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any) -> list[float | None]:
         readings = read_batch(self.judge, prompts, completions, columns)
         parts = self.scores(readings)
         log_metric = columns.get("log_metric")

@@ -1,0 +1,188 @@
+"""Orchestration of `curate train dpo` and `curate train grpo` (and more SFT from a run, for comparisons).
+
+Like `train fit` (curate/training.py): everything the user gave is checked before a model is loaded
+or a folder is made, checkpoints go to ``<home>/work/<stage>-<version>-<recipe hash>/`` (or
+``--out``) for ``--resume``, and the finished run is published under ``<home>/runs/<run id>/`` with
+adapter/, run.json (``"stage": "dpo"``...), config.json and log.json, so `train eval --adapter <run
+id>` and `curate cycle` use it as they use a fitted run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from curate.schemas.errors import BadInputError, NotFoundError
+
+if TYPE_CHECKING:
+    from curate.registry import Registry
+    from curate.schemas import Example
+    from curate.train.stage_config import StageRecipe
+
+RUN_RECORD = "run.json"
+
+
+@dataclass(frozen=True)
+class StageRequest:
+    stage: str  # dpo | grpo | sft
+    version: str | None = None
+    from_run: str | None = None
+    base_model: Path | None = None
+    pairs_file: Path | None = None
+    preset: str = "study"
+    config_file: Path | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    rewards: str | None = None
+    out: Path | None = None
+    resume: bool = False
+    show_progress: bool = True
+
+
+@dataclass(frozen=True)
+class Source:
+    base_model: Path
+    adapter: Path | None
+    run_id: str | None
+
+
+def resolve_source(registry: Registry, from_run: str | None, base_model: Path | None) -> Source:
+    """The policy to start from: a fitted run's adapter (and its base), or a bare base model."""
+    from curate.training import resolve_model
+
+    if from_run is None:
+        if base_model is None:
+            raise BadInputError("give --from-run (a run id or folder) to continue a fitted adapter, or --base-model "
+                                "to start a new adapter on a base model")
+        if not (base_model / "config.json").is_file():
+            raise BadInputError(f"--base-model {base_model}: no config.json there; give a local model folder")
+        return Source(base_model.expanduser().resolve(), None, None)
+    path = Path(from_run).expanduser()
+    if not path.exists() and not (registry.home / "runs" / from_run).is_dir():
+        runs = sorted(p.name for p in (registry.home / "runs").glob("*")) if (registry.home / "runs").is_dir() else []
+        listed = ", ".join(runs[-5:]) or "none"
+        raise NotFoundError(f"--from-run {from_run}: no such run in {registry.home / 'runs'} (latest runs: {listed})")
+    try:
+        model = resolve_model(registry, from_run, base_model)
+    except NotFoundError:
+        raise NotFoundError(f"--from-run {from_run}: not a run id, run folder or adapter folder "
+                            "(no adapter_config.json)") from None
+    return Source(Path(model.base_model), model.adapter, model.run_id)
+
+
+def read_pairs(path: Path) -> list[dict[str, Any]]:
+    """An exported dpo JSONL: one object per line with prompt, chosen and rejected strings."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BadInputError(f"--pairs {path}: cannot read ({exc.strerror or exc})") from None
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadInputError(f"--pairs {path}: line {number}: not valid JSON ({exc.msg})") from None
+        for key in ("prompt", "chosen", "rejected"):
+            if not isinstance(row.get(key) if isinstance(row, dict) else None, str) or not row[key].strip():
+                raise BadInputError(f"--pairs {path}: line {number}: {key!r} must be a non-empty string")
+        rows.append(row)
+    if not rows:
+        raise BadInputError(f"--pairs {path}: no preference pairs in the file")
+    return rows
+
+
+def stage_rows(registry: Registry, request: StageRequest, version: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The training rows of the stage, and what the run record says about them."""
+    if request.stage == "dpo":
+        from curate.train.dpo import preference_rows
+
+        if request.pairs_file is not None:
+            return preference_rows(read_pairs(request.pairs_file)), {"pairs": str(request.pairs_file)}
+        from curate.preferences import version_pairs
+
+        pairs = version_pairs(registry, version)
+        if not pairs.pairs:
+            raise BadInputError(pairs.explain_empty())
+        return preference_rows(p.record() for p in pairs.pairs), {"pairs_by_source": pairs.counts()}
+    examples: list[Example] = registry.examples(version, split="train")
+    if not examples:
+        raise BadInputError(f"version {version}: no examples in the train split")
+    if request.stage == "grpo":
+        from curate.train.grpo import prompt_rows
+
+        return prompt_rows(examples), {}
+    from curate.train.prompts import to_prompt_completion
+
+    return [to_prompt_completion(example) for example in examples], {}
+
+
+def train_stage(registry: Registry, request: StageRequest) -> dict[str, Any]:
+    """Check everything, train the stage, and publish its run under runs/<run id>."""
+    from curate.train.stage_config import recipe_hash, resolve_recipe
+    from curate.training import factsheet_for, latest_version, new_id
+
+    version = request.version or latest_version(registry)
+    manifest = registry.manifest(version)
+    recipe = resolve_recipe(request.stage, preset=request.preset, config_file=request.config_file,
+                            overrides=request.overrides)
+    trainer_kwargs: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    if request.stage == "grpo":
+        from curate.train.rewards import composed_reward, select
+
+        weights = select(request.rewards, getattr(recipe, "reward_weights", None))
+        trainer_kwargs["reward"] = composed_reward(factsheet_for(registry, manifest.facts_name), weights)
+        extra["reward_weights"] = weights
+        _require_vllm(recipe)
+    elif request.rewards:
+        raise BadInputError(f"--rewards is for grpo; {request.stage} does not use rewards")
+    source = resolve_source(registry, request.from_run, request.base_model)
+    rows, about = stage_rows(registry, request, version)
+    registry.ensure_writable()
+    from curate.train.stage import run_stage  # transformers and TRL load only once the input is known good
+
+    name = f"{request.stage}-{version}-{recipe_hash(recipe, version, str(source.base_model), str(source.adapter))}"
+    work_dir = request.out or registry.home / "work" / name
+    run_id = new_id(f"{version}-{request.stage}")
+    record_dir = registry.home / "work" / f"record-{run_id}"
+    extra.update({"data_version": version, "data_content_hash": manifest.content_hash, "from_run": source.run_id,
+                  **about})
+    try:
+        record = run_stage(request.stage, rows, _factory(request.stage), recipe=recipe, base_model=source.base_model,
+                           adapter=source.adapter, work_dir=work_dir, record_dir=record_dir, resume=request.resume,
+                           show_progress=request.show_progress, record_extra=extra, trainer_kwargs=trainer_kwargs)
+        record = {**record, "run_id": run_id, "work_dir": str(work_dir)}
+        (record_dir / RUN_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        destination = registry.home / "runs" / run_id
+        with registry.locked():
+            registry.publish(record_dir, destination)
+    finally:
+        shutil.rmtree(record_dir, ignore_errors=True)
+    if request.out is None:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return {**record, "path": str(destination)}
+
+
+def _factory(stage: str) -> Any:
+    if stage == "dpo":
+        from curate.train.dpo import dpo_trainer
+
+        return dpo_trainer
+    if stage == "grpo":
+        from curate.train.grpo import grpo_trainer
+
+        return grpo_trainer
+    from curate.train.stage import sft_trainer
+
+    return sft_trainer
+
+
+def _require_vllm(recipe: StageRecipe) -> None:
+    if getattr(recipe, "use_vllm", False):
+        from curate.train.backends.vllm import require_vllm
+
+        require_vllm()
