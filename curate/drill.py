@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from curate.schemas.errors import BadInputError
+from curate.schemas.examples import normalise_text
 
 if TYPE_CHECKING:
     from curate.registry import Registry
@@ -108,7 +109,7 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
          eval_ident: str | None, per_fact: int, seed: int) -> DrillPlan:
     """The next version's examples and drivers; pure apart from the claim check."""
     from curate.generators import drills
-    from curate.review import claim_check, finding_message
+    from curate.review import claim_check
 
     check = claim_check(sheet)
     by_id = {e.id: e for e in examples}
@@ -120,7 +121,7 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
             kept.append(example)
             continue
         replacement = _corrected(example, verdict) if verdict.correction else None
-        problems = check(replacement) if (replacement is not None and check) else []
+        problems = check(replacement) if replacement is not None else []
         if replacement is not None and not problems:
             corrections.append(replacement)
         elif verdict.verdict == "partly_correct" and replacement is None:
@@ -130,18 +131,18 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
             if problems:
                 rejected.append({"example_id": example.id, "review_id": verdict.lead.id,
                                  "correction": verdict.lead.corrected_answer,
-                                 "findings": [finding_message(p) for p in problems]})
+                                 "findings": [p.message for p in problems]})
 
     facts = sheet.by_id()
     claims = _wrong_claims(judged, by_id, reviews, report, facts)
-    exclude = {drills.normalise(e.instruction) for e in examples}
+    exclude = {normalise_text(e.instruction) for e in examples}
     drilled: list[Example] = []
     quoted: set[str] = set()  # one correction per distinct wrong claim, or two would ask the same question
     for fact_id, causes in claims.items():
         fact = facts[fact_id]
         drilled += drills.paraphrases(fact, exclude=exclude, n=per_fact, seed=seed, driver=causes[0][1])
         for claim, driver, claim_facts in causes:
-            key = drills.normalise(drills.quote(claim))
+            key = normalise_text(drills.quote(claim))
             if len(key) >= MIN_CLAIM_CHARS and key not in quoted:  # an empty answer claims nothing to correct
                 quoted.add(key)
                 drilled += drills.error_corrections([facts[i] for i in claim_facts], claim, driver=driver)
@@ -149,14 +150,14 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
     fresh: dict[str, Example] = {}
     refused = []
     asked = _PromptsByFacts(kept + corrections)
-    prompts = {drills.normalise(f"{e.instruction} {e.input}") for e in kept + corrections}
+    prompts = {normalise_text(e.prompt) for e in kept + corrections}
     for example in drilled:
-        prompt = drills.normalise(f"{example.instruction} {example.input}")
+        prompt = normalise_text(example.prompt)
         if example.id in present or example.id in fresh or prompt in prompts or asked.near_duplicate(example):
             continue
-        problems = check(example) if check else []
+        problems = check(example)
         if problems:
-            refused.append({"example_id": example.id, "findings": [finding_message(p) for p in problems]})
+            refused.append({"example_id": example.id, "findings": [p.message for p in problems]})
         else:
             fresh[example.id] = example
             asked.add(example)
@@ -169,7 +170,6 @@ def plan(examples: list[Example], sheet: FactSheet, *, reviews: Sequence[Review]
         "refused_drills": refused,
         "drilled_facts": sorted(claims),
         "added": {"corrections": len(corrections), "drills": len(fresh)},
-        "claim_check": check is not None,
     }
     return DrillPlan(examples=kept + corrections + list(fresh.values()), drivers=drivers, report=summary)
 
@@ -198,16 +198,15 @@ class _PromptsByFacts:
             self.add(example)
 
     def add(self, example: Example) -> None:
-        from curate.gates.dedup import normalise
 
-        self._by_facts[tuple(sorted(example.fact_ids))].append(normalise(f"{example.instruction} {example.input}"))
+        self._by_facts[tuple(sorted(example.fact_ids))].append(normalise_text(example.prompt))
 
     def near_duplicate(self, example: Example) -> bool:
         from rapidfuzz import fuzz
 
-        from curate.gates.dedup import NEAR_THRESHOLD, normalise
+        from curate.gates.dedup import NEAR_THRESHOLD
 
-        prompt = normalise(f"{example.instruction} {example.input}")
+        prompt = normalise_text(example.prompt)
         asked = self._by_facts[tuple(sorted(example.fact_ids))]
         return any(fuzz.ratio(prompt, other) >= NEAR_THRESHOLD for other in asked)
 
@@ -228,7 +227,7 @@ def _wrong_claims(judged: dict[str, Judgement], by_id: dict[str, Example], revie
         add(answer.lead.answer, {"review_id": answer.lead.id}, answer.lead.fact_ids)
     if report is not None:
         for item in report.failures:
-            named = [f.fact_id for f in item.findings if f.fact_id]
+            named = [i for f in item.findings for i in f.fact_ids]
             add(item.answer, {"eval_id": report.id or "eval", "driver": f"eval:{item.example_id}"},
                 named or item.fact_ids)
     return dict(sorted(causes.items()))
@@ -264,7 +263,6 @@ def _drivers(judged: dict[str, Judgement], reviews: Sequence[Review], report: Ev
 def drill(registry: Registry, request: DrillRequest) -> DrillResult:
     from curate.pipeline import write_checked_version
     from curate.review import eval_id, read_eval_report, reviews_dir
-    from curate.training import factsheet_for
 
     if not request.from_review and request.from_eval is None:
         raise BadInputError("nothing to drill from: give --from-review, --from-eval REPORT, or both")
@@ -274,7 +272,7 @@ def drill(registry: Registry, request: DrillRequest) -> DrillResult:
         raise BadInputError(f"--per-fact {request.per_fact} is not allowed: give a whole number, 0 or more")
     manifest = registry.manifest(request.version)
     examples = registry.examples(request.version)
-    sheet = factsheet_for(registry, manifest.facts_name)
+    sheet = registry.factsheet(manifest.facts_name)
     reviews = _reviews(registry) if request.from_review else []
     if request.review_datasets:
         reviews = [r for r in reviews if r.dataset in request.review_datasets]
@@ -317,17 +315,15 @@ def random_drill(registry: Registry, version: str, *, n_examples: int, rng: rand
                  per_fact: int = 2) -> DatasetManifest:
     """The control arm's drill: `n_examples` new train examples, made as a drill makes them (paraphrases
     and error corrections), but about facts picked at random rather than from failures."""
-    from curate.generators import drills
     from curate.pipeline import write_checked_version
-    from curate.training import factsheet_for
 
     manifest = registry.manifest(version)
     examples = registry.examples(version)
-    sheet = factsheet_for(registry, manifest.facts_name)
+    sheet = registry.factsheet(manifest.facts_name)
     tissues = set(manifest.generator_config.get("tissues") or sheet.tissues)
     facts = [fact for fact in sheet.facts if fact.tissue in tissues]
     rng.shuffle(facts)
-    exclude = {drills.normalise(e.instruction) for e in examples}
+    exclude = {normalise_text(e.instruction) for e in examples}
     present = {e.id for e in examples}
     driver = {"control": "random facts"}
     asked = _PromptsByFacts(examples)

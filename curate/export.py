@@ -14,8 +14,6 @@
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +40,7 @@ class ExportResult:
 
 
 def user_turn(example: Example) -> str:
-    from curate.train.prompts import prompt_text
-
-    return prompt_text(example.instruction, example.input)
+    return example.prompt
 
 
 def example_row(example: Example) -> dict[str, Any]:
@@ -137,11 +133,6 @@ def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
         raise BadInputError(f"--out {out} is a folder: give a file path")
     if not out.parent.is_dir():
         raise BadInputError(f"--out {out}: folder {out.parent} does not exist")
-    tmp = out.parent / f".{out.name}.{uuid.uuid4().hex}.tmp"
-    try:
-        write(tmp)
-        with tmp.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    from curate.files import write_atomically as write_whole
+
+    write_whole(out, write)

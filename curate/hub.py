@@ -13,11 +13,9 @@ huggingface_hub and nowhere else: never printed, logged or written, and scrubbed
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,9 +54,10 @@ class PushResult:
 
 def stage_upload(registry: Registry, version: str, folder: Path) -> dict[str, str]:
     """Write into `folder` exactly the files a push uploads, check the card, return path -> sha256."""
-    from curate.cards import FACTSHEET_FILE, card_for_version, check_card, data_file, find_factsheet, split_names
+    from curate.cards import card_for_version, check_card, data_file, split_names
     from curate.export import write_parquet
-    from curate.registry import MANIFEST, sha256_file
+    from curate.files import sha256_file
+    from curate.registry import FACTSHEET_FILE, MANIFEST
     from curate.summary import CARD_FILE
 
     manifest = registry.manifest(version)
@@ -72,7 +71,7 @@ def stage_upload(registry: Registry, version: str, folder: Path) -> dict[str, st
     text = card.read_text(encoding="utf-8") if card.is_file() else card_for_version(registry, version)
     (folder / CARD_FILE).write_text(text, encoding="utf-8")
     shutil.copyfile(source / MANIFEST, folder / MANIFEST)
-    sheet = find_factsheet(registry, manifest.facts_name, manifest.facts_sha256, source)
+    sheet = registry.factsheet_matching(manifest.facts_name, manifest.facts_sha256, source)
     if sheet is not None:
         (folder / FACTSHEET_FILE).write_text(sheet.model_dump_json(indent=2) + "\n", encoding="utf-8")
     files = {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -104,16 +103,11 @@ def _dry_run(registry: Registry, repo_id: str, version: str, out: Path) -> PushR
     """Write the upload to `out` (a new or empty folder), atomically."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BadInputError(f"--dry-run {out} exists and is not an empty folder: give a new or empty folder")
+    from curate.files import staged_folder
+
     out.parent.mkdir(parents=True, exist_ok=True)
-    stage = out.parent / f".{out.name}.{uuid.uuid4().hex}.tmp"
-    stage.mkdir()
-    try:
+    with staged_folder(out) as stage:
         files = stage_upload(registry, version, stage)
-        if out.exists():
-            out.rmdir()
-        os.rename(stage, out)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
     return PushResult(repo_id=repo_id, version=version, files=files, dry_run_dir=out)
 
 
@@ -143,7 +137,9 @@ def pull_from_hub(registry: Registry, repo_id: str, revision: str | None = None,
 
 
 def register_snapshot(registry: Registry, repo_id: str, revision: str | None, folder: Path) -> DatasetManifest:
-    from curate.cards import FACTSHEET_FILE, card_finalizer
+    from curate.gates import run_gates
+    from curate.pipeline import write_checked_version
+    from curate.registry import FACTSHEET_FILE
 
     source = _snapshot_manifest(folder)
     examples = read_snapshot_examples(folder)
@@ -151,11 +147,13 @@ def register_snapshot(registry: Registry, repo_id: str, revision: str | None, fo
     driver = {"type": "hub", "repo_id": repo_id, "revision": revision or "main", "source_version": source.version,
               "source_content_hash": source.content_hash, "reason": f"pulled from {repo_id}@{revision or 'main'}"}
     extra = {FACTSHEET_FILE: (folder / FACTSHEET_FILE).read_bytes()} if from_snapshot else {}
-    return registry.write_version(
-        examples, facts=sheet, generator_config=source.generator_config, seed=source.seed,
-        parent=f"hub:{repo_id}@{revision or 'main'}", drivers=[driver], extra_files=extra,
-        finalize=card_finalizer(registry, examples, sheet),
+    report = run_gates(examples, sheet, enforce_coverage=False)  # recorded, as for an import: a pull is not refused
+    manifest, _ = write_checked_version(
+        registry, examples, sheet, config=source.generator_config, seed=source.seed,
+        parent=f"hub:{repo_id}@{revision or 'main'}", drivers=[driver], extra_files=extra, report=report,
+        allow_failing=not report.passed,
     )
+    return manifest
 
 
 def _snapshot_manifest(folder: Path) -> DatasetManifest:
@@ -200,9 +198,8 @@ def read_snapshot_examples(folder: Path) -> list[Example]:
 
 
 def _snapshot_factsheet(registry: Registry, folder: Path, source: DatasetManifest) -> tuple[FactSheet, bool]:
-    from curate.cards import FACTSHEET_FILE, find_factsheet
     from curate.pipeline import read_factsheet_file
-    from curate.registry import factsheet_sha256
+    from curate.registry import FACTSHEET_FILE, factsheet_sha256
 
     path = folder / FACTSHEET_FILE
     if path.is_file():
@@ -210,7 +207,7 @@ def _snapshot_factsheet(registry: Registry, folder: Path, source: DatasetManifes
         if factsheet_sha256(sheet) != source.facts_sha256:
             raise BadInputError(f"{path}: sha256 does not match manifest.json facts_sha256 {source.facts_sha256}")
         return sheet, True
-    found = find_factsheet(registry, source.facts_name, source.facts_sha256)
+    found = registry.factsheet_matching(source.facts_name, source.facts_sha256)
     if found is None:
         raise NotFoundError(f"fact sheet {source.facts_name!r} (sha256 {source.facts_sha256[:12]}) is neither in "
                             f"the snapshot nor registered here: register it with `curate ingest` first")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:
+    from curate.gates.report import GateReport
     from curate.registry import Registry
     from curate.schemas import DatasetManifest, Example, FactSheet
 
@@ -38,15 +39,11 @@ class GenerateResult:
 
 def load_factsheet(registry: Registry, facts: str | None, from_path: Path | None) -> FactSheet:
     """The embedded default, a registered sheet (`--facts NAME`), or a factsheet.json (`--from PATH`)."""
-    from curate.generators.embedded import DEFAULT_FACTS_NAME, load_default_factsheet
-
     if facts and from_path:
         raise BadInputError("give --facts NAME or --from PATH, not both")
     if from_path is not None:
         return read_factsheet_file(from_path)
-    if facts and facts != DEFAULT_FACTS_NAME:
-        return registry.load_factsheet(facts)
-    return load_default_factsheet()
+    return registry.factsheet(facts)
 
 
 def read_factsheet_file(path: Path) -> FactSheet:
@@ -121,18 +118,22 @@ def write_checked_version(
     extra_files: dict[str, bytes] | None = None,
     allow_failing: bool = False,
     num_proc: int = 1,
+    report: GateReport | None = None,
 ) -> tuple[DatasetManifest, dict[str, Any]]:
     """Run every quality gate, then write the version with its gate report and data card.
 
-    Every path that makes a version (generate, drill, the cycle's control arm) goes through here, so
-    no version skips the gates. A failing version is refused before anything is written, unless
-    `allow_failing`, and then the manifest says so.
+    Every path that makes a version (generate, drill, the cycle's control arm, import, pull from the
+    Hub) goes through here, so no version skips the gates. A failing version is refused before
+    anything is written, unless `allow_failing`, and then the manifest says so. `report`: gates the
+    caller already ran on these examples (import runs them first to learn which facts each record
+    states).
     """
     from curate.cards import card_finalizer
     from curate.gates import gate_files, run_gates
     from curate.gates.run import enforce
 
-    report = run_gates(examples, sheet, tissues=tissues, num_proc=num_proc)
+    if report is None:
+        report = run_gates(examples, sheet, tissues=tissues, num_proc=num_proc)
     enforce(report, allow_failing=allow_failing)
     manifest = registry.write_version(examples, facts=sheet, generator_config=config, seed=seed, parent=parent,
                                       drivers=drivers, extra_files={**gate_files(report), **(extra_files or {})},

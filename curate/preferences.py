@@ -122,13 +122,13 @@ def from_drills(examples: Iterable[Example]) -> list[Pair]:
 
 def from_evals(reports: Sequence[EvalReport]) -> list[Pair]:
     """For each prompt: distinct answers scored correct against distinct answers scored wrong."""
-    from curate.gates.dedup import normalise
+    from curate.schemas.examples import normalise_text
 
     answers: dict[str, dict[bool, dict[str, tuple[Any, str]]]] = defaultdict(lambda: {True: {}, False: {}})
     for report in reports:
         for item in report.items:
             if item.answer.strip():
-                answers[normalise(item.question)][item.correct].setdefault(item.answer.strip(), (item, report.id))
+                answers[normalise_text(item.question)][item.correct].setdefault(item.answer.strip(), (item, report.id))
     made = []
     for key in sorted(answers):
         right, wrong = list(answers[key][True].values()), list(answers[key][False].values())
@@ -184,9 +184,9 @@ def _refusal(pair: Pair, judge: Any, leaks: bool, seen: bool) -> str:
 def _leaking(candidates: list[Pair], sheet: FactSheet, test_examples: Sequence[Example]) -> set[int]:
     """Indices of candidates whose prompt is a test prompt of the version, or a near copy of one."""
     from curate.gates.dedup import Prompts
-    from curate.gates.entities import lexicon
     from curate.gates.items import GateItem, from_example
     from curate.gates.leakage import find_leakage
+    from curate.judge import lexicon
 
     if not candidates or not test_examples:
         return set()
@@ -212,13 +212,11 @@ def lineage(registry: Registry, version: str, parent: str | None = None) -> list
 def version_pairs(registry: Registry, version: str, *, examples: Sequence[Example] | None = None,
                   parent: str | None = None, facts_name: str | None = None) -> PairSet:
     """Every gated pair for `version`. `examples`/`parent`/`facts_name` describe a version being staged."""
-    from curate.training import factsheet_for
-
     if examples is None:
         manifest = registry.manifest(version)
         examples, parent, facts_name = registry.examples(version), manifest.parent, manifest.facts_name
     versions = set(lineage(registry, version, parent))
-    sheet = factsheet_for(registry, facts_name or "")
+    sheet = registry.factsheet(facts_name)
     by_id = {example.id: example for example in examples}
     candidates = from_reviews(_reviews(registry), versions, by_id) + from_drills(examples) + \
         from_evals(_reports(registry, versions))

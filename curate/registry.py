@@ -19,7 +19,6 @@ crash leaves either the old state or the new one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -31,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from curate.files import fsync_path, sha256_bytes, sha256_file
 from curate.schemas.errors import NotFoundError, RegistryError
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ Finalizer = Callable[[Path, dict[str, Any]], dict[str, bytes]]
 MANIFEST = "manifest.json"
 EXAMPLES = "examples.jsonl"
 DATASET_DIR = "dataset"
+FACTSHEET_FILE = "factsheet.json"
 
 
 def default_home() -> Path:
@@ -55,14 +56,6 @@ def resolve_home(home: str | os.PathLike[str] | None = None) -> Path:
     """`--home` wins over `CURATE_HOME`, which wins over the XDG default."""
     chosen = home or os.environ.get("CURATE_HOME") or default_home()
     return Path(chosen).expanduser()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def examples_to_jsonl(examples: Iterable[Example]) -> bytes:
@@ -149,7 +142,7 @@ class Registry:
         destination.parent.mkdir(parents=True, exist_ok=True)
         _fsync_tree(staged)
         os.rename(staged, destination)
-        _fsync_dir(destination.parent)
+        fsync_path(destination.parent)
 
     # -- versions ----------------------------------------------------------------------------
     def version_names(self) -> list[str]:
@@ -238,7 +231,7 @@ class Registry:
                 facts_sha256=factsheet_sha256(facts),
                 generator_config=generator_config,
                 seed=seed,
-                content_hash=hashlib.sha256(payload).hexdigest(),
+                content_hash=sha256_bytes(payload),
                 n_examples=len(examples),
                 counts_by_kind=_counts(e.kind for e in examples),
                 counts_by_tissue=_counts(e.tissue for e in examples),
@@ -264,7 +257,7 @@ class Registry:
         """Register a fact sheet under its name; a new sheet of the same name replaces the old one."""
         destination = self.home / "facts" / sheet.name
         with self.locked(), self.staged() as stage:
-            (stage / "factsheet.json").write_text(sheet.model_dump_json(indent=2) + "\n")
+            (stage / FACTSHEET_FILE).write_text(sheet.model_dump_json(indent=2) + "\n")
             for relpath, content in sorted((extra_files or {}).items()):
                 (stage / relpath).parent.mkdir(parents=True, exist_ok=True)
                 (stage / relpath).write_bytes(content)
@@ -274,12 +267,36 @@ class Registry:
             self.publish(stage, destination)
         return destination
 
-    def load_factsheet(self, name: str) -> FactSheet:
+    def factsheet(self, name: str | None = None) -> FactSheet:
+        """The fact sheet called `name`: a registered one, else the embedded default (for its own name
+        or None). The one place a fact sheet is looked up by name."""
+        from curate.generators.embedded import DEFAULT_FACTS_NAME, load_default_factsheet
+
+        if name is None or (name == DEFAULT_FACTS_NAME and name not in self.factsheet_names()):
+            return load_default_factsheet()
+        return self._load_registered(name)
+
+    def factsheet_matching(self, name: str, sha256: str, folder: Path | None = None) -> FactSheet | None:
+        """The fact sheet a version was made from, if one with the same hash can be found: the copy in
+        the version folder, the embedded default, or the registered sheet of that name."""
+        from curate.generators.embedded import DEFAULT_FACTS_NAME, load_default_factsheet
+        from curate.schemas import FactSheet
+
+        candidates: list[Callable[[], FactSheet]] = []
+        if folder is not None and (folder / FACTSHEET_FILE).is_file():
+            candidates.append(lambda: FactSheet.model_validate_json((folder / FACTSHEET_FILE).read_bytes()))
+        if name == DEFAULT_FACTS_NAME:
+            candidates.append(load_default_factsheet)
+        if name in self.factsheet_names():
+            candidates.append(lambda: self._load_registered(name))
+        return next((sheet for sheet in (load() for load in candidates) if factsheet_sha256(sheet) == sha256), None)
+
+    def _load_registered(self, name: str) -> FactSheet:
         from pydantic import ValidationError
 
         from curate.schemas import FactSheet
 
-        path = self.home / "facts" / name / "factsheet.json"
+        path = self.home / "facts" / name / FACTSHEET_FILE
         if not path.is_file():
             known = ", ".join(self.factsheet_names()) or "none registered"
             raise NotFoundError(f"fact sheet {name!r} not found in {self.home / 'facts'} (registered: {known})")
@@ -290,7 +307,7 @@ class Registry:
 
 
 def factsheet_sha256(sheet: FactSheet) -> str:
-    return hashlib.sha256(sheet.model_dump_json().encode("utf-8")).hexdigest()
+    return sha256_bytes(sheet.model_dump_json().encode("utf-8"))
 
 
 def _save_dataset_dict(examples: list[Example], folder: Path) -> None:
@@ -330,14 +347,5 @@ def _curate_version() -> str:
 def _fsync_tree(folder: Path) -> None:
     for path in folder.rglob("*"):
         if path.is_file():
-            with path.open("rb") as handle:
-                os.fsync(handle.fileno())
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+            fsync_path(path)
+    fsync_path(folder)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from curate.annotations.pull import PullResult
     from curate.annotations.push import PushResult, ReviewItem, Suggestion
     from curate.registry import Registry
-    from curate.schemas import EvalItem, EvalReport, Example, FactSheet, Review
+    from curate.schemas import EvalItem, EvalReport, Example, FactSheet, Finding, Review
 
 DEFAULT_DATASET = "curate-review"
 DATASET_PREFIX = "curate-"
@@ -48,7 +48,7 @@ SCORER_ERROR_TYPES = {
     "claims": "wrong_number",
 }
 
-Checker = Callable[["Example"], list[Any]]
+Checker = Callable[["Example"], list["Finding"]]
 
 
 @dataclass(frozen=True)
@@ -79,27 +79,14 @@ def connection(registry: Registry, api_url: str | None, api_key: str | None) -> 
 
 
 # -- claim check ----------------------------------------------------------------------------------
-def claim_check(sheet: FactSheet) -> Checker | None:
-    """The quality gates' claim check on an example's output; None while the gates have none."""
-    try:
-        from curate.gates.claims import check_example
-    except ImportError:
-        return None
+def claim_check(sheet: FactSheet) -> Checker:
+    """The judge's claim check on an example's output."""
+    from curate.judge import check_example
 
-    def check(example: Example) -> list[Any]:
-        return list(check_example(example, sheet))
+    def check(example: Example) -> list[Finding]:
+        return check_example(example, sheet)
 
     return check
-
-
-def finding_type(finding: Any) -> str:
-    return str(finding.get("type", "") if isinstance(finding, dict) else getattr(finding, "type", ""))
-
-
-def finding_message(finding: Any) -> str:
-    if isinstance(finding, dict):
-        return str(finding.get("message") or finding)
-    return str(getattr(finding, "message", "") or finding)
 
 
 # -- building records -----------------------------------------------------------------------------
@@ -114,27 +101,24 @@ def facts_field(sheet: FactSheet, fact_ids: Sequence[str]) -> str:
 def example_items(registry: Registry, request: PushRequest) -> list[ReviewItem]:
     from curate.pipeline import parse_choice
     from curate.schemas import EXAMPLE_KINDS
-    from curate.training import factsheet_for
 
     assert request.version is not None
     examples = registry.examples(request.version)
-    sheet = factsheet_for(registry, registry.manifest(request.version).facts_name)
+    sheet = registry.factsheet(registry.manifest(request.version).facts_name)
     kinds = set(parse_choice(request.kinds, EXAMPLE_KINDS, "kind"))
     examples = [e for e in examples if e.kind in kinds]
     check = claim_check(sheet)
-    if request.only_flagged and check is None:
-        raise BadInputError("--only-flagged needs the claim check (curate.gates.claims), which is not available")
-    findings = {e.id: check(e) for e in examples} if check else {}
+    findings = {e.id: check(e) for e in examples}
     if request.only_flagged:
         examples = [e for e in examples if findings[e.id]]
     examples = _sample(examples, request.sample, request.seed)
-    return [_example_item(e, sheet, request.version, findings.get(e.id) if check else None) for e in examples]
+    return [_example_item(e, sheet, request.version, findings[e.id]) for e in examples]
 
 
 def _example_item(example: Example, sheet: FactSheet, version: str, findings: list[Any] | None) -> ReviewItem:
     from curate.annotations.push import ReviewItem
 
-    question = f"{example.instruction}\n\n{example.input}" if example.input else example.instruction
+    question = example.prompt
     metadata = {"tissue": example.tissue, "kind": example.kind, "template": example.template_id,
                 "version": version, "fact_ids": list(example.fact_ids), "split": example.split,
                 "source": "example", "flagged": _flag(findings)}
@@ -155,7 +139,7 @@ def _claim_suggestions(findings: list[Any] | None) -> tuple[Suggestion, ...]:
         return ()
     if not findings:
         return (Suggestion(VERDICT, "correct", CLAIM_AGENT, 0.5),)
-    types = sorted({FINDING_ERROR_TYPES.get(finding_type(f), "wrong_number") for f in findings})
+    types = sorted({FINDING_ERROR_TYPES.get(f.type, "wrong_number") for f in findings})
     return (Suggestion(VERDICT, "wrong", CLAIM_AGENT, 0.9), Suggestion(ERROR_TYPES, types, CLAIM_AGENT))
 
 
@@ -186,11 +170,10 @@ def eval_items(registry: Registry, request: PushRequest) -> tuple[str, list[Revi
     """The eval's items (only its failures with --only-flagged) as records; returns (eval id, items)."""
     from curate.pipeline import parse_choice
     from curate.schemas import EXAMPLE_KINDS
-    from curate.training import factsheet_for
 
     assert request.from_eval is not None
     report, path = read_eval_report(registry, request.from_eval)
-    sheet = factsheet_for(registry, report.facts_name)
+    sheet = registry.factsheet(report.facts_name)
     kinds = set(parse_choice(request.kinds, EXAMPLE_KINDS, "kind"))
     items = [item for item in report.items if item.kind in kinds]
     if request.only_flagged:
@@ -204,8 +187,9 @@ def _eval_item(item: EvalItem, sheet: FactSheet, ident: str, version: str | None
     from curate.annotations.push import ReviewItem, Suggestion
     from curate.annotations.settings import ERROR_TYPES, VERDICT
 
-    fact_ids = list(dict.fromkeys([*item.fact_ids, *(f.fact_id for f in item.findings if f.fact_id)]))
-    types = sorted({SCORER_ERROR_TYPES.get(f.scorer, "unsupported_claim") for f in item.findings})
+    fact_ids = list(dict.fromkeys([*item.fact_ids, *(i for f in item.findings for i in f.fact_ids)]))
+    types = sorted({FINDING_ERROR_TYPES.get(f.type) or SCORER_ERROR_TYPES.get(f.check, "unsupported_claim")
+                    for f in item.findings})
     suggestions = [Suggestion(VERDICT, "correct" if item.correct else "wrong", SCORER_AGENT)]
     if types and not item.correct:
         suggestions.append(Suggestion(ERROR_TYPES, types, SCORER_AGENT))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from curate.files import write_text_atomically
 from curate.schemas.errors import BadInputError
 
 
@@ -33,10 +32,6 @@ def export_json_schemas(out: Path) -> list[Path]:
     written = []
     for name, schema in sorted(schema_models().items()):
         target = out / f"{name}.schema.json"
-        handle, temp = tempfile.mkstemp(dir=out, prefix=f".{name}.")
-        with os.fdopen(handle, "w") as stream:
-            json.dump(schema, stream, indent=2, sort_keys=True)
-            stream.write("\n")
-        os.replace(temp, target)
+        write_text_atomically(target, json.dumps(schema, indent=2, sort_keys=True) + "\n")
         written.append(target)
     return written

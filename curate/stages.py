@@ -123,7 +123,7 @@ def stage_rows(registry: Registry, request: StageRequest, version: str) -> tuple
 def train_stage(registry: Registry, request: StageRequest) -> dict[str, Any]:
     """Check everything, train the stage, and publish its run under runs/<run id>."""
     from curate.train.stage_config import recipe_hash, resolve_recipe
-    from curate.training import factsheet_for, latest_version, new_id
+    from curate.training import latest_version, new_id
 
     version = request.version or latest_version(registry)
     manifest = registry.manifest(version)
@@ -135,7 +135,7 @@ def train_stage(registry: Registry, request: StageRequest) -> dict[str, Any]:
         from curate.train.rewards import composed_reward, select
 
         weights = select(request.rewards, getattr(recipe, "reward_weights", None))
-        trainer_kwargs["reward"] = composed_reward(factsheet_for(registry, manifest.facts_name), weights)
+        trainer_kwargs["reward"] = composed_reward(registry.factsheet(manifest.facts_name), weights)
         extra["reward_weights"] = weights
         _require_vllm(recipe)
     elif request.rewards:

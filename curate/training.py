@@ -42,40 +42,16 @@ def latest_version(registry: Registry) -> str:
     return names[-1]
 
 
-def factsheet_for(registry: Registry, name: str) -> FactSheet:
-    """A registered fact sheet, or the embedded default for its name ('kmp-study')."""
-    from curate.generators.embedded import DEFAULT_FACTS_NAME
-    from curate.pipeline import load_factsheet
-
-    if name == DEFAULT_FACTS_NAME and name not in registry.factsheet_names():
-        return load_factsheet(registry, None, None)
-    return registry.load_factsheet(name)
-
-
 def claim_checker(sheet: FactSheet) -> Any:
-    """The quality gates' whole-answer claim check, shaped as train/ expects; None if the gates lack one."""
-    try:
-        from curate.gates.claims import check_text
-    except ImportError:
-        return None
+    """The judge's whole-answer claim check, shaped as train/'s `ClaimCheck` (goes once train/ calls the judge)."""
+    from curate.judge import check_text
 
     def check(text: str, facts: list[Fact], question: str = "") -> list[dict[str, Any]]:
         found = check_text(text, sheet, fact_ids=[fact.id for fact in facts] or None, question=question)
-        return [_finding_dict(finding) for finding in found]
+        return [{"message": f"{f.type.replace('_', ' ')}: {f.message}", "fact_id": f.fact_id, "expected": f.expected,
+                 "found": f.found} for f in found]
 
     return check
-
-
-def _finding_dict(finding: Any) -> dict[str, Any]:
-    data = finding.to_dict() if hasattr(finding, "to_dict") else dict(finding)
-    fact_ids = data.get("fact_ids") or []
-    label = data.get("type", "claim").replace("_", " ")
-    return {
-        "message": f"{label}: {data.get('message') or data.get('text', '')}".strip(),
-        "fact_id": fact_ids[0] if fact_ids else None,
-        "expected": data.get("expected") or None,
-        "found": data.get("found") or data.get("text") or None,
-    }
 
 
 # -- tiny base --------------------------------------------------------------------------------
@@ -88,14 +64,10 @@ def build_tiny_base(registry: Registry, out: Path, *, version: str | None = None
     examples = registry.examples(version, split="train")
     if out.exists() and any(out.iterdir()):
         raise BadInputError(f"--out {out}: folder exists and is not empty; choose a new folder")
-    staging = out.with_name(f".{out.name}.tmp-{uuid.uuid4().hex[:6]}")
-    try:
+    from curate.files import staged_folder
+
+    with staged_folder(out) as staging:
         summary = build([f"{example_prompt(e)} {e.output}" for e in examples], staging, seed=seed)
-        if out.exists():
-            out.rmdir()
-        staging.rename(out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return {**summary, "version": version, "path": str(out)}
 
 
@@ -203,7 +175,7 @@ def eval_version(registry: Registry, request: EvalRequest) -> tuple[EvalReport, 
 
     manifest = registry.manifest(request.version)
     source = resolve_model(registry, request.adapter, request.base_model)
-    sheet = factsheet_for(registry, manifest.facts_name)
+    sheet = registry.factsheet(manifest.facts_name)
     check = claim_checker(sheet)
     report = evaluate(
         registry.examples(request.version), sheet, base_model=source.base_model, adapter=source.adapter,
@@ -232,46 +204,12 @@ def publish_report(registry: Registry, report: EvalReport, *, prefix: str) -> tu
 
 
 # -- scoring answers made elsewhere -----------------------------------------------------------
-def read_answers(path: Path) -> list[dict[str, Any]]:
-    """A JSON list (or {"answers": [...]}) or JSONL of objects with question and answer."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BadInputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    rows = _parse_rows(path, text)
-    for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            raise BadInputError(f"{path}: row {number}: must be an object with question and answer")
-        for key in ("question", "answer"):
-            if not isinstance(row.get(key), str):
-                raise BadInputError(f"{path}: row {number}: {key!r} must be a string")
-    if not rows:
-        raise BadInputError(f"{path}: no answers in the file")
-    return rows
+def read_answers(path: Path, fmt: str = "auto") -> list[dict[str, Any]]:
+    """Every row of an answers file through the readers `curate lint` uses: {question, answer, ...} JSON
+    or JSONL as before, or any chat shape, whose last assistant turn is the answer to judge."""
+    from curate.gates.readers import read_answers as read
 
-
-def _parse_rows(path: Path, text: str) -> list[Any]:
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        try:
-            return list(json.loads(text))
-        except json.JSONDecodeError as exc:
-            raise BadInputError(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    if stripped.startswith("{") and "\n{" not in stripped.rstrip():
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
-            data = None
-        if isinstance(data, dict) and isinstance(data.get("answers"), list):
-            return list(data["answers"])
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise BadInputError(f"{path}: line {number}: not valid JSON ({exc.msg})") from None
-    return rows
+    return read(path, fmt)
 
 
 def _confidence(path: Path, number: int, value: Any) -> float | None:
@@ -282,16 +220,16 @@ def _confidence(path: Path, number: int, value: Any) -> float | None:
     return float(value)
 
 
-def score_answers(registry: Registry, path: Path, facts_name: str) -> tuple[EvalReport, Path]:
+def score_answers(registry: Registry, path: Path, facts_name: str, fmt: str = "auto") -> tuple[EvalReport, Path]:
     """Score answers another model gave against a fact sheet; publish the report under evals/."""
     from curate.train.evaluate import Answered, build_report, score_items
     from curate.train.scorers import Question
     from curate.train.text import entities
 
-    sheet = factsheet_for(registry, facts_name)
+    sheet = registry.factsheet(facts_name)
     known_ids = set(sheet.by_id())
     answered = []
-    for number, row in enumerate(read_answers(path), start=1):
+    for number, row in enumerate(read_answers(path, fmt), start=1):
         fact_ids = tuple(row.get("fact_ids") or ())
         unknown = [fact_id for fact_id in fact_ids if fact_id not in known_ids]
         if unknown:

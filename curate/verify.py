@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from curate.annotations.pull import load_reviews, partial_files, snapshot_intact
-from curate.registry import EXAMPLES, MANIFEST, Registry, sha256_file
+from curate.files import sha256_bytes, sha256_file
+from curate.registry import EXAMPLES, MANIFEST, Registry
 from curate.schemas.errors import CurateError
 
 
@@ -67,7 +67,7 @@ def _check_version(registry: Registry, folder: Path) -> list[Problem]:
         for relpath, why in _file_mismatches(folder, manifest.files)
     ]
     payload = (folder / EXAMPLES).read_bytes() if (folder / EXAMPLES).is_file() else b""
-    if hashlib.sha256(payload).hexdigest() != manifest.content_hash:
+    if sha256_bytes(payload) != manifest.content_hash:
         problems.append(Problem(f"{folder}/{EXAMPLES}", "content hash differs from the manifest",
                                 f"restore {folder.name} from a backup or regenerate it"))
     problems += _check_examples(folder, manifest.n_examples)
@@ -129,7 +129,7 @@ def _check_fact_sheets(registry: Registry, problems: list[Problem]) -> int:
     names = registry.factsheet_names()
     for name in names:
         try:
-            registry.load_factsheet(name)
+            registry.factsheet(name)
         except CurateError as exc:
             problems.append(Problem(f"facts/{name}", str(exc), f"re-run `curate ingest` for {name}"))
     return len(names)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import re
 from collections.abc import Callable, Mapping, Sequence
 
 from curate.generators import text as t
@@ -29,6 +28,7 @@ from curate.schemas import (
     PathwayShiftFact,
     TissueClassFact,
 )
+from curate.schemas.examples import normalise_text
 
 VERSION = "1"
 QUOTE_LIMIT = 400  # characters of a wrong claim quoted in a question
@@ -67,10 +67,6 @@ CORRECTION_FRAMES: tuple[tuple[Callable[[str], str], str], ...] = (
 )
 
 
-def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text.lower()).strip()
-
-
 def paraphrases(fact: Fact, *, exclude: set[str], n: int, seed: int, driver: Driver) -> list[Example]:
     """Up to `n` train examples asking about `fact` in words whose normalised form is not in `exclude`."""
     subject = Subject(key=fact.id, family=fact.kind, tissue=fact.tissue, fact_ids=(fact.id,), values={"fact": fact})
@@ -81,7 +77,7 @@ def paraphrases(fact: Fact, *, exclude: set[str], n: int, seed: int, driver: Dri
             candidates.append((template.id, rendered.instruction, rendered.output))
     about = topic(fact)
     candidates += [(f"drill.paraphrase.{i}", ask(about), t.describe(fact)) for i, ask in enumerate(DRILL_QUESTIONS, 1)]
-    fresh = [c for c in candidates if normalise(c[1]) not in exclude]
+    fresh = [c for c in candidates if normalise_text(c[1]) not in exclude]
     random.Random(f"{seed}:drill:{fact.id}").shuffle(fresh)
     return [_example("factual_qa", fact.tissue, instruction, output, (fact.id,), template_id, driver)
             for template_id, instruction, output in fresh[:n]]

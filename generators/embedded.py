@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from curate.files import sha256_bytes
 from curate.schemas import Fact, FactSheet, Provenance
 
 DEFAULT_FACTS_NAME = "kmp-study"
@@ -56,7 +56,7 @@ def _fact_records(folder: Path) -> Iterator[dict[str, Any]]:
     for filename, kind in _TABLES.items():
         path = folder / filename
         raw = path.read_bytes()
-        sha = hashlib.sha256(raw).hexdigest()
+        sha = sha256_bytes(raw)
         rows = csv.DictReader(raw.decode("utf-8").splitlines())
         for row_number, row in enumerate(rows, start=1):
             note = row.pop("note", "") or None

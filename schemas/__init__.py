@@ -14,7 +14,6 @@ if TYPE_CHECKING:
         EVAL_SCHEMA,
         EvalItem,
         EvalReport,
-        Finding,
     )
     from curate.schemas.examples import (
         CROSS_TISSUE,
@@ -24,6 +23,8 @@ if TYPE_CHECKING:
         ExampleKind,
         Split,
         content_id,
+        join_prompt,
+        normalise_text,
     )
     from curate.schemas.facts import (
         FACT_KINDS,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
         Provenance,
         TissueClassFact,
     )
+    from curate.schemas.findings import CLAIM_TYPES, Finding
     from curate.schemas.manifest import (
         MANIFEST_SCHEMA,
         DatasetManifest,
@@ -60,7 +62,8 @@ _WHERE = {
     "EVAL_SCHEMA": "evaluation",
     "EvalItem": "evaluation",
     "EvalReport": "evaluation",
-    "Finding": "evaluation",
+    "CLAIM_TYPES": "findings",
+    "Finding": "findings",
     "CROSS_TISSUE": "examples",
     "EXAMPLE_KINDS": "examples",
     "SPLITS": "examples",
@@ -68,6 +71,8 @@ _WHERE = {
     "ExampleKind": "examples",
     "Split": "examples",
     "content_id": "examples",
+    "join_prompt": "examples",
+    "normalise_text": "examples",
     "FACT_KINDS": "facts",
     "INTERACTION_TERMS": "facts",
     "KMP_CONDITIONS": "facts",
@@ -94,6 +99,7 @@ _WHERE = {
     "review_id": "review",
 }
 __all__ = [
+    "CLAIM_TYPES",
     "CROSS_TISSUE",
     "ERROR_TYPES",
     "EVAL_SCHEMA",
@@ -128,6 +134,8 @@ __all__ = [
     "TissueClassFact",
     "Verdict",
     "content_id",
+    "join_prompt",
+    "normalise_text",
     "review_id",
 ]
 

@@ -33,9 +33,13 @@ class NotFoundError(BadInputError, LookupError):
 
 
 class GateFailedError(CurateError):
-    """A quality gate refused a dataset (exit 1)."""
+    """A quality gate refused a dataset (exit 1). `report` is the gate report, for the CLI to show."""
 
     exit_code = 1
+
+    def __init__(self, message: str, *, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class MissingExtraError(CurateError, ImportError):

@@ -6,19 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from curate.schemas.findings import Finding
+
 EVAL_SCHEMA = "curate.eval/1"
-
-
-class Finding(BaseModel):
-    """One reason an answer was judged wrong, specific enough to drill on."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    scorer: str = Field(description="The scorer that found it: numeric, categorical, negation, ranking, ...")
-    message: str
-    fact_id: str | None = Field(default=None, description="The fact the answer got wrong, when known.")
-    expected: str | None = None
-    found: str | None = None
 
 
 class EvalItem(BaseModel):

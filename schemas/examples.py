@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import re
+import unicodedata
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from curate.files import sha256_bytes
 
 ExampleKind = Literal[
     "factual_qa",
@@ -33,10 +36,25 @@ def content_id(data: dict[str, Any]) -> str:
     payload = {k: data.get(k, _DEFAULTS.get(k)) for k in CONTENT_FIELDS}
     payload["fact_ids"] = list(payload["fact_ids"] or [])
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+    return sha256_bytes(canonical.encode("utf-8"))[:16]
 
 
 _DEFAULTS: dict[str, Any] = {"input": "", "fact_ids": [], "template_id": "", "answerable": True}
+_SPACES = re.compile(r"\s+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
+
+
+def join_prompt(instruction: str, input_text: str = "") -> str:
+    """The one way a prompt is built: the instruction, then the input (context) when there is one.
+    Training, dedup, leakage, drills, review and the judge all see this string."""
+    return f"{instruction}\n\n{input_text}" if input_text.strip() else instruction
+
+
+def normalise_text(text: str) -> str:
+    """The one text normaliser (dedup, drills, cards): NFKC, straight quotes, lower case, single spaces,
+    no trailing punctuation."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    return _SPACES.sub(" ", text).strip().rstrip(".?!:; ")
 
 
 class Example(BaseModel):
@@ -67,3 +85,8 @@ class Example(BaseModel):
         if given and given != expected:
             raise ValueError(f"example id {given!r} does not match its content (expected {expected!r})")
         return {**data, "id": expected}
+
+    @property
+    def prompt(self) -> str:
+        """What the model is asked (`join_prompt` of the instruction and the input)."""
+        return join_prompt(self.instruction, self.input)

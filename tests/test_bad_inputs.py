@@ -5,12 +5,13 @@ Each case is a folder under tests/bad_inputs/ with a `case.json`:
   args    the curate command line; `{dir}` is the case's folder (copied to a temp dir first)
   expect  text the one-line message must contain (the file, column or value at fault)
   home    optional folder inside the case to use as the registry home (otherwise an empty temp home)
-  setup   optional curate command lines run first, in that home (e.g. to make a version v1)
+  setup   optional curate command lines run first, in that home (e.g. to make a version v1); `{dir}` as in args
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -31,6 +32,13 @@ def test_corpus_has_at_least_30_cases() -> None:
     assert len(CASES) >= 30, f"only {len(CASES)} cases"
 
 
+def test_reliability_doc_states_the_number_of_cases() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "reliability.md").read_text(encoding="utf-8")
+    stated = re.search(r"`tests/bad_inputs/` \((\d+) cases\).*\| (\d+) / (\d+) \|", doc)
+    assert stated is not None, "docs/reliability.md no longer states the corpus size"
+    assert {int(n) for n in stated.groups()} == {len(CASES)}, f"docs/reliability.md: update the count to {len(CASES)}"
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_bad_input(name: str, tmp_path: Path) -> None:
     case_dir = tmp_path / name
@@ -38,7 +46,7 @@ def test_bad_input(name: str, tmp_path: Path) -> None:
     case = json.loads((case_dir / "case.json").read_text())
     home = case_dir / case["home"] if "home" in case else tmp_path / "home"
     for setup in case.get("setup", []):
-        assert run_curate(*setup, home=home).returncode == 0, setup
+        assert run_curate(*[arg.replace("{dir}", str(case_dir)) for arg in setup], home=home).returncode == 0, setup
     before = _tree(home)
     args = [arg.replace("{dir}", str(case_dir)) for arg in case["args"]]
     run = run_curate(*args, home=home, timeout=300)

@@ -11,12 +11,13 @@ from conftest import read_examples, run_curate
 
 from curate.gates import LEAK_THRESHOLD, NEAR_THRESHOLD, GateItem, as_items, run_gates
 from curate.gates.coverage import MIN_TRAIN, heatmap_png
-from curate.gates.dedup import Prompts, entity_signature, find_duplicates, normalise
-from curate.gates.entities import lexicon
+from curate.gates.dedup import Prompts, entity_signature, find_duplicates
 from curate.gates.leakage import find_leakage
 from curate.generators import generate_examples
 from curate.generators.embedded import load_default_factsheet
+from curate.judge import lexicon
 from curate.schemas import EXAMPLE_KINDS
+from curate.schemas.examples import normalise_text as normalise
 
 SHEET = load_default_factsheet()
 LEX = lexicon(SHEET)
@@ -178,10 +179,20 @@ def test_default_versions_pass_every_gate_and_keep_the_report(default_home: Path
 def test_generate_refuses_a_failing_version_and_writes_nothing(tmp_path: Path) -> None:
     result = run_curate("generate", "--tissue", "all", "--per-fact", "1", home=tmp_path)
     assert result.returncode == 1
-    assert "coverage" in result.stderr and "FAIL" in result.stderr  # the table of findings
-    assert result.stderr.strip().splitlines()[-1].startswith("error: quality gates failed: coverage")
-    assert "hub_gene:heart:Alb" in result.stderr  # fact ids printed as they are (no emoji)
+    assert "coverage" in result.stdout and "FAIL" in result.stdout  # the table of findings, on stdout
+    assert "hub_gene:heart:Alb" in result.stdout  # fact ids printed as they are (no emoji)
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]  # one line on stderr
+    assert result.stderr.startswith("error: quality gates failed: coverage")
     assert not (tmp_path / "versions").exists() or not any((tmp_path / "versions").iterdir())
+
+
+def test_a_refused_version_with_json_is_json(tmp_path: Path) -> None:
+    result = run_curate("generate", "--tissue", "all", "--per-fact", "1", "--json", home=tmp_path)
+    assert result.returncode == 1
+    payload = json.loads(result.stdout)
+    assert payload["error"]["type"] == "GateFailedError" and payload["error"]["exit_code"] == 1
+    assert payload["gates"]["results"]["coverage"] is False
+    assert result.stderr.startswith("error: quality gates failed: coverage")
 
 
 def test_allow_failing_writes_it_and_the_manifest_says_so(tmp_path: Path) -> None:

@@ -9,9 +9,10 @@ from collections import Counter
 import pytest
 from _mutations import FAULTS, inject
 
-from curate.gates import GateItem, as_items, check_example, check_items, check_text
+from curate.gates import GateItem, as_items
 from curate.generators import generate_examples
 from curate.generators.embedded import load_default_factsheet
+from curate.judge import check_example, check_items, check_text
 from curate.schemas import EXAMPLE_KINDS
 
 SHEET = load_default_factsheet()
@@ -99,7 +100,7 @@ def test_a_finding_names_the_facts_and_what_they_say() -> None:
     assert finding.fact_ids == ("deg_count:liver:HU",)
     assert "4,110" in finding.expected
     assert finding.claim == "number"
-    assert finding.to_dict()["fact_ids"] == ["deg_count:liver:HU"]
+    assert finding.model_dump(mode="json")["fact_ids"] == ["deg_count:liver:HU"]
 
 
 # -- correct paraphrases, left alone --------------------------------------------------------------

@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 from conftest import run_curate
 
+from curate.files import sha256_file
 from curate.generators.ingest import CONTRAST_NAMES, de_table
-from curate.registry import Registry, sha256_file
+from curate.registry import Registry
 
 anndata = pytest.importorskip("anndata")
 pytest.importorskip("pydeseq2")
@@ -79,7 +80,7 @@ def test_roundtrip_recovers_the_planted_degs(study: dict[str, Any]) -> None:
 
 
 def test_roundtrip_recovers_classes_and_the_planted_pathway(study: dict[str, Any]) -> None:
-    sheet = Registry(study["home"]).load_factsheet("sim")
+    sheet = Registry(study["home"]).factsheet("sim")
     assert sheet.tissues == sorted(TISSUES)
     gmt_sha = sha256_file(study["sim"] / "gene_sets.gmt")
     for tissue in TISSUES:
@@ -112,9 +113,9 @@ def test_a_genelab_table_gives_the_same_facts(study: dict[str, Any]) -> None:
     _ingest(study["home"], str(folder), "--tissue", "heart", "--gmt", str(study["sim"] / "gene_sets.gmt"),
             "--name", "genelab")
     registry = Registry(study["home"])
-    expected = {k: v for k, v in _values(registry.load_factsheet("sim").select(tissue="heart")).items()
+    expected = {k: v for k, v in _values(registry.factsheet("sim").select(tissue="heart")).items()
                 if not k.startswith("interaction:")}
-    got = registry.load_factsheet("genelab").facts
+    got = registry.factsheet("genelab").facts
     assert _values(got) == expected
     assert {f.provenance.source for f in got if f.kind == "deg_count"} == {"differential_expression_GLbulkRNAseq.csv"}
 
@@ -130,8 +131,8 @@ def test_a_deseq2_folder_gives_the_same_facts(study: dict[str, Any]) -> None:
     _ingest(study["home"], str(folder), "--tissue", "heart", "--gmt", str(study["sim"] / "gene_sets.gmt"),
             "--name", "deseq2")
     registry = Registry(study["home"])
-    got = registry.load_factsheet("deseq2").facts
-    assert _values(got) == _values(registry.load_factsheet("sim").select(tissue="heart"))
+    got = registry.factsheet("deseq2").facts
+    assert _values(got) == _values(registry.factsheet("sim").select(tissue="heart"))
     assert next(f for f in got if f.id == "kmp_effect:heart:HU").provenance.source == "KMP_in_HU.csv"
 
 

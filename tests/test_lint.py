@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import run_curate
 
-from curate.gates.load import load_dataset
+from curate.gates.readers import load_dataset
 
 # A small hand-made dataset with the flaws the gates exist for.
 RECORDS = [
@@ -64,7 +64,7 @@ def flawed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_every_format_reads_the_same_records(flawed: dict[str, Path], fmt: str) -> None:
     loaded = load_dataset(flawed[fmt])
     assert [(i.instruction, i.output) for i in loaded.items] == [(r["instruction"], r["output"]) for r in RECORDS]
-    expected = {"json": "json/alpaca", "jsonl": "jsonl/alpaca", "chat": "jsonl/chat", "text": "text/alpaca",
+    expected = {"json": "json/alpaca", "jsonl": "jsonl/alpaca", "chat": "jsonl/openai", "text": "text/text-alpaca",
                 "datasets": "datasets/alpaca"}[fmt]
     assert loaded.format == expected
     if fmt == "datasets":
@@ -138,12 +138,12 @@ def test_import_registers_the_dataset_as_a_version(flawed: dict[str, Path], tmp_
 @pytest.mark.parametrize(("name", "content", "args", "message"), [
     ("empty.json", b"", [], "empty file"),
     ("object.json", b'{"instruction": "q", "output": "a"}', [], "not a list of records"),
-    ("no-answer.jsonl", b'{"instruction": "How many genes?", "input": ""}\n', [], "record 1 has no answer field"),
+    ("no-answer.jsonl", b'{"instruction": "How many genes?", "input": ""}\n', [], "record 1: no answer field"),
     ("data.json", b'[{"instruction": "q", "output": "a"}]', ["--format", "xml"], "unknown format 'xml'"),
     ("binary.json", bytes(range(256)) * 4, [], "binary file"),
     ("not-utf8.txt", "### Instruction:\nq\n### Response:\nla réponse\n".encode("latin-1"), [], "not UTF-8"),
     ("bad.jsonl", b'{"instruction": "q", "output": "a"}\n{"instruction": \n', [], "line 2 is not valid JSON"),
-    ("numbers.json", b"[1, 2]", [], "record 1 is a number"),
+    ("numbers.json", b"[1, 2]", [], "record 1: it is a number, not an object"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, name: str, content: bytes, args: list[str],
                                           message: str) -> None:

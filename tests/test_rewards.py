@@ -14,8 +14,8 @@ import pytest
 from conftest import read_examples
 
 from curate.schemas.errors import BadInputError
+from curate.schemas.examples import join_prompt
 from curate.train import text as tx
-from curate.train.prompts import prompt_text
 from curate.train.rewards import REWARD_NAMES, SCORES, ComposedReward, Reward, composed_reward, reward_functions, select
 
 HU_LIVER = "How many genes does hindlimb unloading change in the liver?"
@@ -223,16 +223,17 @@ def test_unknown_reward_names_and_bad_weights_are_refused() -> None:
 
 
 def test_every_generated_reference_gets_full_marks(default_home: Path, sheet) -> None:
-    """No verifier may punish the answers curate itself trains on (v2: all tissues, every kind)."""
+    """No verifier may punish the answers curate itself trains on (v2: all tissues, every kind). Whether the
+    judge's verdict accepts them is the judge's own test (tests/test_verdict.py)."""
     from curate.train.judging import Judge
 
     judge = Judge(sheet)
     low: list[str] = []
     for example in read_examples(default_home, "v2"):
-        reading = judge.read(example["output"], question=prompt_text(example["instruction"], example["input"]),
+        reading = judge.read(example["output"], question=join_prompt(example["instruction"], example["input"]),
                              reference=example["output"], fact_ids=example["fact_ids"],
                              answerable=example["answerable"])
         scores = {name: score(reading) for name, score in SCORES.items()}
-        if not reading.correct or any(v is not None and v < 0.999 for v in scores.values()):
+        if any(v is not None and v < 0.999 for v in scores.values()):
             low.append(json.dumps({"kind": example["kind"], "scores": scores, "output": example["output"][:120]}))
     assert low == []

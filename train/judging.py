@@ -1,17 +1,15 @@
 """The judge as the reward functions and the preference-pair gates see it: one module to switch.
 
-`Judge.read` turns one answer into a `Reading`: the claim check's findings, which of the values the
-reference states the answer states right, the directions and labels it gets right or wrong, claims
-it states two ways, whether it declines plainly, the confidence it states, and whether it loops.
+`Judge.read` turns one answer into a `Reading`: the judge's verdict (`curate.judge.verdict.judge_answer`:
+the claim check, what the question asks, declines, guesses, salad), the claim check's findings, which
+of the values the reference states the answer states right, the directions and labels it gets right
+or wrong per side, claims it states two ways, the confidence it states, and whether it loops.
+`_verdict` is the one call into curate.judge; the finer readings the rewards grade with (partial
+credit, per-side directions, repeated claims, stated confidence, loops) are train/readings.py.
 
-Today the claim check is the quality gates' (`curate.gates.claims.analyse`, imported in
-`_claim_problems` only) and free text without numbers or labels is judged by train/scorers.py; the
-other readings are train/readings.py. When the rebuilt judge lands (`curate.judge.read_claims`,
-`curate.judge.verdict.judge_answer`), `_claim_problems` and `_free_text_ok` call it instead and
-nothing else changes.
-
-Correctness here never looks at the confidence an answer states: the calibration reward compares
-that confidence with this correctness, and ECE is computed against it.
+Correctness here is the judge's verdict, which never reads the confidence an answer states ("a hedge
+changes nothing"): the calibration reward compares that confidence with it, and ECE is computed
+against it.
 """
 
 from __future__ import annotations
@@ -29,9 +27,6 @@ if TYPE_CHECKING:
     from curate.schemas import Fact, FactSheet
 
 LABEL_CLAIMS = ("category", "direction", "ordering")
-CLAIM_OF_TYPE = {"wrong_class": "category", "wrong_pattern": "category", "wrong_interaction": "category",
-                 "wrong_significance": "category", "wrong_direction": "direction", "wrong_order": "ordering",
-                 "wrong_superlative": "ordering"}
 
 
 @dataclass(frozen=True)
@@ -71,8 +66,10 @@ class Reading:
     guesses: bool  # "probably", "my guess", "I think"...
     confidence: float | None  # what the answer states
     reference_confidence: float | None
-    degenerate: bool
-    free_text_ok: bool | None  # the scorers' verdict where no number or label applies
+    degenerate: bool  # empty, a loop, or keywords and numbers with no claim
+    verdict_correct: bool  # the judge's verdict
+    made_up: bool  # after declining, puts forward an answer of its own
+    overlap: float | None  # word F1 with the reference (None without one): free text, where nothing else applies
 
     @property
     def number_problems(self) -> tuple[Problem, ...]:
@@ -97,13 +94,8 @@ class Reading:
 
     @property
     def correct(self) -> bool:
-        """Clean, states every value and label the reference states, and never states one fact two ways."""
-        if not self.clean or self.conflicts:
-            return False
-        if not self.answerable:
-            return True
-        complete = len(self.stated) == len(self.expected) and self.directions_right >= self.directions_expected
-        return complete and self.free_text_ok is not False
+        """The judge's verdict (it never reads a stated confidence); a loop is never correct."""
+        return self.verdict_correct and not self.degenerate
 
 
 class Judge:
@@ -128,7 +120,11 @@ class Judge:
     def _read(self, answer: str, question: str, reference: str, fact_ids: tuple[str, ...],
               answerable: bool) -> Reading:
         facts = [self.facts[i] for i in fact_ids if i in self.facts]
-        problems = _claim_problems(answer, self.sheet, fact_ids, question)
+        verdict = _verdict(answer, question, reference, fact_ids, answerable, self.sheet)
+        problems = [Problem(f.type, f.claim, f.text, f.expected or "", f.start or 0, f.end or 0)
+                    for f in verdict.findings if f.claim != "other"]
+        made_up = any(f.type == "made_up" for f in verdict.findings)
+        guesses = _guesses(answer)
         expected = expected_values(facts, reference, question)
         wrong_spans = [(p.start, p.end) for p in problems if p.claim == "number"]
         numbers = rd.data_numbers(answer, question, self.sheet.padj_threshold)
@@ -136,7 +132,6 @@ class Judge:
             matches(n, e.value, e.is_float) and not any(a <= n.start < b for a, b in wrong_spans) for n in numbers))
         d_expected, d_right, d_wrong = self._directions(answer, reference, facts)
         keys = rd.claim_keys(answer, self.sheet, question)
-        structured = bool(expected or d_expected or numbers or d_right or d_wrong)
         return Reading(
             answerable=answerable,
             problems=tuple(problems),
@@ -149,13 +144,14 @@ class Judge:
             directions_wrong=tuple(d_wrong),
             conflicts=tuple(rd.conflicts(keys)),
             n_repeated=rd.repeated_subjects(keys),
-            plain_decline=rd.declines_plainly(answer, question, self.sheet.padj_threshold),
-            guesses=bool(rd.GUESS.search(answer)),
+            plain_decline=verdict.declines and not (made_up or guesses or problems),
+            guesses=guesses,
             confidence=rd.stated_confidence(answer),
             reference_confidence=rd.stated_confidence(reference) if reference else None,
-            degenerate=rd.degenerate(answer),
-            free_text_ok=None if structured or not reference or not answerable else _free_text_ok(
-                answer, question, reference, fact_ids, self.sheet),
+            degenerate=rd.degenerate(answer) or _salad(answer),
+            verdict_correct=verdict.correct,
+            made_up=made_up,
+            overlap=tx.token_f1(answer, reference) if reference else None,
         )
 
     def _directions(self, answer: str, reference: str, facts: list[Fact]) -> tuple[int, int, list[str]]:
@@ -230,22 +226,25 @@ def _label_truth(facts: list[Fact], reference: str) -> dict[str, str]:
     return truth
 
 
-# -- the two calls that move to curate.judge ------------------------------------------------------
-def _claim_problems(text: str, sheet: FactSheet, fact_ids: tuple[str, ...], question: str) -> list[Problem]:
-    """The claim check's findings. Switch to `curate.judge.read_claims(...).findings` when it lands."""
-    from curate.gates.claims import analyse
+# -- the calls into curate.judge ------------------------------------------------------------------------
+def _verdict(answer: str, question: str, reference: str, fact_ids: tuple[str, ...], answerable: bool,
+             sheet: FactSheet) -> Any:
+    from curate.judge import judge_answer
 
-    findings = analyse(text, sheet, fact_ids=list(fact_ids) or None, question=question).findings
-    return [Problem(f.type, CLAIM_OF_TYPE.get(f.type, "number"), f.text, f.expected, f.start, f.end)
-            for f in findings]
+    return judge_answer(question, answer, sheet, fact_ids=fact_ids, reference=reference or None,
+                        answerable=answerable)
 
 
-def _free_text_ok(answer: str, question: str, reference: str, fact_ids: tuple[str, ...], sheet: FactSheet) -> bool:
-    """train/scorers.py on an answer with nothing to count: every scorer but calibration passes."""
-    from curate.train.scorers import Question, score_answer
+def _guesses(answer: str) -> bool:
+    from curate.judge.declines import guess_clauses
 
-    verdicts = score_answer(Question(question, reference, fact_ids), answer, sheet)
-    return all(ok is not False for name, ok in verdicts.results.items() if name != "calibration")
+    return bool(guess_clauses(answer))
+
+
+def _salad(answer: str) -> bool:
+    from curate.judge.declines import is_salad
+
+    return bool(answer.strip()) and is_salad(answer)
 
 
 def completion_text(completion: Any) -> str:

@@ -23,13 +23,9 @@ CHAT_TEMPLATE = (
 )
 
 
-def prompt_text(instruction: str, input_text: str = "") -> str:
-    """The user turn: the instruction, then the input (context) when there is one."""
-    return f"{instruction}\n\n{input_text}" if input_text.strip() else instruction
-
-
 def example_prompt(example: Example) -> str:
-    return prompt_text(example.instruction, example.input)
+    """The user turn (`Example.prompt`)."""
+    return example.prompt
 
 
 def to_prompt_completion(example: Example) -> dict[str, list[dict[str, str]]]:

@@ -1,10 +1,8 @@
-"""What an answer says besides its numbers: declines, stated confidence, directions, repeated claims.
+"""What the rewards grade finer than the judge's verdict: stated confidence, directions, loops, repeated claims.
 
 Plain regular expressions over the text, like train/text.py, each written against a way a substring
-check is fooled:
+check is fooled (declines, guesses and salad are the judge's: curate.judge.declines):
 
-- a *plain decline* says the data cannot answer and claims nothing: "The exact count is unknown,
-  but probably around 1,200 genes" contains "unknown" and still guesses a number;
 - a *stated confidence* is read as a probability ("Confidence: high" 0.9, "80% sure" 0.8, "but I
   cannot be certain" 0.35), and a hedge on a right answer is not a decline;
 - a *direction* is bound to its side (combined stress or KMP) in its own clause, so "goes down
@@ -27,18 +25,7 @@ from curate.train import text as tx
 if TYPE_CHECKING:
     from curate.schemas import FactSheet
 
-# -- declines and guesses ----------------------------------------------------------------------
-DECLINE_CUES = re.compile(
-    tx.DECLINE.pattern
-    + r"|\bdata (?:can ?not|can't|do not|don't) (?:tell|say|answer|show)\b|\bwas not (?:sequenced|tested|measured)\b"
-      r"|\bno way to (?:tell|know)\b|\bnot (?:answerable|determinable)\b",
-    re.IGNORECASE,
-)
-GUESS = re.compile(
-    r"\bprobabl[ey]\b|\blikely\b|\bmy (?:best )?guess\b|\bI (?:would|'d) (?:guess|estimate|expect|say)\b|\bperhaps\b"
-    r"|\bmaybe\b|\bmight be\b|\bsomewhere (?:around|between)\b|\bI (?:think|believe|suspect)\b|\bpresumably\b",
-    re.IGNORECASE,
-)
+# -- numbers and labels that claim something -------------------------------------------------------
 DESIGN_WORDS = re.compile(
     r"\s*(?:groups?|tissues?|factors?|doses?|time ?points?|weeks?|days?|hours?|mice|replicates?|samples?|arms?|"
     r"conditions?|treatments?|levels?)\b", re.IGNORECASE)
@@ -65,13 +52,6 @@ def asserted_labels(text: str) -> list[tx.Mention]:
     spans = [(m.start, m.end) for m in found]
     return [m for m in found if m.kind in CLAIM_LABELS and not tx.is_negated(text, m.start, masked=spans)
             and (m.value != "NS" or text[m.start:m.end] == "NS")]  # "not significant" is a significance claim
-
-
-def declines_plainly(text: str, question: str = "", padj: float = 0.05) -> bool:
-    """Says the data cannot answer, and neither guesses nor states a number or a label about the data."""
-    if not DECLINE_CUES.search(text) or GUESS.search(text):
-        return False
-    return not data_numbers(text, question, padj) and not asserted_labels(text)
 
 
 # -- stated confidence -------------------------------------------------------------------------

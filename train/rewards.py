@@ -25,7 +25,8 @@ states (the study's calibration questions weigh the evidence) or 1. Correctness 
 stated confidence.
 
 `ComposedReward` is the weighted mean of the verifiers that apply (weights from the config); when
-none applies it is +1 for a correct answer and -1 otherwise.
+none applies (free text: a design critique, a counterfactual) it is +1 for an answer the judge finds
+correct that shares at least CONTENT_F1 of its words with the reference, and -1 otherwise.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from curate.schemas.errors import BadInputError
 from curate.train.judging import Judge, Reading, completion_text, prompt_question
+from curate.train.scorers import CONTENT_F1
 
 if TYPE_CHECKING:
     from curate.schemas import FactSheet
@@ -143,7 +145,8 @@ class ComposedReward:
         applicable = [(self.weights[name], value) for name, value in parts.items() if value is not None]
         total = sum(weight for weight, _ in applicable)
         if not applicable or total <= 0:
-            return 1.0 if reading.correct else -1.0
+            similar = reading.overlap is None or reading.overlap >= CONTENT_F1
+            return 1.0 if reading.correct and similar else -1.0
         return sum(weight * value for weight, value in applicable) / total
 
     def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], **columns: Any) -> list[float | None]:

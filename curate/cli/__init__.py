@@ -66,31 +66,54 @@ lint.register(app)
 
 
 def main() -> None:
-    """Console entry point: CurateError becomes one line and its exit code."""
+    """Console entry point: an error becomes one line on stderr and its exit code; with --json, also a
+    JSON object on stdout ({"error": {"type", "message", "exit_code"}}, plus the gate report of a refusal)."""
     from curate.schemas.errors import CurateError
 
+    as_json = "--json" in sys.argv[1:]
     try:
         code = app(standalone_mode=False)  # returns the exit code of typer.Exit instead of raising it
         if isinstance(code, int) and code:
             sys.exit(code)
     except CurateError as exc:
-        _fail(str(exc), exc.exit_code)
+        _show_refused_gates(exc, as_json)
+        _fail(str(exc), exc.exit_code, as_json, type(exc).__name__, extra=_gate_payload(exc))
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        _fail("aborted", 130)
+        _fail("aborted", 130, as_json, "Abort")
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
-    except Exception as exc:  # click's usage errors, and anything unexpected
-        from curate.cli._output import click_error_exit
+        _fail("interrupted", 130, as_json, "KeyboardInterrupt")
+    except typer.TyperException as exc:  # usage errors: a missing argument, an unknown option or choice
+        if os.environ.get("CURATE_DEBUG") == "1":
+            raise
+        _fail(exc.format_message(), exc.exit_code, as_json, "UsageError")
 
-        click_error_exit(exc)
+
+def _gate_payload(exc: BaseException) -> dict[str, object]:
+    report = getattr(exc, "report", None)
+    return {"gates": report.to_dict()} if report is not None and hasattr(report, "to_dict") else {}
 
 
-def _fail(message: str, code: int) -> None:
+def _show_refused_gates(exc: BaseException, as_json: bool) -> None:
+    """A refused version's gate table goes to stdout; the error itself stays one line on stderr."""
+    report = getattr(exc, "report", None)
+    if report is None or as_json:
+        return
+    from curate.cli._output import console
+    from curate.gates.report import print_report
+
+    print_report(report, console(), title="quality gates: version refused")
+
+
+def _fail(message: str, code: int, as_json: bool, kind: str, extra: dict[str, object] | None = None) -> None:
     if os.environ.get("CURATE_DEBUG") == "1":
         import traceback
 
         traceback.print_exc()
+    if as_json:
+        from curate.cli._output import print_json
+
+        print_json({"error": {"type": kind, "message": message, "exit_code": code}, **(extra or {})})
     sys.stderr.write(f"error: {message}\n")
     sys.exit(code)

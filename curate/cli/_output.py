@@ -1,9 +1,8 @@
 """Printing: rich tables for people, JSON for scripts. rich is imported only when something is printed."""
 
 import json
-import os
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
 
 def console(stderr: bool = False) -> Any:
@@ -25,15 +24,3 @@ def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> Any:
 
 
 _NUMERIC = {"train", "test", "validation", "total", "examples", "facts", "count"}
-
-
-def click_error_exit(exc: BaseException) -> NoReturn:
-    """Map click/typer usage errors to one line and exit 2; re-raise anything else."""
-    from typer._click.exceptions import ClickException
-
-    if isinstance(exc, ClickException):
-        if os.environ.get("CURATE_DEBUG") == "1":
-            raise exc
-        sys.stderr.write(f"error: {exc.format_message()}\n")
-        sys.exit(exc.exit_code)
-    raise exc

@@ -49,5 +49,3 @@ def drill(
     for rejected in report["rejected_corrections"]:
         out.print(f"[yellow]correction left out[/yellow] for {rejected['example_id']} ({rejected['review_id']}): "
                   f"{'; '.join(rejected['findings'])}")
-    if not report["claim_check"]:
-        out.print("[yellow]the claim check is not available: corrections and drills were not verified[/yellow]")

@@ -14,7 +14,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(eval_app, name="eval")
 
 
-ANSWERS_HELP = "JSON list or JSONL of {question, answer, expected?, fact_ids?, answerable?, confidence?}."
+ANSWERS_HELP = ("JSON list or JSONL of {question, answer, expected?, fact_ids?, answerable?, confidence?}, or chat "
+                "records (messages, conversations, ChatML...) whose last assistant turn is the answer.")
+FORMAT_HELP = "auto, or a format as for `curate lint` (e.g. jsonl/sharegpt; docs/formats.md)."
 FACTS_HELP = "A registered fact sheet, or 'kmp-study' for the embedded default."
 
 
@@ -22,6 +24,7 @@ FACTS_HELP = "A registered fact sheet, or 'kmp-study' for the embedded default."
 def score(
     answers: Annotated[Path, typer.Argument(help=ANSWERS_HELP)],
     facts: Annotated[str, typer.Option("--facts", help=FACTS_HELP)],
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -30,7 +33,7 @@ def score(
     from curate.registry import Registry
     from curate.training import score_answers
 
-    report, path = score_answers(Registry(home), answers, facts)
+    report, path = score_answers(Registry(home), answers, facts, fmt)
     if json:
         print_json(report_summary(report, path))
         return

@@ -55,7 +55,7 @@ def ingest(
                             n_cpus=cpus, permutations=permutations, seed=seed, step=step)
         step("register the fact sheet")
         slug = result.summary["tissue"]
-        existing = registry.load_factsheet(name) if name in registry.factsheet_names() else None
+        existing = registry.factsheet(name) if name in registry.factsheet_names() else None
         sheet = build_factsheet(result.facts, name=name, tissue=slug, padj=padj, existing=existing)
         extra = _kept_results(registry.home / "facts" / name, slug) | {f"ingest/{slug}.h5ad": _h5ad_bytes(result.adata)}
         extra[f"ingest/{slug}.json"] = _summary_json(result.summary)

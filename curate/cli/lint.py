@@ -8,7 +8,10 @@ import typer
 
 from curate.cli._options import Home, Json
 
-FORMAT_HELP = "auto, json, jsonl, datasets, alpaca, chat or text (### Instruction: / ### Response: blocks)."
+FORMAT_HELP = ("auto (the default: says what it read, e.g. jsonl/sharegpt), a container (json, jsonl, parquet, csv, "
+               "datasets, text), a record shape (alpaca, text-alpaca, chatml, llama3, gemma, inst, sharegpt, "
+               "openai, prompt-completion) or both: jsonl/sharegpt. See docs/formats.md.")
+PATH_HELP = "A JSON, JSONL, parquet or CSV file, a datasets folder, or a text file of ### Instruction blocks."
 
 
 def register(app: typer.Typer) -> None:
@@ -22,8 +25,7 @@ Format = Annotated[str, typer.Option("--format", help=FORMAT_HELP)]
 
 
 def lint(
-    path: Annotated[Path, typer.Argument(help="A JSON or JSONL file, a datasets folder, or a text file.",
-                                         show_default=False)],
+    path: Annotated[Path, typer.Argument(help=PATH_HELP, show_default=False)],
     facts: Facts = None,
     test: Annotated[Path | None, typer.Option("--test", help="A test set to check for leakage against.")] = None,
     fmt: Format = "auto",
@@ -56,8 +58,7 @@ def lint(
 
 
 def import_(
-    path: Annotated[Path, typer.Argument(help="A JSON or JSONL file, a datasets folder, or a text file.",
-                                         show_default=False)],
+    path: Annotated[Path, typer.Argument(help=PATH_HELP, show_default=False)],
     facts: Facts = None,
     fmt: Format = "auto",
     home: Home = None,
@@ -65,8 +66,8 @@ def import_(
 ) -> None:
     """Written even when gates fail (so it can be cleaned and drilled); the manifest records that."""
     from curate.cli._output import print_json
-    from curate.gates.lint import import_dataset
     from curate.gates.report import print_report
+    from curate.importing import import_dataset
     from curate.registry import Registry
 
     registry = Registry(home)

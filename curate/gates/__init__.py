@@ -1,15 +1,14 @@
 """Quality gates: claim check, exact and near duplicates, leakage, coverage. One module per gate.
 
-    from curate.gates import run_gates, check_text
+    from curate.gates import run_gates
     report = run_gates(examples, sheet)       # GateReport; report.to_json() is gates.json
-    findings = check_text(answer, sheet, fact_ids=[...], question="...")
+
+The claim check itself is `curate.judge` (check_text, check_items, read_claims).
 
 Rules and thresholds: docs/gates.md.
 """
 
-from curate.gates.claims import check_example, check_items, check_text
 from curate.gates.dedup import LEAK_THRESHOLD, NEAR_THRESHOLD
-from curate.gates.findings import Finding
 from curate.gates.items import GateItem, as_items
 from curate.gates.report import COVERAGE_FILE, GATES_FILE, GateReport, print_report
 from curate.gates.run import failure_message, gate_files, run_gates
@@ -19,13 +18,9 @@ __all__ = [
     "GATES_FILE",
     "LEAK_THRESHOLD",
     "NEAR_THRESHOLD",
-    "Finding",
     "GateItem",
     "GateReport",
     "as_items",
-    "check_example",
-    "check_items",
-    "check_text",
     "failure_message",
     "gate_files",
     "print_report",

@@ -21,16 +21,16 @@ Rules (docs/gates.md has the reasoning and the measured similarities):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from curate.gates.items import GateItem
+from curate.schemas.examples import normalise_text
 
 if TYPE_CHECKING:
-    from curate.gates.entities import Lexicon
+    from curate.judge import Lexicon
 
 NEAR_THRESHOLD = 90.0  # duplicates within and across splits
 LEAK_THRESHOLD = 80.0  # a test prompt this close to a training prompt about the same thing leaks
@@ -41,11 +41,6 @@ _TOKEN = re.compile(r"[A-Za-z0-9][\w.+,-]*")
 _HAS_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<![\w.])[+-]?\d[\d,]*(?:\.\d+)?")
 _NAMING = frozenset({"tissue", "cond", "term", "pathway", "gene", "cattr"})
-
-
-def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-    return _SPACES.sub(" ", text).strip().rstrip(".?!:; ")
 
 
 @dataclass(frozen=True)
@@ -116,7 +111,7 @@ class Prompts:
 
     def __init__(self, items: Sequence[GateItem], lex: Lexicon | None) -> None:
         self.items = items
-        self.text = [normalise(item.prompt) for item in items]
+        self.text = [normalise_text(item.prompt) for item in items]
         self._lex = lex
         self._entities: dict[str, frozenset[str]] = {}
 
@@ -137,7 +132,7 @@ class Prompts:
 
 def entity_signature(text: str, lex: Lexicon | None) -> frozenset[str]:
     """What a prompt names: sheet entities (as ids), numbers, gene-like tokens, organs and drugs."""
-    from curate.gates.entities import DOMAIN_WORDS
+    from curate.judge import DOMAIN_WORDS
 
     found: set[str] = set()
     if lex is not None:  # what is named, not how: "vehicle-treated" and "vs control" name nothing new
@@ -168,7 +163,7 @@ def find_duplicates(prompts: Prompts, *, threshold: float = NEAR_THRESHOLD,
             continue
         by_answer: dict[str, list[str]] = defaultdict(list)
         for index in indices:
-            by_answer[normalise(items[index].output)].append(items[index].id)
+            by_answer[normalise_text(items[index].output)].append(items[index].id)
         if len(by_answer) == 1:
             report.exact_examples.append(sorted(items[i].id for i in indices))
         else:

@@ -31,7 +31,9 @@ class GateItem:
     @property
     def prompt(self) -> str:
         """What the model is asked: the instruction, and the input when there is one."""
-        return f"{self.instruction}\n{self.input}" if self.input else self.instruction
+        from curate.schemas.examples import join_prompt
+
+        return join_prompt(self.instruction, self.input)
 
 
 def from_example(example: Example) -> GateItem:
@@ -53,18 +55,20 @@ def as_items(examples: Iterable[Example | GateItem]) -> list[GateItem]:
     return [e if isinstance(e, GateItem) else from_example(e) for e in examples]
 
 
-def item_from_record(record: dict[str, Any], *, index: int, source: str) -> GateItem:
-    """A loaded external record (already mapped to instruction/input/output) as a GateItem."""
-    fact_ids = record.get("fact_ids") or ()
+def item_from_pair(instruction: str, input: str, output: str, fields: dict[str, Any], *, id: str, split: str,
+                   source: str) -> GateItem:
+    """An external record, read as a prompt and an answer, as a GateItem; `fields` are the record's own
+    (fact ids, a tissue, a kind, a template id are kept when it has them)."""
+    fact_ids = fields.get("fact_ids") or ()
     return GateItem(
-        id=str(record.get("id") or f"{index}"),
-        instruction=str(record.get("instruction", "")),
-        input=str(record.get("input", "") or ""),
-        output=str(record.get("output", "")),
-        split=str(record.get("split") or "train"),
+        id=id,
+        instruction=instruction,
+        input=input,
+        output=output,
+        split=split,
         fact_ids=tuple(str(f) for f in fact_ids) if isinstance(fact_ids, (list, tuple)) else (),
-        tissue=str(record.get("tissue") or ""),
-        kind=str(record.get("kind") or ""),
-        template_id=str(record.get("template_id") or ""),
+        tissue=str(fields.get("tissue") or ""),
+        kind=str(fields.get("kind") or ""),
+        template_id=str(fields.get("template_id") or ""),
         source=source,
     )

@@ -46,7 +46,7 @@ def _init(sheet: FactSheet) -> None:
 
 
 def _check_shard(items: Sequence[Any]) -> tuple[list[Any], list[tuple[str, ...]]]:
-    from curate.gates.claims import check_items
+    from curate.judge import check_items
 
     return check_items(items, _SHEET)
 
@@ -55,7 +55,7 @@ def check_items_parallel(
     items: Sequence[Any], sheet: FactSheet, *, num_proc: int, progress: Callable[[int], None] | None = None
 ) -> tuple[list[Any], list[tuple[str, ...]]]:
     """`check_items` over `num_proc` processes; the same findings, in the same order."""
-    from curate.gates.claims import check_items
+    from curate.judge import check_items
 
     if num_proc <= 1 or len(items) < 2 * num_proc:
         return check_items(items, sheet, progress=progress)

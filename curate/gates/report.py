@@ -9,8 +9,8 @@ from typing import Any
 
 from curate.gates.coverage import CoverageReport
 from curate.gates.dedup import DuplicateReport
-from curate.gates.findings import Finding
 from curate.gates.leakage import LeakageReport
+from curate.schemas.findings import Finding
 
 GATES_SCHEMA = "curate.gates/1"
 
@@ -50,7 +50,7 @@ class ClaimsReport:
             "n_findings": len(self.findings),
             "n_items_with_findings": self.n_items_with_findings,
             "by_type": self.by_type,
-            "findings": [f.to_dict() for f in self.findings[:FINDINGS_KEPT]],
+            "findings": [f.model_dump(mode="json") for f in self.findings[:FINDINGS_KEPT]],
             "truncated": max(0, len(self.findings) - FINDINGS_KEPT),
         }
 
@@ -168,7 +168,7 @@ def _print_findings(report: GateReport, console: Any, examples: int) -> None:
     for kind, found in sorted(by_type.items()):
         for index, finding in enumerate(found[:examples]):
             table.add_row(_e(kind if index == 0 else ""), _e(len(found) if index == 0 else ""), _e(finding.example_id),
-                          _e(finding.text.strip()[:80]), _e(finding.expected[:100]))
+                          _e(finding.text.strip()[:80]), _e((finding.expected or "")[:100]))
     console.print(table)
 
 

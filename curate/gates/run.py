@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from curate.gates.coverage import measure_coverage
 from curate.gates.dedup import LEAK_THRESHOLD, NEAR_THRESHOLD, Prompts, find_duplicates
-from curate.gates.entities import lexicon
 from curate.gates.items import GateItem, as_items
 from curate.gates.leakage import TRAIN_SIDE, find_leakage
 from curate.gates.parallel import check_items_parallel, check_num_proc
 from curate.gates.report import ClaimsReport, GateReport
+from curate.judge import lexicon
 
 if TYPE_CHECKING:
     from curate.schemas import Example, FactSheet
@@ -138,15 +138,11 @@ def failure_message(report: GateReport) -> str:
         " (use --allow-failing to write the version anyway)"
 
 
-
 def enforce(report: GateReport, *, allow_failing: bool) -> None:
-    """Refuse a failing report: print its findings to stderr and raise GateFailedError (exit 1)."""
+    """Refuse a failing report: raise GateFailedError (exit 1) carrying the report, which the CLI prints
+    (the table on stdout, or inside --json) beside the one-line error on stderr."""
     if report.passed or allow_failing:
         return
-    from rich.console import Console
-
-    from curate.gates.report import print_report
     from curate.schemas.errors import GateFailedError
 
-    print_report(report, Console(stderr=True, highlight=False, emoji=False), title="quality gates: version refused")
-    raise GateFailedError(failure_message(report))
+    raise GateFailedError(failure_message(report), report=report)

@@ -20,16 +20,13 @@ from curate.generators.ingest._design import DesignSpec, FactorSpec, load_design
 from curate.generators.ingest._facts import build_factsheet, facts_from_results, pathway_name
 from curate.generators.ingest._gsea import gsea_from_tables, pathway_enrichment
 from curate.generators.ingest._ingest import IngestResult, ingest, results_only, tissue_slug
-from curate.generators.ingest._readers import (
-    detect_format,
-    read_counts,
-    read_deseq2,
-    read_fgsea,
-    read_genelab,
-    read_gmt,
-)
+from curate.generators.ingest._read_deseq2 import read_deseq2
+from curate.generators.ingest._read_genelab import read_genelab
+from curate.generators.ingest._read_gsea import read_fgsea, read_gmt
+from curate.generators.ingest._read_h5ad import read_counts
 from curate.generators.ingest._rules import call_rules
 from curate.generators.ingest._simulate import simulate_study
+from curate.generators.ingest._tables import detect_format
 from curate.schemas.rules import pathway_pattern, response_class
 
 __all__ = [

@@ -13,7 +13,7 @@ import pandas as pd
 
 from curate.generators.ingest._contrasts import CELLS, CONTRAST_NAMES, CONTRASTS, FACTORS, LEVELS, Cell
 from curate.generators.ingest._fast import Fit, fit_saturated
-from curate.generators.ingest._readers import RESULT_FIELDS
+from curate.generators.ingest._tables import RESULT_FIELDS
 from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:

@@ -15,18 +15,12 @@ from curate.generators.ingest._de import METHODS, differential_expression
 from curate.generators.ingest._design import DesignSpec, load_design, map_design
 from curate.generators.ingest._facts import facts_from_results
 from curate.generators.ingest._gsea import GSEA_CONTRASTS, gsea_from_tables, pathway_enrichment
-from curate.generators.ingest._readers import (
-    FORMATS,
-    _is_genelab_companion,
-    detect_format,
-    read_counts,
-    read_deseq2,
-    read_fgsea,
-    read_genelab,
-    read_gmt,
-    source_record,
-)
+from curate.generators.ingest._read_deseq2 import read_deseq2
+from curate.generators.ingest._read_genelab import read_genelab
+from curate.generators.ingest._read_gsea import read_fgsea, read_gmt
+from curate.generators.ingest._read_h5ad import read_counts
 from curate.generators.ingest._rules import call_rules
+from curate.generators.ingest._tables import FORMATS, detect_format, is_genelab_companion, source_record
 from curate.schemas.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -146,7 +140,7 @@ def _group_inputs(files: list[Path], fmt: str) -> dict[str, list[Path]]:
     for path in files:
         if path.suffix.lower() == ".gmt":
             kind = "gmt"
-        elif fmt == "auto" or (fmt == "genelab" and _is_genelab_companion(path)):
+        elif fmt == "auto" or (fmt == "genelab" and is_genelab_companion(path)):
             kind = detect_format(path)
         else:
             kind = fmt
@@ -185,7 +179,7 @@ def _read_de_input(groups: dict[str, list[Path]], spec: DesignSpec) -> tuple[str
         return kind, read_counts(files[0])
     if kind == "deseq2":
         return kind, read_deseq2(files, design=spec)
-    tables = [p for p in files if not _is_genelab_companion(p)]
+    tables = [p for p in files if not is_genelab_companion(p)]
     if len(tables) != 1:
         raise BadInputError(
             f"give one GeneLab differential_expression table (found {len(tables)}: "

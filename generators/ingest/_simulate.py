@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from curate.files import staged_folder
 from curate.generators.ingest._contrasts import CELLS, CONTRASTS, Cell
 from curate.schemas.errors import BadInputError
 
@@ -105,20 +104,13 @@ def simulate_study(
         "gmt": GMT_NAME, "planted_set": PLANTED_SET, "deg_log2fc": DEG_LOG2FC, "tissues": {},
     }
     destination.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
-    stage.chmod(0o755)
-    try:
+    with staged_folder(destination) as stage:
         for tissue in tissues:
             adata, tissue_truth = simulate_tissue(tissue, genes=genes, rng=rng, replicates=replicates)
             adata.write_h5ad(stage / f"{tissue}.h5ad")
             truth["tissues"][tissue] = {"file": f"{tissue}.h5ad", **tissue_truth}
         (stage / GMT_NAME).write_text(_gmt_text(genes, rng))
         (stage / TRUTH_NAME).write_text(json.dumps(truth, indent=1, sort_keys=True) + "\n")
-        if destination.exists():
-            destination.rmdir()
-        os.rename(stage, destination)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
     return truth
 
 

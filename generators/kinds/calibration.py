@@ -1,7 +1,9 @@
 """Calibration: answerable questions with a stated confidence, and questions the data cannot answer.
 
 Unanswerable questions are split by subject, not only by phrasing: the test split asks about genes,
-tissues, drugs and stressor combinations that no training question mentions.
+tissues, drugs and stressor combinations that no training question mentions. Each topic is a row of the
+judge's answerability model (curate.judge.answerability.LIMITS): its answer states that row's reason, and
+the judge classifies every question it makes as that row (tests/test_answerability.py checks it).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Literal
 
 from curate.generators import text as t
 from curate.generators.engine import KindGenerator, Rendered, Subject, templates
+from curate.judge.answerability import limit
 from curate.schemas import CROSS_TISSUE, DegCountFact, ExampleKind, Fact, FactSheet, KmpEffectFact, PathwayShiftFact
 
 KIND: ExampleKind = "calibration"
@@ -93,11 +96,17 @@ UnanswerableItem = tuple[str, str, dict[str, str], Literal["train", "test"]]  # 
 
 @dataclass(frozen=True)
 class Topic:
+    """Questions of one row of the answerability model (`category`), and how to decline them."""
+
     name: str
+    category: str
     items: Callable[[Sequence[str], set[str]], list[UnanswerableItem]]
-    answer: Callable[[Subject], str]
+    detail: Callable[[Subject], str]  # what this question would need, after the model's reason
     train: tuple[Callable[[Subject], str], ...]
     test: Callable[[Subject], str]
+
+    def answer(self, s: Subject) -> str:
+        return f"The data cannot tell: {limit(self.category).reason}. {self.detail(s)}"
 
 
 def _per_tissue(values: Sequence[str], test_values: Sequence[str],
@@ -127,15 +136,13 @@ def _other_drugs(tissues: Sequence[str], measured: set[str]) -> list[Unanswerabl
     return made
 
 
-NOT_MEASURED = "The study measured bulk RNA at one time point, with one dose of each treatment"
-
 TOPICS = (
     Topic(
-        "protein",
+        "protein", "phenotype",
         _per_tissue(("Hmox1", "Nfe2l2"), ("Sod2",), "gene"),
-        lambda s: (f"The data cannot tell. {NOT_MEASURED}; transcript changes do not fix protein levels, which also "
-                   f"depend on translation and turnover. Measuring {s.values['gene']} protein in {s.values['tissue']} "
-                   "needs western blots or proteomics on the same groups."),
+        lambda s: (f"Transcript changes do not fix protein levels, which also depend on translation and turnover. "
+                   f"Measuring {s.values['gene']} protein in {s.values['tissue']} needs western blots or proteomics "
+                   "on the same groups."),
         (lambda s: f"What happens to {s.values['gene']} protein levels in {s.values['tissue']} under HU?",
          lambda s: f"Does KMP raise {s.values['gene']} protein abundance in the {s.values['tissue']}?",
          lambda s: f"How much {s.values['gene']} protein is there in irradiated {s.values['tissue']}?"),
@@ -143,11 +150,10 @@ TOPICS = (
                    f"{s.values['tissue']} once KMP is given?"),
     ),
     Topic(
-        "time_course",
+        "time_course", "time",
         _per_tissue(("HU", "IR"), ("HU_IR",), "stressor"),
-        lambda s: (f"The data cannot tell. {NOT_MEASURED}, so there is no information on onset, persistence or "
-                   f"recovery of the {s.values['tissue']} response. That needs samples at several times, "
-                   "including after reloading or recovery from radiation."),
+        lambda s: (f"Following the {s.values['tissue']} response needs samples at several times, including after "
+                   "reloading or recovery from radiation."),
         (lambda s: (f"Does the {s.values['tissue']} response to {t.STRESSOR_SHORT[s.values['stressor']]} persist after "
                     "the mice recover?"),
          lambda s: (f"How quickly does the {s.values['tissue']} transcriptome change after "
@@ -158,11 +164,10 @@ TOPICS = (
                    "still show the same changes?"),
     ),
     Topic(
-        "cell_type",
+        "cell_type", "cell_type",
         _per_tissue(("HU",), ("IR",), "stressor"),
-        lambda s: (f"The data cannot tell. Bulk RNA-seq averages over every cell in the {s.values['tissue']}, so a "
-                   "change can come from altered expression or from a shift in cell composition. Single-cell or "
-                   "sorted-cell sequencing would be needed."),
+        lambda s: (f"Bulk RNA-seq averages over every cell in the {s.values['tissue']}; single-cell or sorted-cell "
+                   "sequencing would be needed."),
         (lambda s: (f"Which cell type drives the {s.values['tissue']} response to "
                     f"{t.STRESSOR_SHORT[s.values['stressor']]}?"),
          lambda s: (f"Are the {t.STRESSOR_SHORT[s.values['stressor']]} DEGs in {s.values['tissue']} coming from "
@@ -173,20 +178,18 @@ TOPICS = (
                    "population using these results?"),
     ),
     Topic(
-        "unmeasured_tissue",
+        "unmeasured_tissue", "tissue",
         _unmeasured_tissues,
-        lambda s: (f"The data cannot tell: the {s.values['other']} was not sequenced in this study, and the "
-                   "tissues that were respond very differently from each other, so no count can be borrowed."),
+        lambda s: f"The {s.values['other']} was not sequenced in this study, so no count can be given for it.",
         (lambda s: f"How many genes does hindlimb unloading change in the {s.values['other']}?",
          lambda s: f"Is the {s.values['other']} a Type A, B or C tissue in its response to KMP?",
          lambda s: f"Does KMP rescue oxidative phosphorylation in the {s.values['other']}?"),
         lambda s: f"What would this experiment have found in the {s.values['other']} of irradiated mice?",
     ),
     Topic(
-        "other_drug",
+        "other_drug", "drug",
         _other_drugs,
-        lambda s: (f"The data cannot tell: {s.values['drug']} was not tested, and even a related compound can "
-                   "differ in uptake, dose and targets. Only KMP against vehicle was compared."),
+        lambda s: f"{s.values['drug'].capitalize()} was not in this study.",
         (lambda s: f"Would {s.values['drug']} rescue the {s.values['tissue']} response to HU+IR as KMP does?",
          lambda s: f"How many genes would {s.values['drug']} change in {s.values['tissue']} at baseline?",
          lambda s: f"Is {s.values['drug']} better than kaempferol for the {s.values['tissue']}?"),
@@ -210,4 +213,4 @@ TEMPLATES = (
     + [template for topic in TOPICS for template in _topic_templates(topic)]
 )
 
-GENERATOR = KindGenerator(kind=KIND, version="1", subjects=subjects, templates=TEMPLATES)
+GENERATOR = KindGenerator(kind=KIND, version="2", subjects=subjects, templates=TEMPLATES)

@@ -1,4 +1,5 @@
-"""Rebuild the binary fixtures of the bad-input corpus (h5ad files): `python tests/bad_inputs/make_cases.py`.
+"""Rebuild the binary fixtures of the bad-input corpus (h5ad, parquet, a datasets folder):
+`python tests/bad_inputs/make_cases.py` (or `... make_cases.py sft` for the SFT readers' cases only).
 
 Text fixtures are written by hand in each case folder; only the files that need a library to make
 are built here, deterministically.
@@ -86,5 +87,27 @@ def main() -> None:
     (folder / "zählung_ö.h5ad").write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(range(256)) * 4)
 
 
+def sft_cases() -> None:
+    """Containers that need a library to write: a parquet file cut short, a datasets folder whose data is broken."""
+    import datasets
+
+    datasets.disable_progress_bars()
+    rows = {"messages": [[{"role": "user", "content": "How many genes does HU change in liver?"},
+                          {"role": "assistant", "content": "4,110 genes."}]] * 40}
+    folder = case("import-parquet-truncated", ["import", "{dir}/train.parquet"],
+                  "train.parquet: not a readable parquet file")
+    pd.DataFrame(rows).to_parquet(folder / "full.parquet")
+    (folder / "train.parquet").write_bytes((folder / "full.parquet").read_bytes()[:600])
+    (folder / "full.parquet").unlink()
+    folder = case("import-datasets-folder-broken", ["import", "{dir}/hf"], "hf: cannot load the datasets folder")
+    datasets.Dataset.from_dict(rows).save_to_disk(str(folder / "hf"))
+    for arrow in (folder / "hf").glob("*.arrow"):
+        arrow.write_bytes(b"not arrow data\n")
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:] != ["sft"]:
+        main()
+    sft_cases()

@@ -2,9 +2,10 @@
 
 A `Lexicon` is built once per fact sheet. It turns each fact into *slots* (one per value the fact
 holds: a DEG count, its up and down split, the two NES of a pathway...) labelled with the words that
-point at it, and scans text for those words (*cues*). The claim checker binds every number in an
+point at it, and scans text for those words (*cues*). The claim check binds every number in an
 answer to the slots its cues allow; the duplicate gate uses the same cues to tell two questions that
 differ only in their subject ("... under HU in liver" vs "... under IR in liver") from true copies.
+Values derived from several facts (sums, ratios, shares) are made in `curate.judge.derived`.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ class Slot:
 # Fixed vocabulary: regex, then the (dim, value) pairs a match means. Order matters where two
 # patterns start at the same place: the first listed wins, so longer phrases come first.
 _CS = "(?-i:{})"  # case-sensitive part of an otherwise case-insensitive pattern
+_HU_WORDS = r"(?:hind[- ]?limb unloading|unloading|unloaded|(?:simulated )?microgravity|disuse|(?-i:HU))"
+_IR_WORDS = r"(?:(?:space |ionizing |ionising |gamma )?radiation|irradiation|irradiated|(?-i:IR))"
 _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     (_CS.format(r"HU\s*(?:×|x|\*|_x_|-by-)\s*IR"), (("term", "HU_x_IR"), ("kind", "interaction"))),
     (_CS.format(r"KMP\s*(?:×|x|\*|_x_|-by-)\s*HU"), (("term", "KMP_x_HU"), ("kind", "interaction"))),
@@ -56,13 +59,16 @@ _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     (_CS.format(r"KMP_ONLY") + r"|KMP[- ]only", ()),  # a pattern name, not the drug
     (_CS.format(r"KMP") + r"(?: 2x2x2)? (?:study|experiment|dataset|data set|data)", ()),  # the study's name
     (_CS.format(r"HU\s*(?:\+|/|_|&)\s*IR"), (("cond", "HU_IR"),)),
+    (rf"combined\s+{_HU_WORDS}\s+(?:and|plus|\+|with)\s+{_IR_WORDS}|{_HU_WORDS}\s*(?:and|plus|\+|with|-plus-)\s*"
+     rf"{_IR_WORDS}\s+(?:combined|together)|dual[- ]stressors?|double[- ]stress|combined insult|the combination",
+     (("cond", "HU_IR"),)),
     (r"combined(?:\s+(?:HU\s*\+\s*IR|stress(?:ors)?|exposure|unloading(?:[- ]plus[- ]|\s+and\s+)radiation))?",
      (("cond", "HU_IR"),)),
     (r"unloading[- ]plus[- ]radiation|unloaded[- ]and[- ]irradiated|unloaded,\s+irradiated|both stressors",
      (("cond", "HU_IR"),)),
     (r"stress response|stressor effects?", (("agent", "stress"), ("cond", "HU_IR"))),
     (r"stress(?![-\w])", (("cond", "HU_IR"),)),
-    (r"hind[- ]?limb unloading|unloading|unloaded|" + _CS.format(r"HU"), (("cond", "HU"),)),
+    (r"hind[- ]?limb unloading|unloading|unloaded|simulated microgravity|" + _CS.format(r"HU"), (("cond", "HU"),)),
     (r"ioni[sz]ing radiation|irradiation|irradiated|radiation|" + _CS.format(r"IR"), (("cond", "IR"),)),
     (r"baseline(?!-active)|no stressor|unstressed|non-stressed", (("cond", "baseline"),)),
     (_CS.format(r"KMP") + r"|kaempferol(?:-treated)?", (("agent", "kmp"),)),
@@ -76,7 +82,16 @@ _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
 ]
 
 _ALIASES = {"heart": ("cardiac",), "liver": ("hepatic",), "hippocampus": ("hippocampal",)}
-_PATHWAY_SHORT = {"OXIDATIVE_PHOSPHORYLATION": ("OXPHOS",)}
+_PATHWAY_SHORT = {"OXIDATIVE_PHOSPHORYLATION": ("OXPHOS",), "MTORC1_SIGNALING": ("mTORC1", "mTOR")}
+# Other ways to write a pathway: (the lower-case word that starts it, a regex for the whole name).
+_PATHWAY_ALIASES = {
+    "INTERFERON_GAMMA_RESPONSE": (("ifn", r"IFN[- ]?(?:γ|gamma|g)(?: response)?"),
+                                  ("interferon", r"interferon[- ](?:γ|gamma)(?: response)?")),
+    "INTERFERON_ALPHA_RESPONSE": (("ifn", r"IFN[- ]?(?:α|alpha|a)(?: response)?"),
+                                  ("interferon", r"interferon[- ](?:α|alpha)(?: response)?")),
+    "FATTY_ACID_METABOLISM": (("fatty", r"fatty[- ]acids?(?: metabolism| oxidation)?"),),
+    "OXIDATIVE_PHOSPHORYLATION": (("oxidative", r"oxidative phosphorylation"),),
+}
 _WORD = re.compile(r"[A-Za-z][\w-]*")
 _NEGATION = re.compile(r"(?:\bwithout|\bnot|\bno|\bnon-?|\bexcept|\bneither|\bnor)\s*(?:the\s+|any\s+)?$", re.I)
 
@@ -208,8 +223,10 @@ def _build(sheet: FactSheet) -> Lexicon:
         for short in _PATHWAY_SHORT.get(pathway, ()):
             exact[short] = pairs
         words = pathway.lower().split("_")
-        spaced = r"[ _-]".join(re.escape(w) for w in words)
+        spaced = r"[ _-]".join(re.escape(w).replace("signaling", "signall?ing") for w in words)
         phrases.setdefault(words[0], []).append((re.compile(spaced + r"(?!\w)", re.I), pairs))
+        for key, alias in _PATHWAY_ALIASES.get(pathway, ()):
+            phrases.setdefault(key, []).append((re.compile(alias + r"(?!\w)", re.I), pairs))
     genes = sorted({f.gene for f in sheet.facts if f.kind == "hub_gene"})
     for gene in genes:
         exact[gene] = (("gene", gene), ("kind", "hub"))
@@ -269,73 +286,3 @@ def _fact_slots(fact: Any) -> list[Slot]:
     if fact.kind == "hub_gene":
         return [Slot(fact.mean_abs_log2fc, "lfc", (fid,), (where, ("kind", "hub"), ("gene", fact.gene)))]
     return []  # tissue_class: a category, checked by the category rules
-
-
-def derived_slots(lex: Lexicon, fact_ids: tuple[str, ...]) -> list[Slot]:
-    """Values a careful answer may compute from these facts: sums, differences, ratios, shares, shifts."""
-    key = tuple(sorted(set(fact_ids)))
-    cached = lex._derived_cache.get(key)
-    if cached is not None:
-        return cached
-    made = _derive(lex.slots(key))
-    if len(lex._derived_cache) > 50_000:
-        lex._derived_cache.clear()
-    lex._derived_cache[key] = made
-    return made
-
-
-def _derive(primary: list[Slot]) -> list[Slot]:
-    made: list[Slot] = []
-    totals = [s for s in primary if s.vtype == "count" and s.label("cattr") == "total"]
-    by_fact: dict[str, dict[str | None, Slot]] = {}
-    for slot in primary:
-        if slot.vtype == "count":
-            by_fact.setdefault(slot.fact_ids[0], {})[slot.label("cattr")] = slot
-    for parts in by_fact.values():
-        total, up, down = parts.get("total"), parts.get("up"), parts.get("down")
-        if total and up and down and total.value:
-            fid = total.fact_ids
-            made.append(Slot(100.0 * up.value / total.value, "percent", fid, (("cattr", "up"),), "share_up"))
-            made.append(Slot(100.0 * down.value / total.value, "percent", fid, (("cattr", "down"),), "share_down"))
-            if down.value:
-                made.append(Slot(up.value / down.value, "ratio", fid, (), "up_to_down"))
-            if up.value:
-                made.append(Slot(down.value / up.value, "ratio", fid, (), "down_to_up"))
-    for a in totals:
-        for b in totals:
-            if a is b:
-                continue
-            ids = a.fact_ids + b.fact_ids
-            if b.value:
-                made.append(Slot(a.value / b.value, "ratio", ids, (), "ratio"))
-                made.append(Slot(100.0 * abs(a.value - b.value) / b.value, "percent", ids, (), "change"))
-                made.append(Slot(100.0 * a.value / b.value, "percent", ids, (), "percent_of"))
-            if a.fact_ids < b.fact_ids:
-                made.append(Slot(a.value + b.value, "count", ids, (), "sum"))
-                made.append(Slot(abs(a.value - b.value), "count", ids, (), "difference"))
-    if 3 <= len(totals) <= 6:
-        for i, a in enumerate(totals):
-            for b in totals[i + 1:]:
-                pair = a.value + b.value
-                for c in totals:
-                    if c is a or c is b:
-                        continue
-                    ids = a.fact_ids + b.fact_ids + c.fact_ids
-                    if pair:
-                        made.append(Slot(c.value / pair, "ratio", ids, (), "ratio_to_sum"))
-                    made.append(Slot(abs(c.value - pair), "count", ids, (), "difference_from_sum"))
-    nes: dict[str, dict[str | None, Slot]] = {}
-    for slot in primary:
-        if slot.vtype == "nes":
-            nes.setdefault(slot.fact_ids[0], {})[slot.label("agent")] = slot
-    for pathway_id, sides in nes.items():
-        if "stress" in sides and "kmp" in sides:
-            shift = sides["kmp"].value - sides["stress"].value
-            made.append(Slot(round(shift, 6), "shift", (pathway_id,), (), "nes_shift"))
-            made.append(Slot(round(-shift, 6), "shift", (pathway_id,), (), "nes_shift"))
-    lfcs = [s for s in primary if s.vtype == "lfc"]
-    for a in lfcs:
-        for b in lfcs:
-            if a is not b and b.value:
-                made.append(Slot(a.value / b.value, "ratio", a.fact_ids + b.fact_ids, (), "ratio"))
-    return made
