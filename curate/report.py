@@ -28,6 +28,8 @@ def progression_rows(cycle: dict[str, Any]) -> list[dict[str, Any]]:
             "arm": record["arm"],
             "round": record["round"],
             "version": record["version"],
+            "stage": record.get("stage") or "sft",
+            "reward": metrics.get("reward"),
             "examples": record.get("n_examples"),
             "accuracy": metrics["accuracy"],
             "ece": metrics["ece"],
@@ -78,12 +80,16 @@ def write_report(registry: Registry, cycle: dict[str, Any], out: Path) -> dict[s
     out.mkdir(parents=True, exist_ok=True)
     plot_progression(summary, out / PLOT, title=f"{cycle['cycle_id']}: held-out test accuracy")
     diagrams = _copy_reliability(registry, rows, out)
+    from curate.stages import report_rows, report_summary
+
+    stages = report_rows(cycle)
     return {"cycle_id": cycle["cycle_id"], "settings": _settings(cycle), "rows": rows, "summary": summary,
+            "stages": stages, "stage_summary": report_summary(stages),
             "plot": str(out / PLOT), "reliability": [str(p) for p in diagrams]}
 
 
 def _settings(cycle: dict[str, Any]) -> dict[str, Any]:
-    keep = ("rounds", "reviewer", "control", "seeds", "version", "preset", "epochs", "per_fact")
+    keep = ("rounds", "reviewer", "control", "seeds", "version", "preset", "epochs", "per_fact", "stage")
     return {key: cycle["request"].get(key) for key in keep}
 
 
@@ -130,13 +136,14 @@ def _copy_reliability(registry: Registry, rows: list[dict[str, Any]], out: Path)
 def table_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
     """The progression table as printed: one line per round, per-kind accuracy compressed."""
     return [[
-        r["arm"], r["seed"], r["round"], r["version"], r["examples"], f"{r['accuracy']:.3f}",
-        "-" if r["ece"] is None else f"{r['ece']:.3f}",
+        r["arm"], r["seed"], r["round"], r["version"], r.get("stage", "sft"), r["examples"], f"{r['accuracy']:.3f}",
+        "-" if r["ece"] is None else f"{r['ece']:.3f}", "-" if r.get("reward") is None else f"{r['reward']:+.3f}",
         " ".join(f"{k[:8]}={v:.2f}" for k, v in sorted(r["by_kind"].items())),
         " ".join(f"{k[:5]}={v:.2f}" for k, v in sorted(r["by_tissue"].items())),
         "-" if r["added"] is None else f"{r['added']} ex / {r['drilled_facts']} facts",
     ] for r in rows]
 
 
-TABLE_COLUMNS = ["arm", "seed", "round", "version", "examples", "accuracy", "ECE", "by kind", "by tissue", "drilled"]
+TABLE_COLUMNS = ["arm", "seed", "round", "version", "stage", "examples", "accuracy", "ECE", "reward", "by kind",
+                 "by tissue", "drilled"]
 

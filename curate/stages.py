@@ -95,7 +95,8 @@ def read_pairs(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def stage_rows(registry: Registry, request: StageRequest, version: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def training_rows(registry: Registry, request: StageRequest,
+                  version: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The training rows of the stage, and what the run record says about them."""
     if request.stage == "dpo":
         from curate.train.dpo import preference_rows
@@ -141,7 +142,7 @@ def train_stage(registry: Registry, request: StageRequest) -> dict[str, Any]:
     elif request.rewards:
         raise BadInputError(f"--rewards is for grpo; {request.stage} does not use rewards")
     source = resolve_source(registry, request.from_run, request.base_model)
-    rows, about = stage_rows(registry, request, version)
+    rows, about = training_rows(registry, request, version)
     registry.ensure_writable()
     from curate.train.stage import run_stage  # transformers and TRL load only once the input is known good
 
@@ -186,3 +187,108 @@ def _require_vllm(recipe: StageRecipe) -> None:
         from curate.train.backends.vllm import require_vllm
 
         require_vllm()
+
+
+# -- in the loop: `curate cycle --stage` ---------------------------------------------------------------
+def parse_stages(text: str) -> tuple[str, ...]:
+    """`grpo` (every round), or a per-round schedule `sft,dpo,grpo` (the last one repeats)."""
+    from curate.train.stage_config import STAGES
+
+    stages = tuple(s.strip() for s in text.split(",") if s.strip())
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown or not stages:
+        raise BadInputError(f"--stage {text!r}: give one of {', '.join(STAGES)}, or a comma list of them per round")
+    return stages
+
+
+def stage_of_round(schedule: str, round_number: int) -> str:
+    stages = parse_stages(schedule or "sft")
+    return stages[min(round_number, len(stages)) - 1]
+
+
+def cycle_stage(registry: Registry, request: dict[str, Any], record: dict[str, Any]) -> None:
+    """After the round's SFT fit: train the round's stage from it. DPO with no pairs yet (round 1 has no
+    drills) is skipped and says so; the round then evaluates the SFT run."""
+    stage = stage_of_round(request.get("stage") or "sft", record["round"])
+    record["stage"] = stage
+    if stage == "sft":
+        return
+    if stage == "dpo":
+        from curate.preferences import version_pairs
+
+        pairs = version_pairs(registry, record["version"])
+        if not pairs.pairs:
+            record["stage_skipped"] = pairs.explain_empty()
+            return
+    config = request.get("stage_config") or None
+    run = train_stage(registry, StageRequest(
+        stage=stage, version=record["version"], from_run=record["run_id"], preset=request.get("preset", "tiny"),
+        config_file=Path(config) if config else None, overrides={"seed": record["seed"]}, show_progress=False))
+    record["stage_run_id"] = run["run_id"]
+    record["stage_fit"] = {k: run.get(k) for k in ("global_step", "train_loss", "reward_first", "reward_last",
+                                                   "reward_margin_last", "time_s", "n_train_examples")}
+
+
+def answer_metrics(report: Any, sheet: Any) -> dict[str, Any]:
+    """What an eval's answers earn from the judge: the mean composed reward, and how often an
+    unanswerable question is declined plainly."""
+    from curate.train.judging import Judge
+    from curate.train.rewards import DEFAULT_WEIGHTS, ComposedReward
+
+    reward = ComposedReward(Judge(sheet), DEFAULT_WEIGHTS)
+    readings = [reward.judge.read(i.answer, question=i.question, reference=i.reference, fact_ids=i.fact_ids,
+                                  answerable=i.answerable) for i in report.items]
+    values = [reward.combine(r, parts) for r, parts in zip(readings, reward.scores(readings), strict=True)]
+    unanswerable = [r for r in readings if not r.answerable]
+    return {"reward": round(sum(values) / len(values), 4) if values else None,
+            "decline_rate": round(sum(r.plain_decline for r in unanswerable) / len(unanswerable), 4)
+            if unanswerable else None, "n_unanswerable": len(unanswerable)}
+
+
+def cycle_stage_metrics(registry: Registry, request: dict[str, Any], record: dict[str, Any], report: Any,
+                        metrics: Any) -> None:
+    """Reward and decline rate beside accuracy and ECE; with a stage run, the round's SFT run is
+    evaluated too, so the report shows both stages of the round side by side."""
+    from curate.training import EvalRequest, eval_version
+
+    sheet = registry.factsheet(report.facts_name)
+    record["metrics"].update(answer_metrics(report, sheet))
+    if not record.get("stage_run_id"):
+        return
+    sft_report, _ = eval_version(registry, EvalRequest(version=request["version"], adapter=record["run_id"],
+                                                          split="test", show_progress=False))
+    record["stage_metrics"] = {
+        "sft": {**metrics(sft_report), **answer_metrics(sft_report, sheet), "eval_id": sft_report.id},
+        record["stage"]: {**record["metrics"], "eval_id": record.get("eval_id")},
+    }
+
+
+def report_rows(cycle: dict[str, Any]) -> list[dict[str, Any]]:
+    """For `curate report`: one row per round and stage (the round's SFT run beside its DPO/GRPO run)."""
+    rows = []
+    for record in cycle["rounds"]:
+        if not record.get("metrics"):
+            continue
+        by_stage = record.get("stage_metrics") or {record.get("stage") or "sft": record["metrics"]}
+        for stage, metrics in by_stage.items():
+            rows.append({"arm": record["arm"], "seed": record["seed"], "round": record["round"], "stage": stage,
+                         **{k: metrics.get(k) for k in ("accuracy", "ece", "reward", "decline_rate", "n_items")},
+                         "skipped": record.get("stage_skipped")})
+    return sorted(rows, key=lambda r: (r["arm"] != "drilled", r["seed"], r["round"], r["stage"] != "sft"))
+
+
+def report_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Means across seeds per arm, round and stage."""
+    grouped: dict[tuple[str, int, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault((row["arm"], row["round"], row["stage"]), []).append(row)
+    out = []
+    for (arm, round_number, stage), group in grouped.items():
+        means = {k: _mean([r[k] for r in group]) for k in ("accuracy", "ece", "reward", "decline_rate")}
+        out.append({"arm": arm, "round": round_number, "stage": stage, "n_seeds": len(group), **means})
+    return out
+
+
+def _mean(values: list[Any]) -> float | None:
+    present = [float(v) for v in values if v is not None]
+    return round(sum(present) / len(present), 4) if present else None

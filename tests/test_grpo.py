@@ -89,3 +89,35 @@ def test_grpo_bad_input_is_one_line_and_writes_nothing(fitted: tuple[Path, Path,
         assert result.stderr.startswith("error: ") and message in result.stderr and result.stderr.count("\n") == 1, \
             (name, result.stderr)
     assert not (home / "runs").exists() and not (home / "work").exists()
+
+
+@pytest.mark.slow
+def test_cycle_with_a_grpo_stage_reports_both_stages(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert run_curate(*GENERATE, home=home).returncode == 0
+    recipe = tmp_path / "grpo.yaml"
+    recipe.write_text("max_steps: 2\nnum_generations: 2\nmax_completion_length: 16\n")
+    cycle = run_curate("cycle", "--rounds", "1", "--epochs", "2", "--stage", "grpo", "--stage-config", str(recipe),
+                       "--json", home=home)
+    assert cycle.returncode == 0, cycle.stderr
+    (state_file,) = (home / "cycles").glob("cycle-*/state.json")
+    (record,) = json.loads(state_file.read_text())["rounds"]
+    assert record["done"] == ["fit", "stage", "eval"] and record["stage"] == "grpo"
+    assert record["stage_fit"]["global_step"] == 2
+    assert set(record["stage_metrics"]) == {"sft", "grpo"}
+    for metrics in record["stage_metrics"].values():
+        assert -1 <= metrics["reward"] <= 1 and 0 <= metrics["accuracy"] <= 1 and metrics["ece"] is not None
+        assert metrics["n_unanswerable"] > 0 and 0 <= metrics["decline_rate"] <= 1
+    report = run_curate("report", "--json", home=home)
+    assert report.returncode == 0, report.stderr
+    stages = {row["stage"]: row for row in report.json()["stages"]}
+    assert set(stages) == {"sft", "grpo"} and stages["grpo"]["reward"] == record["stage_metrics"]["grpo"]["reward"]
+    printed = run_curate("report", home=home)
+    assert "per stage" in printed.stdout and "grpo" in printed.stdout
+
+
+def test_cycle_refuses_an_unknown_stage(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    result = run_curate("cycle", "--stage", "sft,ppo", home=home)
+    assert result.returncode == 2 and "--stage 'sft,ppo': give one of sft, dpo, grpo" in result.stderr
+    assert not (home / "cycles").exists()

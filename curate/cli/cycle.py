@@ -31,6 +31,10 @@ def cycle(
                                                    show_default=False)] = None,
     workspace: Annotated[str, typer.Option(help="Argilla workspace for --reviewer argilla.")] = "argilla",
     review_timeout: Annotated[float, typer.Option(help="Seconds to wait for Argilla reviews.")] = 3600.0,
+    stage: Annotated[str, typer.Option(help="After each round's SFT fit: sft (no more), dpo or grpo; or one per "
+                                       "round, e.g. sft,grpo,grpo (the last repeats).")] = "sft",
+    stage_config: Annotated[Path | None, typer.Option("--stage-config", help="Recipe overrides for the dpo/grpo "
+                                                      "stage (YAML/JSON).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the last interrupted cycle.")] = False,
     home: Home = None,
     json: Json = False,
@@ -48,7 +52,8 @@ def cycle(
     request = CycleRequest(rounds=rounds, reviewer=reviewer, base_model=base_model, control=control,
                            seeds=seed_list or (0,), version=version, preset=preset, epochs=epochs,
                            config_file=config, per_fact=per_fact, api_url=api_url, api_key=api_key,
-                           workspace=workspace, review_timeout=review_timeout)
+                           workspace=workspace, review_timeout=review_timeout, stage=stage,
+                           stage_config=stage_config)
     registry = Registry(home)
     state = start_or_resume(registry, request, resume=resume)
     err = console(stderr=True)
@@ -82,4 +87,13 @@ def report(
     summary_rows = [[s["arm"], s["round"], s["n_seeds"], f"{s['mean']:.3f}", f"{s['sd']:.3f}",
                      f"{s['min']:.3f}-{s['max']:.3f}"] for s in result["summary"]]
     out_console.print(table("accuracy across seeds", ["arm", "round", "seeds", "mean", "sd", "range"], summary_rows))
+    if any(row["stage"] != "sft" for row in result["stages"]):
+        out_console.print(table("per stage (mean across seeds)", ["arm", "round", "stage", "seeds", "accuracy", "ECE",
+                                                                  "reward", "declines"],
+                                [[s["arm"], s["round"], s["stage"], s["n_seeds"], *(_fmt(s[k]) for k in (
+                                    "accuracy", "ece", "reward", "decline_rate"))] for s in result["stage_summary"]]))
     out_console.print(f"plot: {result['plot']}; {len(result['reliability'])} reliability diagrams in {folder}")
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
