@@ -10,10 +10,10 @@ Sources, for version vN (reviews and evals of vN or any version it descends from
 - sample: scored model answers in eval reports: for one prompt, an answer the eval scored correct
   against one it scored wrong (at most `MAX_PER_PROMPT` pairs a prompt).
 
-Every candidate passes the gates or is refused, with the reason counted: the chosen answer passes the
-claim check and the rejected one fails it (`train.judging.Judge`, the judge the rewards use), the
-prompt is not a test prompt of vN, nor a near copy of one (`curate.gates.leakage`), and a pair is
-never repeated.
+Every candidate passes the gates or is refused, with the reason counted: the judge (`train.judging.Judge`,
+the one the rewards use: the claim check finds nothing wrong, the answer states what is asked, declines
+exactly when it should) judges the chosen answer correct and the rejected one wrong, the prompt is not a
+test prompt of vN, nor a near copy of one (`curate.gates.leakage`), and a pair is never repeated.
 """
 
 from __future__ import annotations
@@ -174,10 +174,10 @@ def _refusal(pair: Pair, judge: Any, leaks: bool, seen: bool) -> str:
     read = {name: judge.read(text, question=question, reference=pair.reference, fact_ids=pair.fact_ids,
                              answerable=pair.answerable) for name, text in (("chosen", pair.chosen),
                                                                            ("rejected", pair.rejected))}
-    if not read["chosen"].clean:
-        return "chosen fails the claim check"
-    if read["rejected"].clean:
-        return "rejected passes the claim check"
+    if not read["chosen"].correct:
+        return "chosen is not judged correct"
+    if read["rejected"].correct:
+        return "rejected is judged correct"
     return ""
 
 

@@ -292,3 +292,52 @@ def report_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _mean(values: list[Any]) -> float | None:
     present = [float(v) for v in values if v is not None]
     return round(sum(present) / len(present), 4) if present else None
+
+
+# -- sampled answers: the "sample" source of preference pairs ---------------------------------------------
+@dataclass(frozen=True)
+class SampleRequest:
+    version: str | None = None
+    adapter: str | None = None
+    base_model: Path | None = None
+    split: str = "train"
+    samples: int = 4
+    temperature: float = 1.0
+    max_new_tokens: int = 128
+    batch_size: int = 8
+    seed: int = 0
+    show_progress: bool = True
+
+
+def sample_version(registry: Registry, request: SampleRequest) -> tuple[Any, Path]:
+    """Sample answers to a split's questions, score each, and publish them as an eval report (split as
+    asked, `decoding: sampled`): `curate export --format dpo` pairs a right one against a wrong one."""
+    from curate.schemas import SPLITS
+    from curate.train.evaluate import Answered, build_report, question_of, score_items
+    from curate.training import claim_checker, latest_version, publish_report, resolve_model
+
+    if request.split not in SPLITS:
+        raise BadInputError(f"--split {request.split!r} is not one of: {', '.join(SPLITS)}")
+    version = request.version or latest_version(registry)
+    manifest = registry.manifest(version)
+    examples = registry.examples(version, split=request.split)
+    if not examples:
+        raise BadInputError(f"version {version}: no examples in the {request.split!r} split")
+    source = resolve_model(registry, request.adapter, request.base_model)
+    from curate.train.generation import load_for_generation
+    from curate.train.sampling import sample_answers
+
+    model, tokenizer = load_for_generation(source.base_model, source.adapter)
+    questions = [question_of(example) for example in examples]
+    sampled = sample_answers(model, tokenizer, [q.question for q in questions], n=request.samples,
+                             temperature=request.temperature, max_new_tokens=request.max_new_tokens,
+                             batch_size=request.batch_size, seed=request.seed, show_progress=request.show_progress)
+    answered = [Answered(q, g.text, g.confidence) for q, group in zip(questions, sampled, strict=True) for g in group]
+    sheet = registry.factsheet(manifest.facts_name)
+    items = score_items(answered, sheet, claim_check=claim_checker(sheet))
+    report = build_report(items, facts_name=sheet.name, split=request.split, version=version, run_id=source.run_id,
+                          adapter=str(source.adapter) if source.adapter else None, base_model=str(source.base_model),
+                          config={"decoding": "sampled", "samples": request.samples,
+                                  "temperature": request.temperature, "max_new_tokens": request.max_new_tokens,
+                                  "seed": request.seed})
+    return publish_report(registry, report, prefix=f"{source.run_id or 'base'}-{request.split}-samples")

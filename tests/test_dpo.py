@@ -115,8 +115,9 @@ def test_export_dpo_makes_pairs_from_every_source(home: Path, tmp_path: Path) ->
         assert {"prompt", "chosen", "rejected", "fact_ids", "source", "finding"} <= set(row)
         assert row["prompt"] not in test_prompts
         question = "" if row["source"] == "drill" else row["prompt"]
-        read = {k: judge.read(row[k], question=question, fact_ids=row["fact_ids"]) for k in ("chosen", "rejected")}
-        assert read["chosen"].clean and not read["rejected"].clean, row
+        read = {k: judge.read(row[k], question=question, reference=row["reference"], fact_ids=row["fact_ids"],
+                              answerable=row["answerable"]) for k in ("chosen", "rejected")}
+        assert read["chosen"].correct and not read["rejected"].correct, row
     review = next(r for r in rows if r["source"] == "review")
     assert review["finding"]["verdict"] == "wrong" and review["finding"]["annotator"] == "biologist"
     drill = next(r for r in rows if r["source"] == "drill")
@@ -130,7 +131,7 @@ def test_pairs_that_fail_the_gates_are_refused_and_counted(home: Path) -> None:
     made = version_pairs(Registry(home), "v2").summary()
     refused = made["refused"]
     assert refused["review"].get("prompt is a test prompt (or a near copy of one)") == 1
-    assert refused["review"].get("chosen fails the claim check") == 1
+    assert refused["review"].get("chosen is not judged correct") == 1
     assert refused["sample"].get("prompt is a test prompt (or a near copy of one)") == 1
     card = run_curate("card", "v2", home=home)
     assert card.returncode == 0, card.stderr
@@ -183,6 +184,20 @@ def test_train_dpo_continues_a_fitted_adapter(home: Path, fitted: tuple[Path, st
                            "--max-new-tokens", "32", "--json", home=home)
     assert evaluated.returncode == 0, evaluated.stderr
     assert evaluated.json()["run_id"] == record["run_id"]
+
+
+@pytest.mark.slow
+def test_sampled_answers_become_an_eval_report_of_the_train_split(home: Path, fitted: tuple[Path, str]) -> None:
+    _, run_id = fitted
+    result = run_curate("train", "sample", "--version", "v2", "--adapter", run_id, "--samples", "2",
+                        "--max-new-tokens", "16", "--json", home=home)
+    assert result.returncode == 0, result.stderr
+    summary = result.json()
+    n_train = sum(1 for e in examples(home, "v2") if e["split"] == "train")
+    assert summary["split"] == "train" and summary["n_items"] == 2 * n_train
+    report = json.loads((Path(summary["path"]) / "report.json").read_text())
+    assert report["config"]["decoding"] == "sampled" and report["run_id"] == run_id
+    assert all(0 <= item["confidence"] <= 1 for item in report["items"])
 
 
 @pytest.mark.slow

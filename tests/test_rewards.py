@@ -81,6 +81,13 @@ def test_factual_rewards_the_right_numbers_bound_right(rewards) -> None:
     assert wrong == -1.0
 
 
+def test_garbled_text_with_a_right_number_is_not_an_answer(rewards) -> None:
+    """What a small model's byte-level sampling produces: a right count by chance, in no language."""
+    garbled = "liver,mpferheck versus draf[ I That 4,110 diff resul than\x17\ufffdom gores 2,189 up 1,921 down"
+    assert substring_check(garbled, HU_LIVER_REF)
+    assert call(rewards["factual"], HU_LIVER, [garbled], reference=HU_LIVER_REF, fact_ids=HU_LIVER_IDS) == [-1.0]
+
+
 def test_factual_does_not_apply_without_numbers_and_punishes_invented_ones(rewards) -> None:
     class_question = "What kind of KMP response does the liver show?"
     reference = "Liver is a Type C (stress-blocked) tissue: moderate KMP effect at baseline, nearly abolished."

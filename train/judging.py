@@ -94,8 +94,13 @@ class Reading:
 
     @property
     def correct(self) -> bool:
-        """The judge's verdict (it never reads a stated confidence); a loop is never correct."""
-        return self.verdict_correct and not self.degenerate
+        """The judge's verdict (it never reads a stated confidence), and, as a floor under it: never a loop,
+        and an answer to a question whose reference states values or directions states at least one right."""
+        if not self.verdict_correct or self.degenerate:
+            return False
+        if not self.answerable:
+            return True
+        return (not self.expected or bool(self.stated)) and (not self.directions_expected or self.directions_right > 0)
 
 
 class Judge:

@@ -88,14 +88,15 @@ def stated_confidence(text: str) -> float | None:
 
 # -- repetition --------------------------------------------------------------------------------
 _WORD = re.compile(r"[A-Za-z0-9][\w,.+-]*")
+GARBLED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")  # control characters, the replacement character
 
 
 def degenerate(text: str) -> bool:
-    """Empty, a word right after itself ("liver liver"), a number three times running, or a five-word run said
-    three times: a loop, not an answer."""
+    """Empty, garbled (control or replacement characters: bytes a small model strung together), a word right
+    after itself ("liver liver"), a number three times running, or a five-word run said three times."""
     words = [w.lower().rstrip(".,;:") for w in _WORD.findall(text)]
-    if not words:
-        return True  # an empty answer
+    if not words or GARBLED.search(text):
+        return True  # empty, or bytes that decode to no text
     if any(a == b and a.isalpha() and len(a) > 1 for a, b in itertools.pairwise(words)):
         return True
     if any(a == b == c for a, b, c in zip(words, words[1:], words[2:], strict=False)):

@@ -1,4 +1,5 @@
-"""`curate train dpo` and `curate train grpo`: preference training and RL with the judge as reward."""
+"""`curate train dpo`, `train grpo` and `train sample`: preference training, RL with the judge as reward, and
+the model's own scored samples that preference pairs are made from."""
 
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +21,7 @@ def register(train_app: typer.Typer) -> None:
     train_app.command("dpo", help="DPO (TRL) on a version's preference pairs, from a fitted run's adapter or a base.")(
         dpo)
     train_app.command("grpo", help="GRPO (TRL) on a version's train prompts, with the judge's rewards.")(grpo)
+    train_app.command("sample", help="Sample several answers per question and score them (pairs for DPO).")(sample)
 
 
 def dpo(
@@ -95,3 +97,32 @@ def _run(request: Any, home: Path | None, json: bool) -> None:
     out = console()
     out.print(table(f"curate train {request.stage}", ["", "value"], rows))
     out.print(f"run record in {record['path']}")
+
+
+def sample(
+    version: Annotated[str | None, typer.Option(help="Version whose questions to answer. Default: latest.")] = None,
+    adapter: Annotated[str | None, typer.Option(help="A run id, run folder or adapter folder.")] = None,
+    base_model: Annotated[Path | None, typer.Option("--base-model", help="Base model folder. Default: the run's.")]
+    = None,
+    split: Annotated[str, typer.Option(help="train (for preference pairs), validation or test.")] = "train",
+    samples: Annotated[int, typer.Option(help="Answers sampled per question.")] = 4,
+    temperature: Annotated[float, typer.Option(help="Sampling temperature.")] = 1.0,
+    max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", help="Longest answer, in tokens.")] = 128,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Questions sampled together.")] = 8,
+    seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
+    home: Home = None,
+    json: Json = False,
+) -> None:
+    from curate.cli._output import console, print_json
+    from curate.registry import Registry
+    from curate.stages import SampleRequest, sample_version
+
+    request = SampleRequest(version=version, adapter=adapter, base_model=base_model, split=split, samples=samples,
+                            temperature=temperature, max_new_tokens=max_new_tokens, batch_size=batch_size, seed=seed)
+    report, path = sample_version(Registry(home), request)
+    summary = {"eval_id": report.id, "version": report.version, "split": report.split, "n_items": report.n_items,
+               "n_correct": report.n_correct, "accuracy": report.accuracy, "path": str(path)}
+    if json:
+        print_json(summary)
+        return
+    console().print(f"{report.n_items} sampled answers ({report.n_correct} scored correct) in {path}")
