@@ -86,17 +86,11 @@ class Reading:
                     or self.n_labels)
 
     @property
-    def clean(self) -> bool:
-        """Passes the claim check: nothing wrong stated, no loop, and declines exactly when it should."""
-        if self.degenerate or self.problems or self.directions_wrong:
-            return False
-        return self.plain_decline != self.answerable
-
-    @property
     def correct(self) -> bool:
-        """The judge's verdict (it never reads a stated confidence), and, as a floor under it: never a loop,
-        and an answer to a question whose reference states values or directions states at least one right."""
-        if not self.verdict_correct or self.degenerate:
+        """The judge's verdict (it never reads a stated confidence), and floors under it: never a loop or
+        garbled text, no direction wrong for its side, and an answer to a question whose reference states
+        values or directions states at least one of them right."""
+        if not self.verdict_correct or self.degenerate or self.directions_wrong:
             return False
         if not self.answerable:
             return True
