@@ -59,6 +59,5 @@ def grpo_trainer(model: Any, tokenizer: Any, peft_config: Any, dataset: Any, rec
                  callbacks: list[Any], *, reward: ComposedReward) -> Any:
     from trl import GRPOTrainer
 
-    tokenizer.padding_side = "left"
     return GRPOTrainer(model=model, reward_funcs=[reward], args=grpo_config(recipe, setup), train_dataset=dataset,
                        processing_class=tokenizer, peft_config=peft_config, callbacks=callbacks)
