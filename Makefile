@@ -62,7 +62,10 @@ demo-cycle-pretrained: $(VENV)/.train
 		--config $(PRETRAINED_FIT) --per-fact 2
 	CURATE_HOME=$(DEMO_HOME) $(BIN)/curate report --out $(CURDIR)/docs/cycle-report-smollm2
 
+# Static checks first (style, types; the layer contract runs inside the suite), then every test.
 test: system-deps $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.dev

@@ -6,43 +6,62 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from curate.schemas.errors import BadInputError, MissingExtraError, ServiceUnavailableError
 
+if TYPE_CHECKING:
+    from curate.annotations.connection import StoredConnection
+
 DEFAULT_WORKSPACE = "argilla"
+
+
+ORIGINS = {"options": "options", "environment": "environment", "serve": "stored by `curate review serve`",
+           "login": "stored by `curate review login`"}
 
 
 @dataclass(frozen=True)
 class Connection:
     api_url: str
     api_key: str
-    origin: str  # where the settings came from: "options", "environment" or "local server"
+    origin: str  # where the URL came from: "options", "environment", "serve" or "login" (the stored one)
+    key_origin: str = ""
+
+    def describe(self) -> str:
+        """Which server, and where the settings came from; never the key."""
+        text = f"{self.api_url} ({ORIGINS.get(self.origin, self.origin)})"
+        if self.key_origin and self.key_origin != self.origin:
+            text += f", API key from the {ORIGINS.get(self.key_origin, self.key_origin)}"
+        return text
 
 
-def resolve_connection(api_url: str | None, api_key: str | None, local_data: Path | None) -> Connection:
-    """--api-url/--api-key, else ARGILLA_API_URL/ARGILLA_API_KEY, else the server `curate review serve` runs."""
-    if api_url or api_key:
-        origin = "options"
-    elif os.environ.get("ARGILLA_API_URL"):
-        origin = "environment"
+def resolve_connection(api_url: str | None, api_key: str | None, stored: StoredConnection | None) -> Connection:
+    """Field by field: --api-url/--api-key, then ARGILLA_API_URL/ARGILLA_API_KEY, then the stored connection.
+
+    The stored key is only ever sent to the stored URL.
+    """
+    env_url, env_key = os.environ.get("ARGILLA_API_URL"), os.environ.get("ARGILLA_API_KEY")
+    if api_url:
+        url, origin = api_url, "options"
+    elif env_url:
+        url, origin = env_url, "environment"
+    elif stored is not None:
+        url, origin = stored.api_url, stored.source
     else:
-        origin = "local server"
-    url = api_url or os.environ.get("ARGILLA_API_URL")
-    key = api_key or os.environ.get("ARGILLA_API_KEY")
-    if not url and local_data is not None:
-        from curate.annotations.server.manage import read_state
-
-        state = read_state(local_data)
-        if state is not None:
-            return Connection(state.api_url, key or state.api_key, origin)
-    if not url:
-        raise BadInputError("no Argilla to talk to: give --api-url and --api-key, set ARGILLA_API_URL and "
-                            "ARGILLA_API_KEY, or start a local one with `curate review serve`")
-    if not key:
-        raise BadInputError(f"no API key for {url}: give --api-key or set ARGILLA_API_KEY")
-    return Connection(url.rstrip("/"), key, origin)
+        raise BadInputError("no Argilla to talk to: start a local one with `curate review serve`, store one with "
+                            "`curate review login URL`, or give --api-url/--api-key (or ARGILLA_API_URL/"
+                            "ARGILLA_API_KEY)")
+    url = url.rstrip("/")
+    if api_key:
+        key, key_origin = api_key, "options"
+    elif env_key:
+        key, key_origin = env_key, "environment"
+    elif stored is not None and stored.api_url.rstrip("/") == url:
+        key, key_origin = stored.api_key, stored.source
+    else:
+        raise BadInputError(f"no API key for {url}: give --api-key, set ARGILLA_API_KEY, or store it with "
+                            f"`curate review login {url}`")
+    return Connection(url, key, origin, key_origin)
 
 
 def connect(connection: Connection) -> Any:
@@ -73,8 +92,8 @@ def argilla_errors(api_url: str) -> Iterator[None]:
             raise
         detail = " ".join(text.split())[:300]
         if status == 401:
-            raise BadInputError(f"Argilla at {api_url} refused the API key (401): check --api-key or "
-                                "ARGILLA_API_KEY") from None
+            raise BadInputError(f"Argilla at {api_url} refused the API key (401): check --api-key, ARGILLA_API_KEY "
+                                "or the stored connection (`curate doctor` says which is used)") from None
         if status >= 500:
             raise ServiceUnavailableError(f"Argilla at {api_url} failed ({status}): {detail}") from None
         raise BadInputError(f"Argilla at {api_url} refused the request ({status}): {detail}") from None

@@ -81,6 +81,7 @@ def fetch_raw(client: Any, dataset: Any, workspace: str, progress: Progress | No
     """Every record with at least one response, with all responses, read page by page as the owner."""
     with argilla_errors(client.api_url):
         users = {str(u["id"]): u["username"] for u in get_json(client, "/api/v1/users").get("items", [])}
+        fields = get_json(client, f"/api/v1/datasets/{dataset.id}/fields").get("items", [])
         records: dict[str, dict[str, Any]] = {}
         offset = 0
         while True:
@@ -102,6 +103,7 @@ def fetch_raw(client: Any, dataset: Any, workspace: str, progress: Progress | No
         "api_url": client.api_url,
         "pulled_at": datetime.now(UTC).isoformat(timespec="microseconds"),
         "users": users,
+        "markdown_fields": sorted(f["name"] for f in fields if (f.get("settings") or {}).get("use_markdown")),
         "n_records": len(records),
         "n_responses": sum(len(r.get("responses") or []) for r in records.values()),
     }
@@ -184,7 +186,7 @@ def record_reviews(record: dict[str, Any], header: dict[str, Any], snapshot: str
             fact_ids=_as_list(meta.get("fact_ids")),
             template_id=str(meta.get("template", "")),
             question=str(fields.get(s.QUESTION, "")),
-            answer=str(fields.get(s.ANSWER, "")),
+            answer=_answer(fields, header),
             annotator=header.get("users", {}).get(user_id, user_id),
             annotator_id=user_id,
             status=response["status"],
@@ -197,6 +199,14 @@ def record_reviews(record: dict[str, Any], header: dict[str, Any], snapshot: str
             snapshot=snapshot,
         ))
     return made
+
+
+def _answer(fields: dict[str, Any], header: dict[str, Any]) -> str:
+    """The answer as plain text: datasets whose answer field is markdown hold it marked up (render.py)."""
+    from curate.annotations.render import plain_answer
+
+    text = str(fields.get(s.ANSWER, ""))
+    return plain_answer(text) if s.ANSWER in header.get("markdown_fields", ()) else text
 
 
 def _value(values: dict[str, Any], question: str) -> Any:

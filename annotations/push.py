@@ -12,6 +12,7 @@ from typing import Any
 
 from curate.annotations import settings as s
 from curate.annotations.client import argilla_errors, find_workspace, get_json
+from curate.annotations.render import Span, findings_markdown, mark_answer
 
 BATCH = 500  # records per bulk request (the server's limit is 500)
 
@@ -35,8 +36,9 @@ class ReviewItem:
     record_id: str
     question: str
     answer: str
-    facts: str
+    facts: str  # markdown (render.facts_markdown)
     reference: str = ""
+    marks: tuple[Span, ...] = ()  # what the automatic check disputes in the answer
     metadata: dict[str, Any] = field(default_factory=dict)
     suggestions: tuple[Suggestion, ...] = ()
 
@@ -101,9 +103,10 @@ def push_items(client: Any, items: Sequence[ReviewItem], *, dataset: str, worksp
     with argilla_errors(client.api_url):
         present = existing_record_ids(client, remote.id)
         missing = _unique([item for item in items if item.record_id not in present])
+        shown = {field.name: bool(getattr(field, "use_markdown", False)) for field in remote.settings.fields}
         for start in range(0, len(missing), BATCH):
             batch = missing[start:start + BATCH]
-            models = [_record(item, remote).api_model() for item in batch]
+            models = [_record(item, remote, shown).api_model() for item in batch]
             client.api.records.bulk_upsert(dataset_id=remote.id, records=models)
             if progress is not None:
                 progress(len(batch))
@@ -120,13 +123,28 @@ def _unique(items: list[ReviewItem]) -> list[ReviewItem]:
     return list(seen.values())
 
 
-def _record(item: ReviewItem, dataset: Any) -> Any:
+def record_fields(item: ReviewItem, shown: dict[str, bool]) -> dict[str, str]:
+    """The record's fields for a dataset whose fields are `shown` ({name: uses markdown}). A dataset made
+    before the answer was markdown gets the plain answer, and no check field."""
+    fields = {s.QUESTION: item.question, s.FACTS: item.facts}
+    if shown.get(s.ANSWER):
+        fields[s.ANSWER] = mark_answer(item.answer, item.marks)
+        check = findings_markdown(item.answer, item.marks)
+        if check and s.CHECK in shown:
+            fields[s.CHECK] = check
+    else:
+        fields[s.ANSWER] = item.answer
+    if item.reference:
+        fields[s.REFERENCE] = item.reference
+    return fields
+
+
+def _record(item: ReviewItem, dataset: Any, shown: dict[str, bool]) -> Any:
     import argilla as rg
 
     record = rg.Record(
         id=item.record_id,
-        fields={s.QUESTION: item.question, s.ANSWER: item.answer, s.FACTS: item.facts,
-                **({s.REFERENCE: item.reference} if item.reference else {})},
+        fields=record_fields(item, shown),
         metadata={key: value for key, value in item.metadata.items() if value not in (None, "", [])},
         suggestions=[rg.Suggestion(question_name=sug.question, value=sug.value, agent=sug.agent, score=sug.score)
                      for sug in item.suggestions],

@@ -7,17 +7,15 @@ reference answer is shown beside it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from curate.schemas import Fact
+from typing import Any
 
 # Fields
 QUESTION = "question"
-ANSWER = "answer"
+ANSWER = "answer"  # markdown: the answer with the automatic check's findings marked (annotations/render.py)
+CHECK = "check"
 FACTS = "facts"
 REFERENCE = "reference"
+MARKDOWN_FIELDS = (ANSWER, CHECK, FACTS)
 
 # Questions
 VERDICT = "verdict"
@@ -48,35 +46,56 @@ Thank you for checking these. Each record is one question about the Kaempferol (
 hippocampus, liver and soleus) and one answer. The answers will teach a language model, so an error
 you catch here is an error the model will not learn.
 
-**What you see**
-- **Question** and **Answer**. When you review a model's answers, the **Reference answer** (what
-  our data says) is shown below them.
-- **Facts behind it**: the study results the answer should rest on, each with where it came from
-  (file, row, contrast, method, threshold). Judge the answer against these facts and your own
-  knowledge of the biology. DEG means a gene with adjusted p < 0.05.
+## What you see
 
-**What to answer**
-1. **Verdict** (required)
-   - *Correct*: every statement is right and nothing important is missing.
-   - *Partly correct*: the main point is right, but a detail is wrong, missing or overstated.
-   - *Wrong*: the main point is wrong (a wrong count, the opposite direction, the wrong class).
+- **Question** and **Answer**. When you review a model's answers, the **Reference answer** (what
+  our data says) is shown as well.
+- <mark>Marked</mark> words in the answer are claims an automatic check disputes: a number, a
+  direction or a class that does not match the facts. **What the automatic check found** says, for
+  each mark, what the facts say instead (hover a mark to see it too). The check is often right,
+  but not always; an answer without marks may still be wrong.
+- **Facts behind it**: the study results the answer should rest on. Each gives the source file and
+  the row the value was read from, the value itself, the contrast, the method and the
+  significance rule. DEG means a gene with adjusted p < 0.05.
+
+## What to answer
+
+1. **Is the answer correct?** (required), one click or one key:
+   - **Correct** (key 1): every statement is right and nothing important is missing.
+   - **Partly correct** (key 2): the main point is right, but a detail is wrong, missing or overstated.
+   - **Wrong** (key 3): the main point is wrong (a wrong count, the opposite direction, the wrong class).
 2. **Corrected answer** (optional, but the most useful thing you can give): write the answer as it
    should read. Keep it short and state the numbers exactly as the study reports them. It replaces
    the answer in the next version of the dataset.
-3. **Error types** (tick all that apply): wrong number; wrong direction (up vs down, raised vs
-   lowered); wrong category or class (e.g. Type A vs B, RESCUE vs SUPPRESSION); unsupported claim
-   (something the study did not measure or report); overclaiming or miscalibrated certainty (e.g. a
-   non-significant change presented as real, or "proves" where "suggests" is right); unclear
-   question (the question itself is ambiguous or badly posed).
-4. **Confidence** from 1 (a guess) to 5 (certain): how sure you are of your verdict.
+3. **What kind of error?** (tick all that apply): wrong number; wrong direction (up vs down, raised
+   vs lowered); wrong category or class (e.g. Type A vs B, RESCUE vs SUPPRESSION); unsupported
+   claim (something the study did not measure or report); overclaiming or miscalibrated certainty
+   (e.g. a non-significant change presented as real, or "proves" where "suggests" is right);
+   unclear question (the question itself is ambiguous or badly posed).
+4. **How sure are you?** from 1 (a guess) to 5 (certain).
 5. **Note**: anything else, for example a fact that looks wrong at its source.
 
-**Suggestions**: some answers come with a pre-filled verdict and error types from an automatic
-check of numbers and directions against the facts. It is often right, but not always: please
-confirm or change it.
+Some answers come with the verdict and error types pre-filled (a suggestion from the automatic
+check or from the model's scorer): confirm or change them.
 
-Use *Submit* when you are done with a record, *Save as draft* to come back to it, and *Discard* to
-skip a record you cannot judge.
+## Working from the keyboard
+
+| to | press |
+| --- | --- |
+| start answering (after clicking elsewhere on the page) | Tab |
+| pick Correct, Partly correct, Wrong (then on to the corrected answer) | 1, 2, 3 |
+| move to the next or previous question | Down arrow, Up arrow |
+| start typing in a text box (the corrected answer, the note) | Shift + Enter |
+| leave a text box | Esc |
+| tick an error type, or pick a confidence | its number (1, 2, 3, ...) |
+| **Submit** and go to the next record | Enter |
+| Save as draft, to come back to it | Ctrl + S (Cmd + S on a Mac) |
+| Discard (skip a record you cannot judge) | Backspace |
+| next or previous record | Right arrow, Left arrow |
+
+A pre-filled suggestion is already selected: pressing its key again unselects it, so to accept it
+just press Enter. The same keys are under *Shortcuts* in Argilla's help panel. A submitted answer
+can still be changed later; a draft is not counted until you submit it.
 """
 
 
@@ -88,14 +107,17 @@ def review_settings() -> Any:
         guidelines=GUIDELINES,
         fields=[
             rg.TextField(name=QUESTION, title="Question", use_markdown=False),
-            rg.TextField(name=ANSWER, title="Answer", use_markdown=False),
-            rg.TextField(name=FACTS, title="Facts behind it", use_markdown=True),
+            rg.TextField(name=ANSWER, title="Answer", use_markdown=True),
+            rg.TextField(name=CHECK, title="What the automatic check found", use_markdown=True, required=False),
             rg.TextField(name=REFERENCE, title="Reference answer (model reviews only)", required=False),
+            rg.TextField(name=FACTS, title="Facts behind it", use_markdown=True),
         ],
         questions=[
-            rg.LabelQuestion(name=VERDICT, title="Is the answer correct?", labels=VERDICT_LABELS, required=True),
+            rg.LabelQuestion(name=VERDICT, title="Is the answer correct? (keys 1, 2, 3)", labels=VERDICT_LABELS,
+                             required=True),
             rg.TextQuestion(
-                name=CORRECTED_ANSWER, title="Corrected answer (leave empty if correct)", required=False,
+                name=CORRECTED_ANSWER, title="Corrected answer (Shift+Enter to type; empty if correct)",
+                required=False,
                 description="Write the answer as it should read; it replaces this one in the next version.",
             ),
             rg.MultiLabelQuestion(
@@ -110,20 +132,3 @@ def review_settings() -> Any:
         allow_extra_metadata=True,
     )
 
-
-def facts_markdown(facts: Iterable[tuple[Fact, str]]) -> str:
-    """Each fact as one sentence (given by the caller) with its id and provenance, as markdown."""
-    blocks = []
-    for number, (fact, statement) in enumerate(facts, 1):
-        source = fact.provenance
-        where = [f"`{fact.id}`", f"source `{source.source}`"]
-        where += [f"row {source.row}"] if source.row is not None else []
-        where += [f"contrast {source.contrast}"] if source.contrast else []
-        where += [source.method]
-        where += [source.threshold] if source.threshold else []
-        where += [f"sha256 `{source.sha256[:12]}`"]
-        block = f"**{number}.** {statement}\n\n<small>{' · '.join(where)}</small>"
-        if source.note:
-            block += f"\n\n> {source.note}"
-        blocks.append(block)
-    return "\n\n".join(blocks) if blocks else "_No facts are linked to this answer._"

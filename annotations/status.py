@@ -1,13 +1,17 @@
-"""How far review has got: per annotator, per kind of example, and how much annotators agree."""
+"""How far review has got: per annotator, per kind of example, and how much annotators agree (overall
+and per kind: Cohen's kappa from scikit-learn for two raters, Krippendorff's alpha from `krippendorff`)."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import permutations
 from typing import Any
 
 from curate.annotations.client import argilla_errors, get_json
+
+VERDICTS = ("correct", "partly_correct", "wrong")  # curate.schemas.VERDICTS, kept free of pydantic here
 
 
 def records_by_kind(client: Any, dataset: Any) -> dict[str, int]:
@@ -62,22 +66,29 @@ def _by_kind(reviews: Iterable[Any], totals: dict[str, int]) -> dict[str, dict[s
             "partly_correct": counts["partly_correct"],
             "wrong": counts["wrong"],
             "error_rate": round((counts["wrong"] + counts["partly_correct"]) / answered, 3) if answered else None,
+            "agreement": agreement(r for r in submitted if r.kind == kind),
         }
     return table
 
 
 def agreement(reviews: Iterable[Any]) -> dict[str, Any]:
-    """Observed agreement and Krippendorff's alpha (nominal) over records with two or more verdicts."""
-    units: dict[tuple[str, str], list[str]] = defaultdict(list)
+    """Agreement on the verdict over records with two or more submitted verdicts: the share of agreeing
+    pairs, Cohen's kappa when exactly two annotators rated them, and Krippendorff's alpha (nominal) for
+    any number. `measure` names the one to read: kappa for two raters, alpha for more."""
+    units: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for review in reviews:
         if review.status == "submitted" and review.verdict:
-            units[(review.dataset, review.example_id)].append(review.verdict)
-    shared = [values for values in units.values() if len(values) >= 2]
+            units[(review.dataset, review.example_id)][review.annotator] = review.verdict
+    shared = [verdicts for verdicts in units.values() if len(verdicts) >= 2]
+    raters = sorted({name for verdicts in shared for name in verdicts})
     if not shared:
-        return {"records": 0, "observed": None, "krippendorff_alpha": None}
-    observed = sum(_pairs_agreeing(values) for values in shared) / len(shared)
-    return {"records": len(shared), "observed": round(observed, 3),
-            "krippendorff_alpha": _alpha(shared)}
+        return {"records": 0, "raters": 0, "measure": None, "observed": None, "cohen_kappa": None,
+                "krippendorff_alpha": None}
+    observed = sum(_pairs_agreeing(list(verdicts.values())) for verdicts in shared) / len(shared)
+    kappa = _cohen_kappa(shared, raters) if len(raters) == 2 else None
+    return {"records": len(shared), "raters": len(raters),
+            "measure": "cohen_kappa" if len(raters) == 2 else "krippendorff_alpha",
+            "observed": round(observed, 3), "cohen_kappa": kappa, "krippendorff_alpha": _alpha(shared, raters)}
 
 
 def _pairs_agreeing(values: list[str]) -> float:
@@ -85,18 +96,37 @@ def _pairs_agreeing(values: list[str]) -> float:
     return sum(a == b for a, b in pairs) / len(pairs)
 
 
-def _alpha(units: list[list[str]]) -> float | None:
-    coincidence: defaultdict[tuple[str, str], float] = defaultdict(float)
-    for values in units:
-        weight = 1 / (len(values) - 1)
-        for a, b in permutations(values, 2):
-            coincidence[(a, b)] += weight
-    margins: defaultdict[str, float] = defaultdict(float)
-    for (a, _), count in coincidence.items():
-        margins[a] += count
-    n = sum(margins.values())
-    disagree_observed = sum(count for (a, b), count in coincidence.items() if a != b)
-    disagree_expected = sum(margins[a] * margins[b] for a in margins for b in margins if a != b) / (n - 1)
-    if disagree_expected == 0:
-        return 1.0 if disagree_observed == 0 else None
-    return round(1 - disagree_observed / disagree_expected, 3)
+def _cohen_kappa(units: list[dict[str, str]], raters: list[str]) -> float | None:
+    """scikit-learn's Cohen's kappa; None when it is undefined (both raters used one label only)."""
+    import warnings
+
+    from sklearn.metrics import cohen_kappa_score
+
+    first, second = raters
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # undefined kappa: sklearn warns, then returns nan
+        kappa = cohen_kappa_score([u[first] for u in units], [u[second] for u in units], labels=list(VERDICTS))
+    return _rounded(kappa)
+
+
+def _alpha(units: list[dict[str, str]], raters: list[str]) -> float | None:
+    """The `krippendorff` package's alpha, nominal; None when it is undefined (one label in all the data)."""
+    import warnings
+
+    import krippendorff
+    import numpy as np
+
+    codes = {verdict: index for index, verdict in enumerate(VERDICTS)}
+    matrix = np.array([[codes[u[r]] if r in u else np.nan for u in units] for r in raters], dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            alpha = krippendorff.alpha(reliability_data=matrix, value_domain=list(codes.values()),
+                                       level_of_measurement="nominal")
+        except ValueError:  # fewer than two values in the data
+            return None
+    return _rounded(alpha)
+
+
+def _rounded(value: float) -> float | None:
+    return None if math.isnan(value) else round(float(value), 3)

@@ -33,7 +33,7 @@ def _server() -> Any:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        _STATE["server"] = manage.serve(data, port=port)
+        _STATE["server"] = manage.serve(data, port=port)  # (state, the data folder's owner credentials)
         atexit.register(lambda: (manage.stop(data), shutil.rmtree(data, ignore_errors=True)))
     return _STATE["server"]
 
@@ -41,8 +41,8 @@ def _server() -> Any:
 def _client() -> Any:
     import argilla as rg
 
-    state = _server()
-    return rg.Argilla(api_url=state.api_url, api_key=state.api_key)
+    state, credentials = _server()
+    return rg.Argilla(api_url=state.api_url, api_key=credentials.api_key)
 
 
 def _items(n: int, tag: str) -> list[Any]:

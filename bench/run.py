@@ -65,8 +65,16 @@ def load_cases() -> dict[str, Callable[[bool], dict]]:
     return cases
 
 
+def run_name(quick: bool) -> str:
+    """How docs cite a run: the UTC date, the commit it measured, and the mode."""
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO)
+    commit = done.stdout.strip() or "unknown"
+    return f"{time.strftime('%Y-%m-%d', time.gmtime())} {commit} {'quick' if quick else 'full'}"
+
+
 def run(quick: bool, only: list[str] | None) -> dict:
     results = {}
+    stamp = run_name(quick)
     for name, case in load_cases().items():
         if only and name not in only:
             continue
@@ -78,6 +86,7 @@ def run(quick: bool, only: list[str] | None) -> dict:
             traceback.print_exc()
             results[name] = {"error": f"{type(exc).__name__}: {exc}"}
         results[name]["wall_s"] = round(time.perf_counter() - began, 2)
+        results[name]["run"] = stamp
     return results
 
 
@@ -91,12 +100,14 @@ def write_outputs(results: dict, quick: bool) -> None:
     payload = {"quick": quick, "python": platform.python_version(), "machine": platform.machine(),
                "results": results}
     (BENCH / "results.json").write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
-    rows = ["| case | baseline s | candidate s | ratio | goal | met | note |", "|---|---|---|---|---|---|---|"]
+    rows = ["| case | run | baseline s | candidate s | ratio | goal | met | note |", "|---" * 8 + "|"]
     for name, r in results.items():
-        rows.append(f"| {name} | {r.get('baseline_s', '')} | {r.get('candidate_s', '')} | {r.get('ratio', '')} | "
-                    f"{r.get('goal', '')} | {r.get('goal_met', '')} | {r.get('note', r.get('error', ''))} |")
+        rows.append(f"| {name} | {r.get('run', '')} | {r.get('baseline_s', '')} | {r.get('candidate_s', '')} | "
+                    f"{r.get('ratio', '')} | {r.get('goal', '')} | {r.get('goal_met', '')} | "
+                    f"{r.get('note', r.get('error', ''))} |")
     mode = "quick" if quick else "full"
-    block = f"{START}\nLast run: {mode}, Python {platform.python_version()}.\n\n" + "\n".join(rows) + f"\n{END}"
+    block = (f"{START}\nRows from {mode} runs, Python {platform.python_version()}; each row names its run "
+             "(date, commit, mode), which is how docs cite a figure.\n\n" + "\n".join(rows) + f"\n{END}")
     readme = BENCH / "README.md"
     text = readme.read_text() if readme.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
     head, _, rest = text.partition(START)

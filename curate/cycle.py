@@ -74,8 +74,8 @@ class CycleState:
         return next((r for r in self.rounds if (r["seed"], r["arm"], r["round"]) == (seed, arm, round_number)), None)
 
     def save(self) -> None:
-        payload = {"cycle_id": self.cycle_id, "request": self.request, "rounds": self.rounds,
-                   "finished": self.finished}
+        payload = {"cycle_id": self.cycle_id, "request": {**self.request, "api_key": None},  # a key stays in memory
+                   "rounds": self.rounds, "finished": self.finished}
         temp = self.folder / f".{STATE}.{uuid.uuid4().hex}"
         temp.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n")
         os.replace(temp, self.folder / STATE)
@@ -93,7 +93,9 @@ def start_or_resume(registry: Registry, request: CycleRequest, *, resume: bool) 
 
     parse_stages(request.stage)
     if resume:
-        return _latest_unfinished(registry)
+        state = _latest_unfinished(registry)
+        state.request["api_key"] = request.api_key  # never saved; None: the environment or the stored connection
+        return state
     registry.ensure_writable()
     version = request.version or _latest_version(registry)
     registry.manifest(version)
@@ -101,7 +103,7 @@ def start_or_resume(registry: Registry, request: CycleRequest, *, resume: bool) 
     folder = registry.home / "cycles" / cycle_id
     folder.mkdir(parents=True)
     settings = {**request.__dict__, "version": version, "base_model": str(request.base_model or ""),
-                "config_file": str(request.config_file or ""), "seeds": list(request.seeds), "api_key": None,
+                "config_file": str(request.config_file or ""), "seeds": list(request.seeds),
                 "stage_config": str(request.stage_config or "")}
     state = CycleState(cycle_id, folder, settings)
     state.save()

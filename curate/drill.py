@@ -46,6 +46,7 @@ class DrillRequest:
     per_fact: int = 3
     allow_failing: bool = False
     review_datasets: tuple[str, ...] = ()  # only reviews from these Argilla datasets; empty: all
+    min_agree: int = 1  # reviews count only where at least this many reviewers gave the deciding verdict
 
 
 @dataclass
@@ -60,6 +61,11 @@ class Judgement:
     @property
     def lead(self) -> Review:
         return self.correction or self.reviews[-1]
+
+    @property
+    def agreeing(self) -> int:
+        """How many reviewers gave the verdict that counts."""
+        return sum(review.verdict == self.verdict for review in self.reviews)
 
 
 @dataclass
@@ -270,23 +276,29 @@ def drill(registry: Registry, request: DrillRequest) -> DrillResult:
         raise BadInputError(f"--dataset {request.review_datasets[0]} picks reviews: give --from-review with it")
     if request.per_fact < 0:
         raise BadInputError(f"--per-fact {request.per_fact} is not allowed: give a whole number, 0 or more")
+    if request.min_agree < 1:
+        raise BadInputError(f"--min-agree {request.min_agree} is not allowed: give a whole number, 1 or more")
     manifest = registry.manifest(request.version)
     examples = registry.examples(request.version)
     sheet = registry.factsheet(manifest.facts_name)
     reviews = _reviews(registry) if request.from_review else []
     if request.review_datasets:
         reviews = [r for r in reviews if r.dataset in request.review_datasets]
+    reviews, waiting = agreed(reviews, request.min_agree)
     report, ident = None, None
     if request.from_eval is not None:
         report, path = read_eval_report(registry, request.from_eval)
         ident = eval_id(report, path)
     made = plan(examples, sheet, reviews=reviews, report=report, eval_ident=ident, per_fact=request.per_fact,
                 seed=manifest.seed)
+    made.report.update(min_agree=request.min_agree, awaiting_agreement=waiting)
     if not made.drivers:
         sources = " or ".join(x for x in (f"the reviews in {reviews_dir(registry)}" if request.from_review else "",
                                           f"eval {ident}" if report is not None else "") if x)
+        short = f"; {len(waiting)} judged item(s) have fewer than {request.min_agree} agreeing verdicts" \
+            if waiting else ""
         raise BadInputError(f"nothing to drill in {request.version}: {sources} judge none of its examples or "
-                            "answers wrong (run `curate review pull` first?)")
+                            f"answers wrong (run `curate review pull` first?){short}")
     config = {**manifest.generator_config, "drill": {
         "from_review": request.from_review, "from_eval": ident, "per_fact": request.per_fact,
         "generator_version": _drill_version(), **made.report["added"]}}
@@ -296,6 +308,25 @@ def drill(registry: Registry, request: DrillRequest) -> DrillResult:
         extra_files={"drill.json": (json.dumps(made.report, indent=2, sort_keys=True) + "\n").encode()},
         allow_failing=request.allow_failing)
     return DrillResult(manifest=new, report=made.report, gate_report=gates)
+
+
+def agreed(reviews: Sequence[Review], min_agree: int) -> tuple[list[Review], list[dict[str, Any]]]:
+    """The reviews of items whose deciding verdict at least `min_agree` reviewers gave, and what waits for
+    more: [{dataset, example_id, verdict, agreeing, verdicts}]. Other reviews (drafts) pass through."""
+    if min_agree <= 1:
+        return list(reviews), []
+    short: dict[tuple[str, str], Judgement] = {}
+    for (dataset, example_id), judgement in judge_answers(reviews).items():
+        if judgement.agreeing < min_agree:
+            short[(dataset, example_id)] = judgement
+    for example_id, judgement in judge(reviews, {r.example_id for r in reviews}).items():
+        if judgement.agreeing < min_agree:
+            short.update({(r.dataset, example_id): judgement for r in judgement.reviews})
+    kept = [r for r in reviews if (r.dataset, r.example_id) not in short]
+    waiting = [{"dataset": dataset, "example_id": example_id, "verdict": j.verdict, "agreeing": j.agreeing,
+                "verdicts": dict(Counter(str(r.verdict) for r in j.reviews))}
+               for (dataset, example_id), j in sorted(short.items())]
+    return kept, waiting
 
 
 def _reviews(registry: Registry) -> list[Review]:

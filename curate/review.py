@@ -3,8 +3,10 @@
 annotations/ knows Argilla and nothing of the registry; this module picks the examples, renders
 their facts, asks the claim check for suggestions, and decides where things live::
 
-    <home>/argilla/          the local server's data (`curate review serve`), unless --data says otherwise
-    <home>/reviews/          raw snapshots and reviews.jsonl (see annotations/pull.py)
+    <home>/argilla/                 the local server's data (`curate review serve`), unless --data says otherwise
+    <home>/argilla-connection.json  the remembered connection (review_access.py)
+    <home>/review-users/            biologists' generated passwords (review_access.py)
+    <home>/reviews/                 raw snapshots and reviews.jsonl (see annotations/pull.py)
 
 Examples of every version go to one dataset (default `curate-review`): an example's id is its
 content hash, so an example that did not change between versions is reviewed once. A model's answers
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from curate.annotations.client import Connection
     from curate.annotations.pull import PullResult
     from curate.annotations.push import PushResult, ReviewItem, Suggestion
+    from curate.annotations.render import Span
     from curate.registry import Registry
     from curate.schemas import EvalItem, EvalReport, Example, FactSheet, Finding, Review
 
@@ -41,6 +44,10 @@ FINDING_ERROR_TYPES = {
     "wrong_class": "wrong_category", "wrong_pattern": "wrong_category", "wrong_interaction": "wrong_category",
     "wrong_significance": "overclaiming", "wrong_direction": "wrong_direction",
     "wrong_order": "wrong_number", "wrong_superlative": "wrong_number",
+    # the item verdict's own findings (curate.judge.verdict)
+    "does_not_decline": "overclaiming", "made_up": "overclaiming", "declines_answerable": "unsupported_claim",
+    "not_a_claim": "unsupported_claim", "does_not_answer": "unsupported_claim", "no_answer": "unsupported_claim",
+    "wrong_pick": "wrong_number", "wrong_yes_no": "wrong_category",
 }
 SCORER_ERROR_TYPES = {
     "numeric": "wrong_number", "ranking": "wrong_number", "categorical": "wrong_category",
@@ -49,6 +56,7 @@ SCORER_ERROR_TYPES = {
 }
 
 Checker = Callable[["Example"], list["Finding"]]
+TextChecker = Callable[[str, Sequence[str], str], list["Finding"]]
 
 
 @dataclass(frozen=True)
@@ -73,9 +81,11 @@ def reviews_dir(registry: Registry) -> Path:
 
 
 def connection(registry: Registry, api_url: str | None, api_key: str | None) -> Connection:
+    """Options, then ARGILLA_API_URL/ARGILLA_API_KEY, then the connection stored in the home (review_access.py)."""
     from curate.annotations.client import resolve_connection
+    from curate.review_access import stored_connection
 
-    return resolve_connection(api_url, api_key, local_data(registry))
+    return resolve_connection(api_url, api_key, stored_connection(registry))
 
 
 # -- claim check ----------------------------------------------------------------------------------
@@ -89,9 +99,27 @@ def claim_check(sheet: FactSheet) -> Checker:
     return check
 
 
+def claim_check_text(sheet: FactSheet) -> TextChecker:
+    """The judge's claim check on any text (a model's answer), given the facts it should state and its question."""
+    from curate.judge import check_text
+
+    def check(text: str, fact_ids: Sequence[str], question: str) -> list[Finding]:
+        return check_text(text, sheet, fact_ids=list(fact_ids) or None, question=question)
+
+    return check
+
+
+def finding_spans(findings: Sequence[Finding] | None) -> tuple[Span, ...]:
+    """The claim check's findings as the stretches of the answer the review page marks."""
+    from curate.annotations.render import Span
+
+    return tuple(Span(f.start, f.end, f.type.replace("_", " "), f.message) for f in findings or ()
+                 if f.start is not None and f.end is not None)
+
+
 # -- building records -----------------------------------------------------------------------------
 def facts_field(sheet: FactSheet, fact_ids: Sequence[str]) -> str:
-    from curate.annotations.settings import facts_markdown
+    from curate.annotations.render import facts_markdown
     from curate.generators.text import describe
 
     by_id = sheet.by_id()
@@ -124,7 +152,7 @@ def _example_item(example: Example, sheet: FactSheet, version: str, findings: li
                 "source": "example", "flagged": _flag(findings)}
     return ReviewItem(record_id=example.id, question=question, answer=example.output,
                       facts=facts_field(sheet, example.fact_ids), metadata=metadata,
-                      suggestions=_claim_suggestions(findings))
+                      suggestions=_claim_suggestions(findings), marks=finding_spans(findings))
 
 
 def _flag(findings: list[Any] | None) -> str:
@@ -180,10 +208,11 @@ def eval_items(registry: Registry, request: PushRequest) -> tuple[str, list[Revi
         items = [item for item in items if not item.correct]
     items = _sample(items, request.sample, request.seed)
     ident = eval_id(report, path)
-    return ident, [_eval_item(item, sheet, ident, report.version) for item in items]
+    check = claim_check_text(sheet)
+    return ident, [_eval_item(item, sheet, ident, report.version, check) for item in items]
 
 
-def _eval_item(item: EvalItem, sheet: FactSheet, ident: str, version: str | None) -> ReviewItem:
+def _eval_item(item: EvalItem, sheet: FactSheet, ident: str, version: str | None, check: TextChecker) -> ReviewItem:
     from curate.annotations.push import ReviewItem, Suggestion
     from curate.annotations.settings import ERROR_TYPES, VERDICT
 
@@ -195,9 +224,10 @@ def _eval_item(item: EvalItem, sheet: FactSheet, ident: str, version: str | None
         suggestions.append(Suggestion(ERROR_TYPES, types, SCORER_AGENT))
     metadata = {"tissue": item.tissue, "kind": item.kind, "version": version, "fact_ids": fact_ids,
                 "source": "eval", "eval_id": ident, "flagged": "no" if item.correct else "yes"}
+    marks = finding_spans(check(item.answer, fact_ids, item.question))
     return ReviewItem(record_id=item.example_id, question=item.question, answer=item.answer,
                       facts=facts_field(sheet, fact_ids), reference=item.reference or "(no reference answer)",
-                      metadata=metadata, suggestions=tuple(suggestions))
+                      metadata=metadata, suggestions=tuple(suggestions), marks=marks)
 
 
 def _sample(items: list[Any], n: int | None, seed: int) -> list[Any]:

@@ -314,7 +314,7 @@ def sample_version(registry: Registry, request: SampleRequest) -> tuple[Any, Pat
     asked, `decoding: sampled`): `curate export --format dpo` pairs a right one against a wrong one."""
     from curate.schemas import SPLITS
     from curate.train.evaluate import Answered, build_report, question_of, score_items
-    from curate.training import claim_checker, latest_version, publish_report, resolve_model
+    from curate.training import latest_version, publish_report, resolve_model
 
     if request.split not in SPLITS:
         raise BadInputError(f"--split {request.split!r} is not one of: {', '.join(SPLITS)}")
@@ -334,7 +334,7 @@ def sample_version(registry: Registry, request: SampleRequest) -> tuple[Any, Pat
                              batch_size=request.batch_size, seed=request.seed, show_progress=request.show_progress)
     answered = [Answered(q, g.text, g.confidence) for q, group in zip(questions, sampled, strict=True) for g in group]
     sheet = registry.factsheet(manifest.facts_name)
-    items = score_items(answered, sheet, claim_check=claim_checker(sheet))
+    items = score_items(answered, sheet)
     report = build_report(items, facts_name=sheet.name, split=request.split, version=version, run_id=source.run_id,
                           adapter=str(source.adapter) if source.adapter else None, base_model=str(source.base_model),
                           config={"decoding": "sampled", "samples": request.samples,

@@ -22,7 +22,7 @@ from curate.schemas.errors import BadInputError, NotFoundError
 
 if TYPE_CHECKING:
     from curate.registry import Registry
-    from curate.schemas import EvalReport, Fact, FactSheet
+    from curate.schemas import EvalReport
 
 RUN_RECORD = "run.json"
 
@@ -40,18 +40,6 @@ def latest_version(registry: Registry) -> str:
     if not names:
         raise NotFoundError(f"no versions in {registry.home}: run `curate generate` first")
     return names[-1]
-
-
-def claim_checker(sheet: FactSheet) -> Any:
-    """The judge's whole-answer claim check, shaped as train/'s `ClaimCheck` (goes once train/ calls the judge)."""
-    from curate.judge import check_text
-
-    def check(text: str, facts: list[Fact], question: str = "") -> list[dict[str, Any]]:
-        found = check_text(text, sheet, fact_ids=[fact.id for fact in facts] or None, question=question)
-        return [{"message": f"{f.type.replace('_', ' ')}: {f.message}", "fact_id": f.fact_id, "expected": f.expected,
-                 "found": f.found} for f in found]
-
-    return check
 
 
 # -- tiny base --------------------------------------------------------------------------------
@@ -176,11 +164,10 @@ def eval_version(registry: Registry, request: EvalRequest) -> tuple[EvalReport, 
     manifest = registry.manifest(request.version)
     source = resolve_model(registry, request.adapter, request.base_model)
     sheet = registry.factsheet(manifest.facts_name)
-    check = claim_checker(sheet)
     report = evaluate(
         registry.examples(request.version), sheet, base_model=source.base_model, adapter=source.adapter,
         split=request.split, version=request.version, run_id=source.run_id, batch_size=request.batch_size,
-        max_new_tokens=request.max_new_tokens, claim_check=check, show_progress=request.show_progress,
+        max_new_tokens=request.max_new_tokens, show_progress=request.show_progress,
         backend=request.backend,
     )
     return publish_report(registry, report, prefix=f"{source.run_id or 'base'}-{request.split}")
@@ -220,17 +207,34 @@ def _confidence(path: Path, number: int, value: Any) -> float | None:
     return float(value)
 
 
-def score_answers(registry: Registry, path: Path, facts_name: str, fmt: str = "auto") -> tuple[EvalReport, Path]:
-    """Score answers another model gave against a fact sheet; publish the report under evals/."""
+def _fact_ids(path: Path, number: int, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadInputError(f"{path}: row {number}: 'fact_ids' must be a list of fact ids (strings), not {value!r}")
+    return tuple(value)
+
+
+def _answerable(path: Path, number: int, value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise BadInputError(f"{path}: row {number}: 'answerable' must be true or false, not {value!r}")
+
+
+def score_answers(registry: Registry, path: Path, facts_name: str | None = None,
+                  fmt: str = "auto") -> tuple[EvalReport, Path]:
+    """Score answers another model gave against a fact sheet (default: the embedded one); publish the report
+    under evals/. Each item gets the judge's verdict; `answerable`, when a row gives it, overrides the model."""
+    from curate.generators.embedded import DEFAULT_FACTS_NAME
     from curate.train.evaluate import Answered, build_report, score_items
     from curate.train.scorers import Question
     from curate.train.text import entities
 
-    sheet = registry.factsheet(facts_name)
+    sheet = registry.factsheet(facts_name or DEFAULT_FACTS_NAME)
     known_ids = set(sheet.by_id())
     answered = []
     for number, row in enumerate(read_answers(path, fmt), start=1):
-        fact_ids = tuple(row.get("fact_ids") or ())
+        fact_ids = _fact_ids(path, number, row.get("fact_ids"))
         unknown = [fact_id for fact_id in fact_ids if fact_id not in known_ids]
         if unknown:
             raise BadInputError(f"{path}: row {number}: fact id {unknown[0]!r} is not in fact sheet {sheet.name!r}")
@@ -239,14 +243,14 @@ def score_answers(registry: Registry, path: Path, facts_name: str, fmt: str = "a
             question=row["question"],
             reference=str(row.get("expected") or row.get("reference") or ""),
             fact_ids=fact_ids,
-            answerable=bool(row.get("answerable", True)),
+            answerable=_answerable(path, number, row.get("answerable")),
             tissue=str(row.get("tissue") or (tissues.pop() if len(tissues) == 1 else "cross-tissue")),
             example_id=str(row.get("id") or f"row-{number}"),
             kind=str(row.get("kind") or "imported"),
         )
         answered.append(Answered(question, row["answer"], _confidence(path, number, row.get("confidence"))))
-    check = claim_checker(sheet)
-    items = score_items(answered, sheet, claim_check=check)
+    items = score_items(answered, sheet)
     report = build_report(items, facts_name=sheet.name, split="imported",
-                          config={"answers": str(path.resolve()), "claim_check": check is not None})
+                          config={"answers": str(path.resolve()), "claim_check": True,
+                                  "judge": "curate.judge.verdict.judge_answer"})
     return publish_report(registry, report, prefix="score")

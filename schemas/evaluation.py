@@ -30,10 +30,17 @@ class EvalItem(BaseModel):
         description="The model's own confidence: mean probability of its generated tokens. None when unknown.",
     )
     answerable: bool = True
+    answerable_category: str = Field(default="", description="The answerability model's row: deg_count, dose, ...")
+    answerable_reason: str = Field(default="", description="Why the question is (not) answerable.")
+    declines: bool = Field(default=False, description="Whether the answer declines to answer.")
+    asks: list[str] = Field(default_factory=list, description="The facts the question asks about.")
+    facts_used: list[str] = Field(default_factory=list, description="The facts the answer states (bound claims).")
     verdicts: dict[str, bool | None] = Field(
-        default_factory=dict, description="Scorer name to pass (True), fail (False) or not applicable (None)."
+        default_factory=dict, description="Check name to pass (True), fail (False) or not applicable (None): 'judge' "
+        "decides; 'ref_*' are evidence from the reference answer."
     )
     findings: list[Finding] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list, description="Why the answer is wrong, one line each.")
     correct: bool
 
 

@@ -8,14 +8,13 @@ reuse it. Each module works in a workspace of its own, so their datasets never m
 from __future__ import annotations
 
 import atexit
-import shutil
 import socket
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_curate
+from conftest import require, run_curate
 
 _SERVER: dict[str, Any] = {}
 
@@ -27,17 +26,20 @@ def free_port() -> int:
 
 
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """{api_url, api_key, username, password, data, port}: started on first use, stopped at exit."""
+    """{api_url, api_key, username, password, data, port, home}: started on first use, stopped at exit.
+
+    `home` is the registry that served it (its stored connection); tests use their own homes and
+    reach the server through ARGILLA_API_URL/ARGILLA_API_KEY (connection_env).
+    """
     if not _SERVER:
-        if shutil.which("redis-server") is None:
-            pytest.skip("redis-server is not installed (apt-get install redis-server): the review tests run a "
-                        "real Argilla, which needs Redis")
-        pytest.importorskip("argilla", reason="the argilla SDK is not installed (pip install 'curate[review]')")
+        require("redis-server", "argilla")
         data = tmp_path_factory.mktemp("argilla-server")
+        home = tmp_path_factory.mktemp("argilla-server-home")
         port = free_port()
-        started = run_curate("review", "serve", "--data", str(data), "--port", str(port), "--json", timeout=900)
+        started = run_curate("review", "serve", "--data", str(data), "--port", str(port), "--show-key", "--json",
+                             home=home, timeout=900)
         assert started.returncode == 0, started.stderr
-        _SERVER.update(started.json(), port=port)
+        _SERVER.update(started.json(), port=port, home=str(home))
         atexit.register(stop_server)
     return _SERVER
 
@@ -58,14 +60,14 @@ def restart_server(down_for: float = 0.0) -> None:
 
 def stop_for_a_while() -> None:
     """Stop the shared server (an outage); `start_again` ends it."""
-    stopped = run_curate("review", "stop", "--data", _SERVER["data"], "--json")
+    stopped = run_curate("review", "stop", "--data", _SERVER["data"], "--json", home=Path(_SERVER["home"]))
     assert stopped.returncode == 0 and stopped.json()["stopped"], stopped.stderr
 
 
 def start_again() -> None:
     """Start the shared server again after a stop; later tests see its new process ids."""
-    started = run_curate("review", "serve", "--data", _SERVER["data"], "--port", str(_SERVER["port"]), "--json",
-                         timeout=300)
+    started = run_curate("review", "serve", "--data", _SERVER["data"], "--port", str(_SERVER["port"]), "--show-key",
+                         "--json", home=Path(_SERVER["home"]), timeout=300)
     assert started.returncode == 0, started.stderr
     _SERVER.update(started.json())
 

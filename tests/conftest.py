@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +16,53 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+# -- parts of the system some tests need (a real Argilla needs Redis; the browser test, Chromium) -------------
+# Missing: the test skips, and the summary names what was not run and how to install it. Under CI
+# (CI=true) a missing part fails the test instead, with one line: nothing vanishes quietly there.
+SYSTEM_PARTS = {
+    "redis-server": (("redis-server",), "apt-get install redis-server"),
+    "chromium": (("chromium", "chromium-browser"), "apt-get install chromium"),
+    "chromedriver": (("chromedriver",), "apt-get install chromium-driver"),
+}
+PYTHON_PARTS = {"argilla": "pip install 'curate[review]'", "selenium": "pip install 'curate[review]'"}
+MISSING = "missing system part"
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require(*parts: str) -> None:
+    """Skip (fail under CI) unless every named program (SYSTEM_PARTS) or module (PYTHON_PARTS) is there."""
+    for part in parts:
+        if part in SYSTEM_PARTS:
+            programs, install = SYSTEM_PARTS[part]
+            present = any(shutil.which(program) for program in programs)
+        else:
+            install = PYTHON_PARTS[part]
+            present = importlib.util.find_spec(part) is not None
+        if present:
+            continue
+        if under_ci():
+            pytest.fail(f"CI: {part} is not installed ({install}; `make system-deps` as root)", pytrace=False)
+        pytest.skip(f"{MISSING}: {part} ({install})")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the tests that did not run for lack of a system part, and how to install it."""
+    wanting: dict[str, list[str]] = defaultdict(list)
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if MISSING in reason:
+            wanting[reason.split(f"{MISSING}: ", 1)[1]].append(report.nodeid.split("::")[0])
+    if not wanting:
+        return
+    terminalreporter.section("not run: a part of the system is missing")
+    for part, nodes in sorted(wanting.items()):
+        files = ", ".join(sorted(set(nodes)))
+        terminalreporter.write_line(f"{len(nodes)} test(s) need {part}: {files}")
+    terminalreporter.write_line("install them all with `make system-deps` (as root), then run the tests again")
 
 
 @dataclass

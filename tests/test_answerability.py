@@ -60,6 +60,17 @@ UNANSWERABLE = [
     ("List the genes KMP changes in the heart at baseline.", "not_reported"),
     ("How many of KMP's heart DEGs under HU+IR are up-regulated?", "not_reported"),
     ("What is the mean |log2FC| of Alb in the liver?", "not_reported"),
+    ("How many mice were in each group?", "not_reported"),
+    ("Which transcription factor drives the liver response to HU?", "causal"),
+    ("Does KMP act through Nrf2 in the heart?", "causal"),
+    ("Is the liver suppression of OXPHOS harmful?", "phenotype"),
+    ("Is KMP an effective countermeasure for spaceflight?", "phenotype"),
+    ("Can these results be extrapolated to humans?", "human"),
+    # a frame that restricts the subject, or a hypothetical premise, is asked
+    ("For rats, how many genes does HU change in the soleus?", "species"),
+    ("In female mice, how many genes does HU change in the liver?", "population"),
+    ("For astronauts, which tissue is Type A?", "human"),
+    ("If a lab swapped kaempferol for fisetin, what would the liver results look like?", "drug"),
 ]
 
 ANSWERABLE = [
@@ -93,6 +104,23 @@ ANSWERABLE = [
     ("Mechanistically speaking, what pattern does soleus fatty acid metabolism show?", "pathway_shift",
      {"pathway_shift:soleus:FATTY_ACID_METABOLISM"}),
     ("What is the mean |log2FC| of BMAL1 (Arntl) in the heart?", "hub_gene", {"hub_gene:heart:Arntl"}),
+    ("Not asking about humans — in these mice, how many genes did IR change in the heart?", "deg_count",
+     {"deg_count:heart:IR"}),
+    ("Without speculating about astronauts, which tissue is Type C?", "tissue_class", {"tissue_class:liver"}),
+    ("Ignoring dose questions, how many genes does KMP change in the liver under IR?", "kmp_effect",
+     {"kmp_effect:liver:IR"}),
+    # a frame that only gives a reason or an audience is not asked
+    ("In these male mice, how many genes did HU change in the liver?", "deg_count", {"deg_count:liver:HU"}),
+    ("Given that this is a one-dose study, what is the KMP effect in the heart at baseline?", "kmp_effect",
+     {"kmp_effect:heart:baseline"}),
+    ("Thinking about crew health: is the heart's HU+IR response synergistic?", "interaction_class",
+     {"deg_count:heart:HU_IR"}),
+    ("My thesis is on astronaut health, but for now: what class is the liver?", "tissue_class",
+     {"tissue_class:liver"}),
+    ("For a clinician's summary: how many genes does HU+IR change in the heart?", "deg_count",
+     {"deg_count:heart:HU_IR"}),
+    ("Which tissue shows the most transcriptional damage under IR, by DEG count?", "comparison",
+     {"deg_count:hippocampus:IR"}),
 ]
 
 

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from _review_server import (
     add_annotator,
-    connection_env,
     dataset_id,
     my_records,
     owner_client,
@@ -61,7 +60,12 @@ def test_argilla_round_drills_what_the_biologist_judged_wrong(tmp_path: Path, se
     home = tmp_path / "home"
     made = run_curate("generate", "--tissue", "liver", "--kinds", "factual_qa,error_correction", home=home)
     assert made.returncode == 0, made.stderr
-    env = {**os.environ, "CURATE_HOME": str(home), **connection_env(server)}
+    # The connection is the home's stored one (`review login`), not the environment: the cycle finds it alone.
+    logged = run_curate("review", "login", server["api_url"], "--api-key", server["api_key"], "--json", home=home,
+                        env={"ARGILLA_API_URL": "", "ARGILLA_API_KEY": ""})
+    assert logged.returncode == 0, logged.stderr
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ARGILLA_")}
+    env["CURATE_HOME"] = str(home)
     command = [sys.executable, "-m", "curate", "cycle", "--rounds", "2", "--epochs", "4", "--per-fact", "2",
                "--reviewer", "argilla", "--workspace", WORKSPACE, "--review-timeout", "900", "--json"]
     cycle = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

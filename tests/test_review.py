@@ -7,6 +7,7 @@ the verdicts into v2. Each test checks one part of it.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import stat
@@ -16,6 +17,9 @@ from typing import Any
 import pytest
 from _review_server import add_annotator, connection_env, dataset_id, my_records, owner_client, respond, shared_server
 from conftest import read_examples, run_curate, write_eval_report
+
+from curate.annotations.render import fact_value, plain_answer
+from curate.generators.embedded import load_default_factsheet
 
 WORKSPACE = "api"
 DATASET = "curate-review"
@@ -103,10 +107,13 @@ def test_push_creates_one_record_per_example_with_facts_metadata_and_suggestions
     assert "Corrected answer" in dataset.settings.guidelines
     first = next(iter(dataset.records(with_suggestions=True, limit=50)))
     example = next(e for e in examples if e["id"] == first.id)
-    assert first.fields["answer"] == example["output"]
+    assert plain_answer(first.fields["answer"]) == example["output"]
     assert first.metadata["kind"] == example["kind"] and first.metadata["version"] == "v1"
     if example["fact_ids"]:
-        assert example["fact_ids"][0] in first.fields["facts"] and "source `" in first.fields["facts"]
+        fact = load_default_factsheet().by_id()[example["fact_ids"][0]]
+        shown = html.unescape(first.fields["facts"])
+        assert fact.id in shown and f"**source** `{fact.provenance.source}`, row {fact.provenance.row}" in shown
+        assert f"**value** {fact_value(fact)}" in shown
     verdict = first.suggestions["verdict"]
     assert verdict.value in ("correct", "wrong") and verdict.agent == "curate claim check"
 
@@ -121,7 +128,7 @@ def test_push_again_adds_no_duplicates(pushed: dict[str, Any], home: Path, serve
 
 
 def test_pull_snapshots_raw_responses_then_maps_reviews(pulled: dict[str, Any], answered: dict[str, Any],
-                                                        home: Path) -> None:
+                                                        home: Path, server: dict[str, Any]) -> None:
     (result,) = pulled["datasets"]
     assert (result["answered_records"], result["responses"]) == (4, 6)
     snapshot = Path(result["snapshot"])
@@ -137,7 +144,7 @@ def test_pull_snapshots_raw_responses_then_maps_reviews(pulled: dict[str, Any], 
     assert first["answer"] == answered["corrected"]["output"]
     assert reviews[(answered["draft"]["id"], "bio2")]["status"] == "draft"
     unchanged = run_curate("review", "pull", "--workspace", WORKSPACE, "--json", home=home,
-                           env={"ARGILLA_API_URL": header["api_url"], "ARGILLA_API_KEY": "argilla.apikey"})
+                           env=connection_env(server))
     assert unchanged.returncode == 0 and unchanged.json()["datasets"][0]["snapshot"] is None  # nothing new
 
 
@@ -152,15 +159,29 @@ def test_status_counts_per_annotator_and_kind_with_agreement(answered: dict[str,
     factual = data["by_kind"]["factual_qa"]
     assert (factual["reviewed"], factual["responses"], factual["wrong"]) == (3, 5, 2)
     assert data["records"] == len(read_examples(home, "v1"))
+    # Two raters on units (wrong, partly) and (correct, correct): Cohen's kappa (0.5 - 0.25) / 0.75.
     assert data["agreement"]["records"] == 2 and data["agreement"]["observed"] == 0.5
-    assert data["agreement"]["krippendorff_alpha"] == 0.4  # units (wrong, partly) and (correct, correct)
+    assert (data["agreement"]["measure"], data["agreement"]["cohen_kappa"]) == ("cohen_kappa", 0.333)
+    assert data["agreement"]["krippendorff_alpha"] == 0.4
+    assert factual["agreement"] == data["agreement"]  # both shared records are factual_qa
+    assert all(row["agreement"]["records"] == 0 for kind, row in data["by_kind"].items() if kind != "factual_qa")
     text = run_curate("review", "status", "--workspace", WORKSPACE, home=home, env=connection_env(server))
-    assert text.returncode == 0 and "bio2" in text.stdout and "Krippendorff" in text.stdout
+    assert text.returncode == 0 and "bio2" in text.stdout and "Cohen's kappa 0.33 (2 raters" in text.stdout
+
+
+def test_drill_min_agree_waits_for_agreeing_reviewers(pulled: dict[str, Any], home: Path) -> None:
+    # No example has two reviewers agreeing on an error: (wrong, partly) and a lone wrong; nothing is drilled.
+    result = run_curate("drill", "--from-review", "--version", "v1", "--min-agree", "2", "--json", home=home)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    assert "2 judged item(s) have fewer than 2 agreeing verdicts" in result.stderr
+    assert not (home / "versions" / "v2").exists()
+    bad = run_curate("drill", "--from-review", "--version", "v1", "--min-agree", "0", home=home)
+    assert bad.returncode == 2 and "--min-agree 0" in bad.stderr
 
 
 def test_drill_replaces_judged_examples_and_drills_their_facts(pulled: dict[str, Any], answered: dict[str, Any],
                                                                home: Path) -> None:
-    result = run_curate("drill", "--from-review", "--version", "v1", "--json", home=home)
+    result = run_curate("drill", "v1", "--from-review", "--json", home=home)
     assert result.returncode == 0, result.stderr
     report = result.json()
     assert report["version"] == "v2" and report["parent"] == "v1" and report["gates_passed"] is True
@@ -216,7 +237,8 @@ def test_push_from_eval_shows_model_answer_and_reference(home: Path, tmp_path: P
     dataset = owner_client(server).datasets(name=f"curate-eval-{report['id']}", workspace=WORKSPACE)
     records = {r.id: r for r in dataset.records(with_suggestions=True)}
     first = records[report["items"][0]["example_id"]]
-    assert first.fields["answer"] == report["items"][0]["answer"]
+    assert plain_answer(first.fields["answer"]) == report["items"][0]["answer"]
+    assert "<mark" in first.fields["answer"] and "does not match" in first.fields["check"]  # "12" is wrong
     assert first.fields["reference"] == report["items"][0]["reference"]
     assert first.suggestions["verdict"].value == "wrong" and first.metadata["source"] == "eval"
     assert "wrong_number" in first.suggestions["error_types"].value
@@ -253,7 +275,7 @@ def test_submitted_response_survives_draft_edits_and_record_deletion(pulled: dic
 def test_errors_are_one_line_with_exit_2(home: Path, server: dict[str, Any]) -> None:
     from _review_server import free_port
 
-    down = {"ARGILLA_API_URL": f"http://127.0.0.1:{free_port()}", "ARGILLA_API_KEY": "argilla.apikey"}
+    down = {"ARGILLA_API_URL": f"http://127.0.0.1:{free_port()}", "ARGILLA_API_KEY": "any.key"}
     for args in (("push", "v1"), ("pull",), ("status",)):
         result = run_curate("review", *args, home=home, env=down)
         assert result.returncode == 2, result.stderr
@@ -271,7 +293,8 @@ def test_errors_are_one_line_with_exit_2(home: Path, server: dict[str, Any]) -> 
 
 
 def test_serve_again_reports_the_running_server(server: dict[str, Any]) -> None:
-    again = run_curate("review", "serve", "--data", server["data"], "--port", str(server["port"]), "--json")
+    again = run_curate("review", "serve", "--data", server["data"], "--port", str(server["port"]), "--json",
+                       home=Path(server["home"]))
     assert again.returncode == 0, again.stderr
     assert again.json()["server_pid"] == server["server_pid"] and again.json()["api_url"] == server["api_url"]
 
@@ -283,5 +306,6 @@ def test_review_settings_speak_the_review_schema() -> None:
     assert tuple(settings.VERDICT_LABELS) == VERDICTS
     assert tuple(settings.ERROR_TYPE_LABELS) == ERROR_TYPES
     config = settings.review_settings()
-    assert {f.name for f in config.fields} == {"question", "answer", "facts", "reference"}
+    assert [f.name for f in config.fields] == ["question", "answer", "check", "reference", "facts"]
+    assert [f.name for f in config.fields if f.use_markdown] == ["answer", "check", "facts"]
     assert [m.name for m in config.metadata] == list(settings.METADATA)

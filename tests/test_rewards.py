@@ -56,6 +56,11 @@ def call(reward, question: str, answers: list[str], *, reference: str, fact_ids:
     )
 
 
+def substring_declines(answer: str) -> bool:
+    """The decline check these answers fool: a refusal word anywhere in the answer."""
+    return any(word in answer.lower() for word in ("unknown", "cannot", "can't", "not sure", "no data"))
+
+
 def substring_check(answer: str, reference: str) -> bool:
     """The check these answers fool: every value the reference states (not its padj cut-off) is in the answer."""
     return all(number.text in answer for number in tx.numbers(reference) if number.value != 0.05)
@@ -154,7 +159,7 @@ def test_calibration_rewards_a_plain_decline_and_penalises_guesses(rewards) -> N
                "HU changes 1,200 genes in the kidney."]
     decline, hedged_guess, confident_guess = call(rewards["calibration"], KIDNEY, answers, reference=KIDNEY_REF,
                                                   fact_ids=[], answerable=False)
-    assert tx.declines(hedged), "a substring check takes the hedged fabrication for a decline"
+    assert substring_declines(hedged), "a substring check takes the hedged fabrication for a decline"
     assert decline == 1.0 > hedged_guess > confident_guess == -1.0
 
 
@@ -172,7 +177,7 @@ def test_calibration_compares_stated_confidence_with_correctness(rewards) -> Non
     assert r_sure > w_sure and w_sure < 0
     assert no_confidence is None and declined < 0
     # "but I cannot be certain" fools a substring decline check; the answer is still right
-    assert tx.declines(right_hedged)
+    assert substring_declines(right_hedged)
     assert call(rewards["factual"], HU_LIVER, [right_hedged], reference=HU_LIVER_REF,
                 fact_ids=HU_LIVER_IDS) == [1.0]
 

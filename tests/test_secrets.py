@@ -105,7 +105,10 @@ def test_no_secret_in_any_output_or_file(tmp_path: Path, tmp_path_factory: pytes
         args = ("v1",) if command == "review push" else ()
         refused = s.run(command, *args, "--workspace", "secrets", "--json", code=2, env=live_argilla)
         assert "refused the API key" in refused.stderr
+    s.run("review login", server["api_url"], "--json", code=2, env=live_argilla)  # refuses the fake key
+    s.run("review add-user", "someone", "--workspace", "secrets", "--json", code=2, env=live_argilla)
     s.run("review serve", "--data", server["data"], "--port", str(server["port"]), "--json")
+    s.run("review logout", "--json")
     s.run("review stop", "--data", str(out / "no-server"), "--json")
 
     assert set(s.outputs) == _all_commands(), "every command must run here with the fake secrets set"

@@ -48,7 +48,6 @@ def test_up_and_down_counts_swapped_inside_parentheses_are_wrong() -> None:
     assert any(f.check == "claims" for f in verdict.findings), verdict.reasons
 
 
-@pytest.mark.xfail(reason="the claim check does not read 'most are down-regulated' yet (JUDGE_NOTES.md)")
 def test_most_down_against_an_up_majority_is_wrong() -> None:
     verdict = judge_answer("How many genes does HU change in the liver, and in which direction?",
                            "HU changes 4,110 genes in the liver; most are down-regulated.", SHEET)
@@ -63,6 +62,19 @@ def test_most_down_against_an_up_majority_is_wrong() -> None:
     "The kidney wasn't part of this study, so there's no kidney count to report.",
     "Unknown — rats weren't studied.",
     "Nobody can say from this experiment.",
+    "There's no way to know from this experiment.", "The experiment doesn't address that.",
+    "That lies outside the scope of the study.", "We simply don't have that information.",
+    "The summary is silent on this.", "This wasn't looked at.", "No such data exist.", "I have no basis to say.",
+    "It's impossible to say.", "Insufficient data.", "Not something this dataset can speak to.",
+    "The design doesn't allow that conclusion.", "That would require a dose-response study, which wasn't done.",
+    "The answer isn't in the data.", "Unclear from this study.", "That's beyond this study's scope.",
+    "No — the data don't support that.", "N/A — not studied.", "Not addressed by this study.",
+    "I can't say for certain, since the study used only one dose.", "I don't know.",
+    "That's not something the experiment looked at.", "The study has nothing to say about rats.",
+    "Sorry, this dataset only covers mice.", "We'd need a dose-response study to know.",
+    "Only a dose-ranging study could answer that.", "It's an open question.", "No one has measured that here.",
+    "Untested.", "Not in scope.", "I won't guess.", "Data don't exist for that.",
+    "Neither the kidney nor humans were studied.", "That's a question for a different study.",
 ])
 def test_declines_are_read_for_meaning(answer: str) -> None:
     assert declines(answer)
@@ -72,6 +84,9 @@ def test_declines_are_read_for_meaning(answer: str) -> None:
     "Radiation changes 1,273 liver genes, but I cannot be certain.",
     "If I recall correctly, the heart is Type A. I'm not 100% sure.",
     "About 1,600, I believe; I'd double-check the exact figure.",
+    "I can't say for sure, but I think it's 1,273.", "I don't know the exact figure, but it's around 1,300.",
+    "I can't recall the exact number, but about 1,273.", "It's 1,273, I believe, though I can't be 100% sure.",
+    "Probably 1,273; I may be wrong.",
 ])
 def test_hedges_are_not_declines(answer: str) -> None:
     assert not declines(answer)
@@ -128,6 +143,7 @@ def test_salad(answer: str) -> None:
 @pytest.mark.parametrize("answer", [
     "Type B.", "0", "Soleus (6,830).", "Synergistic (910 vs 198 expected).", "~19x",
     "Skeletal muscle (soleus, 6,830) > hepatic (6,213) > hippocampal (5,510) > cardiac (910).",
+    "Alb 4.26, Cps1 3.21, Lcn2 1.35",
 ])
 def test_terse_answers_are_not_salad(answer: str) -> None:
     assert not is_salad(answer)
@@ -150,11 +166,23 @@ def test_which_tissue_has_the_most_needs_the_right_tissue() -> None:
     assert not listed.correct and "wrong_pick" in kinds(listed)
 
 
+def test_a_bare_pick_answers_which_has_the_most() -> None:
+    assert judge_answer("Which heart hub gene changes the most?", "Alb.", SHEET).correct
+    assert judge_answer("Which single stressor dominates the soleus response?", "Unloading.", SHEET).correct
+    wrong = judge_answer("Which heart hub gene changes the least?", "Per2.", SHEET)
+    assert not wrong.correct and "wrong_pick" in kinds(wrong)
+
+
 def test_yes_or_no_is_checked_against_the_question_read_as_a_statement() -> None:
     assert judge_answer("Is the soleus Type A?", "Yes.", SHEET).correct
     assert not judge_answer("Is the liver Type A?", "Yes.", SHEET).correct
     rescued = judge_answer("Is liver OXPHOS rescued by KMP?", "Yes, rescued.", SHEET)
     assert not rescued.correct and "wrong_yes_no" in kinds(rescued)
+    assert judge_answer("Does HU+IR change more soleus genes than HU alone?", "Yes: 6,830 against 6,425.",
+                        SHEET).correct
+    quoted = judge_answer('Is this statement correct? "In heart, ionizing radiation (IR) changes 165 genes."',
+                          "No. In heart, IR changes 33 genes; 165 is the HU count.", SHEET)
+    assert quoted.correct, quoted.reasons
 
 
 def test_the_verdict_carries_what_it_rests_on() -> None:

@@ -57,6 +57,17 @@ def test_doctor_reports_every_area_with_fixes(home: Path) -> None:
             "registry"} <= set(checks)
     assert checks["registry"]["ok"] is True
     assert checks["argilla server"]["ok"] is False and "curate review serve" in checks["argilla server"]["fix"]
+    assert checks["argilla server"]["severity"] == "note"  # an environment URL that nothing answers: not ours
     assert all(c["fix"] for c in checks.values() if not c["ok"])
     table = run_curate("doctor", home=home, env={"ARGILLA_API_URL": "http://127.0.0.1:9"})
     assert "extra [train]" in table.stdout
+
+
+def test_doctor_fails_on_a_problem_and_not_on_a_note(home: Path) -> None:
+    """Notes (an optional part absent) exit 0; a problem (here a corrupt version) exits 1."""
+    (home / "versions" / "v2" / "examples.jsonl").write_text("{}\n")
+    run = run_curate("doctor", "--json", home=home, env={"ARGILLA_API_URL": "http://127.0.0.1:9"})
+    assert run.returncode == 1
+    checks = {c["name"]: c for c in run.json()}
+    assert checks["registry"]["severity"] == "problem" and checks["registry"]["fix"]
+    assert {c["severity"] for c in checks.values()} <= {"ok", "note", "problem"}

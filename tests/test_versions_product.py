@@ -280,7 +280,7 @@ def test_push_dry_run_writes_the_upload_and_pull_registers_it(home: Path, tmp_pa
     assert {split: loaded[split].num_rows for split in loaded} == {
         split: sum(e["split"] == split for e in v2) for split in ("train", "test")}
 
-    text = run_curate("push-to-hub", "me/kmp-study", "--version", "v2", "--dry-run", str(dry), home=home)
+    text = run_curate("push-to-hub", "me/kmp-study", "v2", "--dry-run", str(dry), home=home)
     assert text.returncode == 2 and "not an empty folder" in text.stderr
 
     pulled = run_curate("pull-from-hub", "me/kmp-study", "--revision", "v2", "--from-dir", str(dry), "--json",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from curate.train.metrics import N_BINS, accuracy_by, calibration, plot_reliability
 from curate.train.prompts import example_prompt
-from curate.train.scorers import ClaimCheck, Question, score_answer
+from curate.train.scorers import Question, score_answer
 
 if TYPE_CHECKING:
     from curate.schemas import EvalItem, EvalReport, Example, FactSheet
@@ -77,15 +77,15 @@ def answer_with_vllm(
     return [Answered(q, g.text, g.confidence) for q, g in zip(questions, generations, strict=True)]
 
 
-def score_items(
-    answered: Sequence[Answered], sheet: FactSheet, *, claim_check: ClaimCheck | None = None
-) -> list[EvalItem]:
+def score_items(answered: Sequence[Answered], sheet: FactSheet) -> list[EvalItem]:
+    """One EvalItem per answer: the judge's verdict (curate.judge), with the reference's evidence beside it."""
     from curate.schemas import EvalItem
 
     items = []
     for row in answered:
         q = row.question
-        verdicts = score_answer(q, row.answer, sheet, claim_check=claim_check)
+        verdicts = score_answer(q, row.answer, sheet)
+        verdict = verdicts.verdict
         items.append(EvalItem(
             example_id=q.example_id,
             kind=q.kind,
@@ -95,9 +95,15 @@ def score_items(
             reference=q.reference,
             answer=row.answer,
             confidence=None if row.confidence is None else min(1.0, max(0.0, row.confidence)),
-            answerable=q.answerable,
+            answerable=verdict.answerable,
+            answerable_category=verdict.answerable_category,
+            answerable_reason=verdict.answerable_reason,
+            declines=verdict.declines,
+            asks=list(verdict.asks),
+            facts_used=list(verdict.facts_used),
             verdicts=verdicts.results,
             findings=verdicts.findings,
+            reasons=list(verdict.reasons),
             correct=verdicts.correct,
         ))
     return items
@@ -169,7 +175,6 @@ def evaluate(
     run_id: str | None = None,
     batch_size: int = 32,
     max_new_tokens: int = 256,
-    claim_check: ClaimCheck | None = None,
     show_progress: bool = False,
     backend: str = "transformers",
 ) -> EvalReport:
@@ -196,7 +201,7 @@ def evaluate(
             chosen, model=model, tokenizer=tokenizer, batch_size=batch_size, max_new_tokens=max_new_tokens,
             show_progress=show_progress,
         )
-    items = score_items(answered, sheet, claim_check=claim_check)
+    items = score_items(answered, sheet)
     return build_report(
         items,
         facts_name=sheet.name,
@@ -211,7 +216,8 @@ def evaluate(
             "batch_size": batch_size,
             "max_new_tokens": max_new_tokens,
             "confidence": "mean probability of the generated tokens, end-of-sequence included",
-            "claim_check": claim_check is not None,
+            "claim_check": True,  # part of every verdict (curate.judge)
+            "judge": "curate.judge.verdict.judge_answer",
             "n_bins": N_BINS,
         },
     )

@@ -150,7 +150,7 @@ class Judge:
             degenerate=rd.degenerate(answer) or _salad(answer),
             verdict_correct=verdict.correct,
             made_up=made_up,
-            overlap=tx.token_f1(answer, reference) if reference else None,
+            overlap=rd.word_f1(answer, reference) if reference else None,
         )
 
     def _directions(self, answer: str, reference: str, facts: list[Fact]) -> tuple[int, int, list[str]]:

@@ -300,3 +300,19 @@ def _same(a: tx.Number, b: tx.Number) -> bool:
     if not (a.decimals or b.decimals):
         return a.value == b.value
     return abs(a.value - b.value) <= 0.5 * 10 ** -max(1, min(a.decimals, b.decimals)) + 1e-9
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_]+(?:[.,][0-9]+)*")
+
+
+def word_f1(answer: str, reference: str) -> float:
+    """Bag-of-words F1 of two texts, case-folded: how much of the reference's wording an answer shares."""
+    from collections import Counter
+
+    a = Counter(t.lower() for t in _TOKEN.findall(answer))
+    r = Counter(t.lower() for t in _TOKEN.findall(reference))
+    overlap = sum((a & r).values())
+    if not a or not r or overlap == 0:
+        return 0.0
+    precision, recall = overlap / sum(a.values()), overlap / sum(r.values())
+    return 2 * precision * recall / (precision + recall)

@@ -36,12 +36,12 @@ from typing import TYPE_CHECKING, Any
 
 from curate.schemas.errors import BadInputError
 from curate.train.judging import Judge, Reading, completion_text, prompt_question
-from curate.train.scorers import CONTENT_F1
 
 if TYPE_CHECKING:
     from curate.schemas import FactSheet
 
 REWARD_NAMES = ("factual", "direction", "consistency", "calibration")
+CONTENT_F1 = 0.6  # word F1 with the reference a free-text answer needs when no verifier applies
 DEFAULT_WEIGHTS: dict[str, float] = {"factual": 1.0, "direction": 1.0, "consistency": 0.5, "calibration": 1.0}
 HEDGED_GUESS = -0.5
 

@@ -1,58 +1,48 @@
-"""Scorers: is an answer right, judged against the facts and the reference answer?
+"""Scorers: is a model's answer right? The judge decides; the reference answer adds evidence.
 
-A substring match passes "KMP does not rescue OXPHOS in heart" when the reference says it does,
-and passes a right number inside a wrong statement. These scorers read what the answer claims:
+The verdict is `curate.judge.verdict.judge_answer`'s, the same judge that gates examples: it reads every
+claim of the answer against the fact sheet (a wrong claim fails it), judges from the question whether the
+design can answer it, reads declines for meaning (a hedge is not one), refuses salad and answers that do
+not state what is asked, and refuses a made-up answer after a decline. There is no optional claim check:
+if the judge cannot run, scoring fails with one line (`CurateError`).
 
-- numeric: every value the reference states from the example's facts must be in the answer
-  (counts exactly; NES and log2 fold changes within max(0.01, half a unit of the last stated
-  decimal), so -2.3 matches -2.302 and -2 does not). Every number the answer states must be
-  attached to the same tissue, contrast, pathway and gene as in the reference, or, when the
-  reference does not state it, to a fact of the sheet with that value.
-- categorical: the response class (A/B/C or its label), pathway pattern (RESCUE, SUPPRESSION,
-  KMP_ONLY, NS), direction (up/down) and interaction type (additive, synergistic, antagonistic)
-  the answer asserts must be the ones the reference asserts.
-- negation: a label or number the reference asserts must not be negated in the answer, and one
-  it negates must not be asserted.
-- ranking: when the reference orders things (">", "most", "more than"...), the answer must name
-  them in the same order (or the reverse, if it flips the comparison).
-- entities: the answer must not bring in tissues, pathways or genes that neither the question
-  nor the reference mention.
-- calibration: an unanswerable question must be declined; an answerable one must not be.
-- content: only when none of the above has anything to check, bag-of-words F1 with the
-  reference must reach CONTENT_F1.
-- claims: an optional whole-answer claim check passed in by the caller (curate's quality gates).
+Evidence from the reference answer, recorded per item (`ref_*` in `Verdicts.results`) but never deciding:
 
-An answer is correct when every scorer that applies passes.
+- ref_numeric: every value the reference states from the example's facts is in the answer (counts
+  exactly; NES and log2 fold changes within max(0.01, half a unit of the last stated decimal)), and every
+  number the answer states is attached to the same tissue, contrast, pathway and gene as in the reference.
+- ref_categorical: the class, pattern, direction and interaction type the reference asserts.
+- ref_negation: a label or number the reference asserts is not negated in the answer, and vice versa.
+- ref_ranking: when the reference orders things, the answer names them in the same order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from curate.train import text as tx
 
 if TYPE_CHECKING:
+    from curate.judge.verdict import Verdict
     from curate.schemas import Fact, FactSheet, Finding
 
-CONTENT_F1 = 0.6
 FLOAT_TOLERANCE = 0.01
 NUMERIC_FIELDS = ("n_degs", "n_up", "n_down", "stress_nes", "kmp_nes", "mean_abs_log2fc")
 BOUND_KINDS = ("tissue", "contrast", "pathway", "gene")
-# (answer, the example's facts, the question) -> problems, each a dict with message and optionally
-# fact_id, expected, found. curate passes its quality gates' claim check.
-ClaimCheck = Callable[[str, list[Any], str], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
 class Question:
-    """What a scorer needs to know about the question an answer responds to."""
+    """What a scorer needs to know about the question an answer responds to.
+
+    `answerable` is None when unknown: the judge's answerability model decides.
+    """
 
     question: str
     reference: str = ""
     fact_ids: tuple[str, ...] = ()
-    answerable: bool = True
+    answerable: bool | None = None
     tissue: str = ""
     example_id: str = ""
     kind: str = "factual_qa"
@@ -60,23 +50,32 @@ class Question:
 
 @dataclass
 class Verdicts:
-    results: dict[str, bool | None] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
+    """The judge's verdict (`results["judge"]` decides), its findings, and the reference's evidence."""
 
-    def add(self, scorer: str, findings: list[Finding] | None) -> None:
-        """None: the scorer did not apply. Otherwise it passes when it found nothing."""
-        self.results[scorer] = None if findings is None else not findings
-        self.findings.extend(findings or [])
+    verdict: Verdict
+    results: dict[str, bool | None] = field(default_factory=dict)
+    evidence: list[Finding] = field(default_factory=list)
 
     @property
     def correct(self) -> bool:
-        return all(result is not False for result in self.results.values())
+        return self.verdict.correct
+
+    @property
+    def findings(self) -> list[Finding]:
+        return list(self.verdict.findings)
+
+    def add(self, check: str, findings: list[Finding] | None) -> None:
+        """Reference evidence. None: it did not apply. Otherwise it passes when it found nothing."""
+        self.results[check] = None if findings is None else not findings
+        self.evidence.extend(findings or [])
 
 
-def finding(scorer: str, message: str, **fields: Any) -> Finding:
+def finding(check: str, message: str, *, fact_id: str | None = None, expected: Any = None,
+            found: Any = None) -> Finding:
     from curate.schemas import Finding
 
-    return Finding(scorer=scorer, message=message, **{k: None if v is None else str(v) for k, v in fields.items()})
+    return Finding(type=check, check=check, message=message, fact_ids=(fact_id,) if fact_id else (),
+                   expected=None if expected is None else str(expected), found=None if found is None else str(found))
 
 
 # -- numbers ---------------------------------------------------------------------------------
@@ -141,7 +140,8 @@ def score_numeric(q: Question, answer: str, sheet: FactSheet, facts: list[Fact])
     if not ref_numbers and not ans_numbers:
         return None
     out = [
-        finding("numeric", f"the answer does not state {name} = {_fmt(value)}", fact_id=fact_id, expected=_fmt(value))
+        finding("ref_numeric", f"the answer does not state {name} = {_fmt(value)}", fact_id=fact_id,
+                expected=_fmt(value))
         for fact_id, name, value, is_float in _expected_values(q, facts, ref_numbers)
         if not any(matches(n, value, is_float) for n in ans_numbers)
     ]
@@ -155,7 +155,7 @@ def score_numeric(q: Question, answer: str, sheet: FactSheet, facts: list[Fact])
             out.extend(_binding_conflicts(q, number, bound, in_reference, ref_mentions))
         elif not any(same_number(a, number) for a in allowed) and not _grounded(number, bound, q, sheet):
             where = ", ".join(f"{k} {v}" for k, v in bound.items()) or "nothing named"
-            out.append(finding("numeric", f"{number.text} ({where}) matches no fact", found=number.text))
+            out.append(finding("ref_numeric", f"{number.text} ({where}) matches no fact", found=number.text))
     return out
 
 
@@ -180,7 +180,7 @@ def _binding_conflicts(
         expected = {b[kind] for b in ref_bound if kind in b}
         if expected and value not in expected:
             out.append(finding(
-                "numeric", f"{number.text} is attached to {kind} {value}; the reference attaches it to "
+                "ref_numeric", f"{number.text} is attached to {kind} {value}; the reference attaches it to "
                 f"{', '.join(sorted(expected))}", expected=", ".join(sorted(expected)), found=value,
             ))
     return out
@@ -223,9 +223,9 @@ def score_categorical(q: Question, answer: str, facts: list[Fact]) -> list[Findi
     out = []
     for category, values in sorted(expected.items()):
         for value in sorted(values - said.get(category, set())):
-            out.append(finding("categorical", f"the answer does not say {category} {value}", expected=value))
+            out.append(finding("ref_categorical", f"the answer does not say {category} {value}", expected=value))
         for value in sorted(said.get(category, set()) - values):
-            out.append(finding("categorical", f"the answer says {category} {value}; expected "
+            out.append(finding("ref_categorical", f"the answer says {category} {value}; expected "
                                f"{', '.join(sorted(values))}", expected=", ".join(sorted(values)), found=value))
     return out
 
@@ -249,11 +249,11 @@ def score_negation(q: Question, answer: str) -> list[Finding] | None:
     out = []
     for category, values in ans_negated.items():
         for value in sorted(values & ref_asserted.get(category, set())):
-            out.append(finding("negation", f"the answer negates {category} {value}, which the reference asserts",
+            out.append(finding("ref_negation", f"the answer negates {category} {value}, which the reference asserts",
                                expected=value, found=f"not {value}"))
     for category, values in ans_asserted.items():
         for value in sorted(values & ref_negated.get(category, set())):
-            out.append(finding("negation", f"the answer asserts {category} {value}, which the reference negates",
+            out.append(finding("ref_negation", f"the answer asserts {category} {value}, which the reference negates",
                                expected=f"not {value}", found=value))
     out.extend(_negated_numbers(q, answer))
     applies = bool(tx.labels(q.reference) or tx.labels(answer) or tx.numbers(q.reference))
@@ -272,7 +272,7 @@ def _negated_numbers(q: Question, answer: str) -> list[Finding]:
         negated = tx.is_negated(answer, number.start, masked=masked)
         if negated not in ref_polarities:
             state = "negates" if negated else "asserts"
-            out.append(finding("negation", f"the answer {state} the claim about {number.text}", found=number.text))
+            out.append(finding("ref_negation", f"the answer {state} the claim about {number.text}", found=number.text))
     return out
 
 
@@ -295,7 +295,7 @@ def score_ranking(q: Question, answer: str, sheet: FactSheet) -> list[Finding] |
     ans_order = [value for value in _order(answer, sheet) if value in ref_order]
     if ans_order == ref_order:
         return []
-    return [finding("ranking", f"the answer orders {' > '.join(ans_order) or 'nothing'}; expected "
+    return [finding("ref_ranking", f"the answer orders {' > '.join(ans_order) or 'nothing'}; expected "
                     f"{' > '.join(ref_order)}", expected=" > ".join(ref_order), found=" > ".join(ans_order))]
 
 
@@ -323,62 +323,30 @@ def _polarity(text: str) -> int:
     return int(up) - int(down)
 
 
-def score_entities(q: Question, answer: str, sheet: FactSheet) -> list[Finding] | None:
-    if not q.reference:
-        return None
-    known = {(m.kind, m.value) for m in tx.entities(q.reference + "\n" + q.question, sheet)}
-    extra = sorted({(m.kind, m.value) for m in tx.entities(answer, sheet) if m.kind in ("tissue", "pathway", "gene")}
-                   - known)
-    return [finding("entities", f"the answer brings in {kind} {value}, which the question and reference do not name",
-                    found=value) for kind, value in extra]
+def _judge() -> Any:
+    """The judge's verdict function. The claim check is part of every verdict: without it, no score."""
+    try:
+        from curate.judge.verdict import judge_answer
+    except ImportError as exc:
+        from curate.schemas.errors import CurateError
+
+        raise CurateError(f"the judge (curate.judge: claim check and verdict) cannot run: {exc}") from exc
+    return judge_answer
 
 
-def score_calibration(q: Question, answer: str) -> list[Finding]:
-    declined = tx.declines(answer) and not (q.answerable and tx.declines(q.reference))
-    if not q.answerable and not declined:
-        return [finding("calibration", "the question cannot be answered from the data, and the answer does not "
-                        "decline", expected="decline", found="answer")]
-    if q.answerable and declined:
-        return [finding("calibration", "the answer declines a question the data can answer", expected="answer",
-                        found="decline")]
-    return []
-
-
-def score_content(q: Question, answer: str) -> list[Finding]:
-    f1 = tx.token_f1(answer, q.reference)
-    if f1 >= CONTENT_F1:
-        return []
-    return [finding("content", f"the answer shares little with the reference (word F1 {f1:.2f} < {CONTENT_F1})",
-                    expected=f">= {CONTENT_F1}", found=f"{f1:.2f}")]
-
-
-def score_claims(q: Question, answer: str, facts: list[Fact], claim_check: ClaimCheck) -> list[Finding]:
-    out = []
-    for problem in claim_check(answer, facts, q.question):
-        message = str(problem.get("message") or problem.get("reason") or problem)
-        fact_id = problem.get("fact_id")
-        out.append(finding("claims", message, fact_id=fact_id, expected=problem.get("expected"),
-                           found=problem.get("found") or problem.get("claim")))
-    return out
-
-
-def score_answer(
-    q: Question, answer: str, sheet: FactSheet, *, claim_check: ClaimCheck | None = None
-) -> Verdicts:
-    """Run every scorer; see the module docstring for what each checks."""
-    by_id = sheet.by_id()
-    facts = [by_id[fact_id] for fact_id in q.fact_ids if fact_id in by_id]
-    verdicts = Verdicts()
-    verdicts.add("calibration", score_calibration(q, answer))
-    verdicts.add("numeric", score_numeric(q, answer, sheet, facts))
-    verdicts.add("categorical", score_categorical(q, answer, facts))
-    verdicts.add("negation", score_negation(q, answer))
-    verdicts.add("ranking", score_ranking(q, answer, sheet))
-    verdicts.add("entities", score_entities(q, answer, sheet))
-    structured = any(verdicts.results.get(name) is not None for name in ("categorical", "ranking")) or bool(
-        _expected_values(q, facts, tx.numbers(q.reference))
-    )
-    content = score_content(q, answer) if q.answerable and q.reference and not structured else None
-    verdicts.add("content", content)
-    verdicts.add("claims", score_claims(q, answer, facts, claim_check) if claim_check else None)
+def score_answer(q: Question, answer: str, sheet: FactSheet) -> Verdicts:
+    """The judge's verdict on `answer`, with the reference's evidence beside it (see the module docstring)."""
+    verdict = _judge()(q.question, answer, sheet, fact_ids=q.fact_ids, reference=q.reference or None,
+                       answerable=q.answerable)
+    verdicts = Verdicts(verdict)
+    verdicts.results["judge"] = verdict.correct
+    verdicts.results["claims"] = not any(f.check == "claims" for f in verdict.findings)
+    verdicts.results["answer"] = not any(f.check == "verdict" for f in verdict.findings)
+    if q.reference and verdict.answerable:
+        by_id = sheet.by_id()
+        facts = [by_id[fact_id] for fact_id in q.fact_ids if fact_id in by_id]
+        verdicts.add("ref_numeric", score_numeric(q, answer, sheet, facts))
+        verdicts.add("ref_categorical", score_categorical(q, answer, facts))
+        verdicts.add("ref_negation", score_negation(q, answer))
+        verdicts.add("ref_ranking", score_ranking(q, answer, sheet))
     return verdicts

@@ -1,4 +1,5 @@
-"""Reading answers: numbers, named things (tissues, contrasts, pathways, genes), labels, negation.
+"""Reading answers for the reference evidence of train/scorers.py: numbers, named things (tissues,
+contrasts, pathways, genes), labels, negation. (Declines, salad and the verdict are curate.judge's.)
 
 Everything here is plain regular expressions over the text, built from the fact sheet so that a
 new study with other tissues or pathways is read the same way. Spans are character offsets, so a
@@ -212,34 +213,3 @@ def is_negated(text: str, start: int, *, masked: list[tuple[int, int]] | None = 
         if not inside_a_label and not another_label_between:
             return True
     return False
-
-
-DECLINE = re.compile(
-    r"\bcannot\b|\bcan't\b|\bcan not\b|\bunable to\b|\bI don't know\b|\bunknown\b|\bunanswerable\b"
-    r"|\b(?:does|do|did) not (?:report|measure|include|provide|contain|assess|cover|address|say|give)\b"
-    r"|\bnot (?:reported|measured|available|included|provided|assessed|covered|known|part of)\b"
-    r"|\bno (?:data|information|measurements?|results?)\b|\binsufficient\b"
-    r"|\b(?:outside|beyond) (?:the scope|what)\b|\bnot possible to\b",
-    re.IGNORECASE,
-)
-
-
-def declines(text: str) -> bool:
-    """Whether the text says the question cannot be answered from the data."""
-    return bool(DECLINE.search(text))
-
-
-TOKEN = re.compile(r"[A-Za-z0-9_]+(?:[.,][0-9]+)*")
-
-
-def token_f1(answer: str, reference: str) -> float:
-    """Bag-of-words F1 of two texts, case-folded."""
-    from collections import Counter
-
-    a = Counter(t.lower() for t in TOKEN.findall(answer))
-    r = Counter(t.lower() for t in TOKEN.findall(reference))
-    overlap = sum((a & r).values())
-    if not a or not r or overlap == 0:
-        return 0.0
-    precision, recall = overlap / sum(a.values()), overlap / sum(r.values())
-    return 2 * precision * recall / (precision + recall)

@@ -6,6 +6,10 @@ copied from a template that was migrated once (migrations take 10-16 s). Its job
 private `redis-server` runs beside it. Its search runs on SQL (argilla_side/sql_search.py) instead
 of Elasticsearch. Everything a server writes lives in one data folder, with `server.json`
 recording what was started, so `stop` ends exactly those processes.
+
+Each data folder has credentials of its own (`credentials.json`, mode 0600): a random owner
+password and API key, seeded into its database on first use. Argilla's quickstart key and password
+are never accepted by a server started here; a server that would accept them is stopped.
 """
 
 from __future__ import annotations
@@ -20,19 +24,26 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
+from curate.annotations.server.guard import (
+    CREDENTIALS_FILE,
+    OWNER,
+    Credentials,
+    check_host,
+    is_loopback,
+    is_ready,
+    read_credentials,
+    refuse_quickstart,
+    write_private,
+)
 from curate.schemas.errors import BadInputError, ServiceUnavailableError
 
 SERVER_VERSION = "2.8.0"
-USERNAME = "argilla"
-PASSWORD = "12345678"
-API_KEY = "argilla.apikey"
 STATE_FILE = "server.json"
+TEMPLATE = "template-migrated.db"  # migrations only, no user: each data folder seeds its own owner
 SIDE = Path(__file__).resolve().parent / "argilla_side"
 
 Notify = Callable[[str], None]
@@ -43,14 +54,13 @@ class ServerState:
     """What `serve` started, as written to <data>/server.json."""
 
     api_url: str
-    api_key: str
     username: str
-    password: str
     data: str
     server_pid: int
     redis_pid: int
     redis_port: int
     started: str
+    host: str = "127.0.0.1"
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -92,8 +102,8 @@ def ensure_venv(cache: Path, notify: Notify = _quiet) -> Path:
 
 
 def ensure_template(python: Path, cache: Path, notify: Notify = _quiet) -> Path:
-    """A migrated database with the default owner, made once and copied for every new server."""
-    template = cache / "template.db"
+    """A migrated database without any user, made once and copied for every new data folder."""
+    template = cache / TEMPLATE
     if template.is_file():
         return template
     from filelock import FileLock
@@ -106,8 +116,7 @@ def ensure_template(python: Path, cache: Path, notify: Notify = _quiet) -> Path:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         env = _server_env(work, work / "template.db", redis_port=0, secret="template")
-        _run([str(python), str(SIDE / "init_db.py"), USERNAME, PASSWORD, API_KEY],
-             "migrate the template database", env=env, cwd=work)
+        _run([str(python), str(SIDE / "init_db.py"), "migrate"], "migrate the template database", env=env, cwd=work)
         with sqlite3.connect(work / "template.db") as db:  # readers never wait for the writer
             db.execute("PRAGMA journal_mode=WAL")
         os.replace(work / "template.db", template)
@@ -115,11 +124,35 @@ def ensure_template(python: Path, cache: Path, notify: Notify = _quiet) -> Path:
     return template
 
 
-def _run(command: list[str], what: str, *, env: dict[str, str] | None = None, cwd: Path | None = None) -> None:
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd)
+def _run(command: list[str], what: str, *, env: dict[str, str] | None = None, cwd: Path | None = None,
+         stdin: str | None = None) -> None:
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, input=stdin)
     if done.returncode != 0:
         last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
         raise ServiceUnavailableError(f"could not {what} (exit {done.returncode}): {last[0]}")
+
+
+# -- credentials (guard.py holds the rest) ------------------------------------------------------------
+def ensure_credentials(python: Path, data: Path, template: Path, notify: Notify = _quiet) -> Credentials:
+    """The data folder's owner, made on first use: a random password and API key, seeded into its database.
+
+    A database from before credentials existed (with the quickstart owner) gets the new ones too.
+    """
+    database = data / "argilla.db"
+    if not database.exists():
+        partial = data / ".argilla.db.partial"
+        shutil.copyfile(template, partial)
+        os.replace(partial, database)
+    found = read_credentials(data)
+    if found is not None:
+        return found
+    notify("making this data folder's owner password and API key")
+    made = Credentials(OWNER, secrets.token_urlsafe(18), f"curate.{secrets.token_urlsafe(32)}")
+    env = _server_env(data, database, redis_port=0, secret=_secret(data))
+    _run([str(python), str(SIDE / "init_db.py"), "owner"], "seed the owner into the database", env=env, cwd=data,
+         stdin=json.dumps(asdict(made)))  # on stdin, never in a command line others can read
+    write_private(data / CREDENTIALS_FILE, json.dumps(asdict(made), indent=2) + "\n")
+    return made
 
 
 # -- start and stop -----------------------------------------------------------------------------
@@ -129,19 +162,27 @@ def read_state(data: Path) -> ServerState | None:
     if not path.is_file():
         return None
     try:
-        state = ServerState(**json.loads(path.read_text()))
+        known = {f.name for f in fields(ServerState)}
+        state = ServerState(**{k: v for k, v in json.loads(path.read_text()).items() if k in known})
     except (ValueError, TypeError):
         return None
     return state if _is_ours(state.server_pid, "launch.py") else None
 
 
-def serve(data: Path, *, port: int = 6900, host: str = "127.0.0.1", timeout: float = 180,
-          notify: Notify = _quiet) -> ServerState:
+def serve(data: Path, *, port: int = 6900, host: str = "127.0.0.1", allow_remote: bool = False,
+          timeout: float = 180, notify: Notify = _quiet) -> tuple[ServerState, Credentials]:
     """Start Redis and argilla-server on `data` (or return the one already running there)."""
+    check_host(host, allow_remote)
     data = data.expanduser().resolve()
     running = read_state(data)
     if running is not None:
-        return running
+        credentials = read_credentials(data)
+        if credentials is None:
+            raise BadInputError(f"a server runs on {data} without {CREDENTIALS_FILE}: stop it with "
+                                "`curate review stop` and serve again")
+        if not is_loopback(running.host) and not allow_remote:
+            raise BadInputError(f"the server on {data} listens on {running.host}: give --allow-remote to use it")
+        return running, credentials
     redis = shutil.which("redis-server")
     if redis is None:
         raise ServiceUnavailableError(
@@ -151,11 +192,12 @@ def serve(data: Path, *, port: int = 6900, host: str = "127.0.0.1", timeout: flo
     cache = cache_dir()
     python = ensure_venv(cache, notify)
     template = ensure_template(python, cache, notify)
+    data.mkdir(parents=True, exist_ok=True)
+    data.chmod(0o700)  # the database holds the API keys in clear: the folder is its owner's only
     for folder in ("redis", "logs", "tmp"):
         (data / folder).mkdir(parents=True, exist_ok=True)
     database = data / "argilla.db"
-    if not database.exists():
-        shutil.copyfile(template, database)
+    credentials = ensure_credentials(python, data, template, notify)
     redis_port = _free_port()
     redis_process = _spawn([redis, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
                             "--appendonly", "no", "--dir", str(data / "redis")], data / "logs" / "redis.log")
@@ -163,19 +205,28 @@ def serve(data: Path, *, port: int = 6900, host: str = "127.0.0.1", timeout: flo
     server_process = _spawn([str(python), str(SIDE / "launch.py"), "--host", host, "--port", str(port)],
                             data / "logs" / "server.log", env=env, cwd=data)
     state = ServerState(
-        api_url=f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}",
-        api_key=API_KEY, username=USERNAME, password=PASSWORD, data=str(data),
+        api_url=f"http://{_local_address(host)}:{port}", username=credentials.username, data=str(data),
         server_pid=server_process.pid, redis_pid=redis_process.pid, redis_port=redis_port,
-        started=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        started=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), host=host,
     )
     (data / STATE_FILE).write_text(json.dumps(state.as_dict(), indent=2) + "\n")
     notify(f"starting argilla-server on {state.api_url}")
     try:
-        wait_ready(state, server_process, timeout=timeout)
+        wait_ready(state, credentials.api_key, server_process, timeout=timeout)
+        refuse_quickstart(state.api_url)
     except ServiceUnavailableError:
         stop(data)
         raise
-    return state
+    return state, credentials
+
+
+def _local_address(host: str) -> str:
+    """Where this machine reaches a server listening on `host`."""
+    if host in ("0.0.0.0", ""):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
 
 
 def stop(data: Path, *, timeout: float = 20) -> ServerState | None:
@@ -185,7 +236,8 @@ def stop(data: Path, *, timeout: float = 20) -> ServerState | None:
     if not path.is_file():
         return None
     try:
-        state = ServerState(**json.loads(path.read_text()))
+        known = {f.name for f in fields(ServerState)}
+        state = ServerState(**{k: v for k, v in json.loads(path.read_text()).items() if k in known})
     except (ValueError, TypeError):
         path.unlink()
         return None
@@ -195,27 +247,19 @@ def stop(data: Path, *, timeout: float = 20) -> ServerState | None:
     return state
 
 
-def wait_ready(state: ServerState, process: subprocess.Popen[bytes] | None = None, *, timeout: float = 180) -> None:
+def wait_ready(state: ServerState, api_key: str, process: subprocess.Popen[bytes] | None = None, *,
+               timeout: float = 180) -> None:
     """Poll the status endpoint until the server answers; fail early if its process died."""
     deadline = time.monotonic() + timeout
     log = Path(state.data) / "logs" / "server.log"
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise ServiceUnavailableError(f"argilla-server exited with {process.returncode}: {_last_line(log)}")
-        if is_ready(state.api_url, state.api_key):
+        if is_ready(state.api_url, api_key):
             return
         time.sleep(0.25)
     raise ServiceUnavailableError(f"argilla-server did not answer on {state.api_url} within {timeout:.0f} s "
                                   f"(log: {log})")
-
-
-def is_ready(api_url: str, api_key: str) -> bool:
-    request = urllib.request.Request(f"{api_url}/api/v1/me", headers={"X-Argilla-Api-Key": api_key})
-    try:
-        with urllib.request.urlopen(request, timeout=2) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError, ValueError):
-        return False
 
 
 def _server_env(data: Path, database: Path, *, redis_port: int, secret: str) -> dict[str, str]:

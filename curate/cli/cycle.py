@@ -26,8 +26,10 @@ def cycle(
     epochs: Annotated[float | None, typer.Option(help="Training epochs per round (the budget).")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="Fit config overrides (YAML/JSON).")] = None,
     per_fact: Annotated[int, typer.Option("--per-fact", help="New paraphrases per failing fact.")] = 2,
-    api_url: Annotated[str | None, typer.Option(envvar="ARGILLA_API_URL", help="Argilla URL.")] = None,
-    api_key: Annotated[str | None, typer.Option(envvar="ARGILLA_API_KEY", help="Argilla API key.",
+    api_url: Annotated[str | None, typer.Option(
+        help="Argilla URL. Default: $ARGILLA_API_URL, else the home's stored connection (review serve/login).",
+        show_default=False)] = None,
+    api_key: Annotated[str | None, typer.Option(help="Argilla API key. Default: $ARGILLA_API_KEY, else the stored one.",
                                                    show_default=False)] = None,
     workspace: Annotated[str, typer.Option(help="Argilla workspace for --reviewer argilla.")] = "argilla",
     review_timeout: Annotated[float, typer.Option(help="Seconds to wait for Argilla reviews.")] = 3600.0,

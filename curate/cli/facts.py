@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from curate.cli._options import Home, Json
+from curate.cli._options import Facts, Home, Json
 
 
 def register(app: typer.Typer) -> None:
@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
 def facts(
     tissue: Annotated[str, typer.Option(help="One tissue, a comma list, or 'all'.")] = "all",
     kind: Annotated[str | None, typer.Option(help="Only facts of this kind, e.g. deg_count.")] = None,
-    facts_name: Annotated[str | None, typer.Option("--facts", help="A registered fact sheet.")] = None,
+    facts_name: Facts = None,
     from_path: Annotated[Path | None, typer.Option("--from", help="A factsheet.json file.")] = None,
     home: Home = None,
     json: Json = False,

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from curate.cli._options import Home, Json
+from curate.cli._options import PER_FACT, Facts, Home, Json, PerFact
 
 
 def register(app: typer.Typer) -> None:
@@ -16,8 +16,8 @@ def generate(
     tissue: Annotated[str, typer.Option(help="One tissue, a comma list, or 'all'.")] = "all",
     kinds: Annotated[str, typer.Option(help="Kinds of example: a comma list, or 'all'.")] = "all",
     seed: Annotated[int, typer.Option(help="Seed for every random choice; same seed, same version.")] = 0,
-    per_fact: Annotated[int, typer.Option("--per-fact", help="Training phrasings per fact and kind (at most).")] = 3,
-    facts: Annotated[str | None, typer.Option(help="A registered fact sheet (see `curate ingest`).")] = None,
+    per_fact: PerFact = PER_FACT,
+    facts: Facts = None,
     from_path: Annotated[
         Path | None, typer.Option("--from", help="A factsheet.json file to generate from.")
     ] = None,

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from curate.cli._options import Home, Json
+from curate.cli._options import Home, Json, VersionAlias, VersionArg, one_version
 
 
 def register(app: typer.Typer) -> None:
@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
 
 def push(
     repo_id: Annotated[str, typer.Argument(help="The dataset repo, NAMESPACE/NAME.")],
-    version: Annotated[str, typer.Option("--version", help="The version to push, e.g. v2.")],
+    version: VersionArg = None,
     private: Annotated[bool, typer.Option("--private", help="Create the repo as private.")] = False,
     dry_run: Annotated[
         Path | None,
@@ -23,11 +23,14 @@ def push(
     ] = None,
     home: Home = None,
     json: Json = False,
+    version_alias: VersionAlias = None,
 ) -> None:
     from curate.cli._output import console, print_json, table
     from curate.hub import push_to_hub
     from curate.registry import Registry
 
+    version = one_version(version, version_alias, required=True)
+    assert version is not None
     result = push_to_hub(Registry(home), repo_id, version, private=private, dry_run=dry_run)
     if json:
         print_json(result.as_dict())

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from curate.cli._choices import DeMethod, IngestFormat
 from curate.cli._options import Home, Json
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -26,10 +27,11 @@ def ingest(
     tissue: Annotated[str, typer.Option(help="The tissue these data are from (a lowercase slug, e.g. heart).")],
     design: Annotated[Path | None, typer.Option(help="design.yaml: which obs columns and levels are which.")] = None,
     gmt: Annotated[Path | None, typer.Option(help="Gene sets (GMT) for preranked GSEA of HU_IR, KMP_in_HU_IR.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="auto, h5ad, deseq2, genelab or fgsea.")] = "auto",
+    fmt: Annotated[IngestFormat, typer.Option("--format", help="The inputs' format; auto reads it from them.")] = (
+        IngestFormat.auto),
     name: Annotated[str, typer.Option(help="Fact sheet to register (its other tissues' facts are kept).")] = "ingested",
     padj: Annotated[float, typer.Option(help="DEG and pathway threshold: padj below this.")] = 0.05,
-    de_method: Annotated[str, typer.Option("--de-method", help=_METHOD_HELP)] = "pydeseq2",
+    de_method: Annotated[DeMethod, typer.Option("--de-method", help=_METHOD_HELP)] = DeMethod.pydeseq2,
     cpus: Annotated[int | None, typer.Option(help="Processes for pydeseq2's per-gene fits (default: all).")] = None,
     permutations: Annotated[int, typer.Option(help="GSEA permutations.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed for GSEA permutations.")] = 0,
@@ -51,7 +53,7 @@ def ingest(
     registry = Registry(home)
     registry.ensure_writable()
     with _progress(steps=6) as step:
-        result = run_ingest(paths, tissue=tissue, design=design, gmt=gmt, fmt=fmt, padj=padj, de_method=de_method,
+        result = run_ingest(paths, tissue=tissue, design=design, gmt=gmt, fmt=fmt.value, padj=padj, de_method=de_method.value,
                             n_cpus=cpus, permutations=permutations, seed=seed, step=step)
         step("register the fact sheet")
         slug = result.summary["tissue"]

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from curate.cli._options import Home, Json
+from curate.cli._options import Facts, Home, Json
 
 FORMAT_HELP = ("auto (the default: says what it read, e.g. jsonl/sharegpt), a container (json, jsonl, parquet, csv, "
                "datasets, text), a record shape (alpaca, text-alpaca, chatml, llama3, gemma, inst, sharegpt, "
@@ -20,7 +20,6 @@ def register(app: typer.Typer) -> None:
         import_)
 
 
-Facts = Annotated[str | None, typer.Option("--facts", help="A registered fact sheet; default: the embedded one.")]
 Format = Annotated[str, typer.Option("--format", help=FORMAT_HELP)]
 
 

@@ -34,12 +34,15 @@ def verify(home: Home = None, json: Json = False) -> None:
 
 def doctor(home: Home = None, json: Json = False) -> None:
     from curate.cli._output import console, print_json, table
-    from curate.doctor import as_dicts, run_checks
+    from curate.doctor import as_dicts, failed, run_checks
     from curate.registry import Registry
 
     checks = run_checks(Registry(home))
     if json:
         print_json(as_dicts(checks))
-        return
-    rows = [[c.name, "ok" if c.ok else "PROBLEM", c.detail, c.fix] for c in checks]
-    console().print(table("curate doctor", ["check", "status", "detail", "fix"], rows))
+    else:
+        rows = [[c.name, c.severity.upper() if c.severity == "problem" else c.severity, c.detail, c.fix]
+                for c in checks]
+        console().print(table("curate doctor", ["check", "status", "detail", "fix"], rows))
+    if failed(checks):  # notes (an optional part absent) do not fail; problems do
+        raise typer.Exit(1)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from curate.judge.asks import Ask, ask_text, read_ask, vocabulary
+from curate.judge.asks import ALL_TISSUES, Ask, ask_text, read_ask, split_core, vocabulary
 
 if TYPE_CHECKING:
     from curate.schemas import FactSheet
@@ -55,7 +55,8 @@ LIMITS: tuple[Limit, ...] = (
           "every animal was sampled at one time point, so nothing about onset, duration, persistence or "
           "recovery can be seen",
           ("How long do KMP's effects last?", "Does the response persist after the mice recover?"),
-          (r"\bhow long\b", r"\bpersist\w*", r"\blast(?:s|ed|ing)?\b(?! (?:\d|one|two|three))", r"\brecover\w*",
+          (r"\bhow long\b(?! is (?:the|this|that) (?:list|table|answer|name))", r"\bpersist\w*",
+           r"\blast(?:s|ed|ing)?\b(?! (?:\d|one|two|three))", r"\brecover\w*",
            r"\bduration\b", r"\btime[- ]?course\b", r"\bover time\b", r"\btransient\b", r"\blong[- ]term\b",
            r"\blong[- ]lasting\b", r"\bhow (?:quickly|fast|soon)\b", r"\bonset\b", r"\bweeks?\b", r"\bmonths?\b",
            r"\bdays?\b", r"\bhours?\b", r"\bwhen (?:does|do|did|should|will|would)\b", r"\bbest time\b",
@@ -124,7 +125,8 @@ LIMITS: tuple[Limit, ...] = (
            r"\batrophy\b", r"\bstrength\b|\bweakness\b", r"\bdamage\b", r"\binjur\w+", r"\bprotect\w*|\w+protect\w*",
            r"\bbenefi\w+", r"\bsafe(?:ty|ly)?\b", r"\btoxic\w*", r"\bside effects?\b", r"\bcure[sd]?\b",
            r"\bsleep\b", r"\binflammation\b", r"\bimprov\w+", r"\bprevent\w*", r"\bhealth\w*", r"\bperformance\b",
-           r"\bfatigue\b", r"\bfood intake\b", r"\bblood pressure\b|\bheart rate\b", r"\befficacy\b",
+           r"\bfatigue\b", r"\bfood intake\b", r"\bblood pressure\b|\bheart rate\b", r"\befficacy\b|\beffective\w*",
+           r"\bharm\w*|\badverse\b|\bbeneficial\b|\bdetrimental\b",
            r"\bcountermeasure\b", r"\bhelp\b(?! me| you)", r"\bwork(?:s)? (?:as|the same|better|in)\b")),
     Limit("causal", "causality and mechanism: does X cause Y, which gene is responsible, what KMP binds",
           "bulk RNA-seq shows which transcripts change together (association), not what causes what",
@@ -134,7 +136,9 @@ LIMITS: tuple[Limit, ...] = (
            r"\bhow does (?:KMP|kaempferol|it) (?:work|act|protect|rescue)\b",
            r"\bbinds?\b|\bbinding\b|\bdirect(?:ly)? target\w*|\btargets? of (?:KMP|kaempferol)\b",
            r"\bwhat role\b|\brole (?:of|does|did|do)\b", r"\bmediat\w+",
-           r"\bwhich (?:single )?(?:gene|molecule|factor)\b[^?]*\b(?:drives?|driving|behind|underl\w+|explains?)\b",
+           r"\bwhich (?:\w+ ){0,2}(?:genes?|molecules?|factors?|regulators?|proteins?)\b[^?]*\b(?:drives?|driving|"
+           r"behind|underl\w+|explains?|controls?|regulates?)\b", r"\b(?:upstream|master) regulators?\b",
+           r"\bact(?:s|ing)? (?:through|via)\b|\bthrough which\b",
            r"\bwhat drives\b", r"\bknock(?:out|down)s?\b", r"\bif (?:we|you|one) (?:block|inhibit|knock)\w*")),
     Limit("certainty", "certainty: 'definitely', 'prove', 'guarantee'",
           "no experiment of this size proves a general claim; it can only show what it measured",
@@ -195,7 +199,7 @@ class Answerability:
 def assess(question: str, sheet: FactSheet) -> Answerability:
     """Judge from what `question` asks whether the design and the sheet can answer it."""
     text = _neutral(ask_text(question) or question)
-    hits = _limit_hits(text, sheet)
+    hits = _hits_of_what_is_asked(text, sheet)
     if hits:
         row, said = hits[0]
         return Answerability(False, row.category, f"the question asks about {said!r}: {row.reason}",
@@ -226,6 +230,47 @@ def _neutral(text: str) -> str:
     for pattern in _NEUTRAL_RES:
         text = pattern.sub(" ", text)
     return text
+
+
+# Who or what a frame clause restricts the question to ("For rats,", "In female mice,", "In the kidney,"),
+# as opposed to a frame that only says why one asks ("For a clinician's summary:", "In these mice,").
+SUBJECT_CATEGORIES = ("species", "tissue", "drug", "population", "human")
+_RESTRICTING = re.compile(r"^\s*(?:in|for|among|within|across|on|with)\s+(?!(?:these|this|our|the study|the mouse|"
+                          r"the mice)\b)(?:\S+\s+){0,3}\S+\s*$", re.I)
+# A phenotype word about what the sheet measures ("transcriptional damage, by DEG count") asks for the sheet.
+_TRANSCRIPT_MEASURE = re.compile(r"\b(?:by|in terms of|measured (?:as|by)|in) (?:the )?(?:DEG|NES|gene)s?(?: counts?| "
+                                 r"terms| values?)?\b|\btranscript(?:ional|-level| level)\b|\bin NES terms\b", re.I)
+
+
+def _hits_of_what_is_asked(text: str, sheet: FactSheet) -> list[tuple[Limit, str]]:
+    """Limits of the asking clause, and of frames that restrict its subject; frames that only give a
+    reason or an audience ("Thinking about crew health:") are left out. One-clause questions: all of it."""
+    frames, core = split_core(text)
+    vocab = vocabulary(sheet)
+    names_its_subject = bool(vocab.find(core, "tissues") or vocab.find(core, "pathways") or vocab.find(core, "genes")
+                             or ALL_TISSUES.search(core) or re.search(r"\bwhich tissue\b", core, re.I))
+    if not frames or not (names_its_subject and read_ask(core, sheet).facts):
+        hits = _limit_hits(text, sheet)
+    else:
+        hits = _limit_hits(core, sheet)
+        for frame in frames:
+            if _HYPOTHETICAL.match(frame):  # "If a lab swapped KMP for resveratrol, ...": the premise is asked
+                hits += _limit_hits(frame, sheet)
+            elif _RESTRICTING.match(frame) and len(frame.split()) <= 5 and _restricts(frame, sheet):
+                hits += [hit for hit in _limit_hits(frame, sheet) if hit[0].category in SUBJECT_CATEGORIES]
+    if _TRANSCRIPT_MEASURE.search(text):
+        hits = [hit for hit in hits if hit[0].category != "phenotype"]
+    return sorted(hits, key=lambda hit: PRIORITY.index(hit[0].category))
+
+
+_HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|supposing|assuming|imagine|had|were|when|once|what if)\b", re.I)
+_HEAD_NOUN = re.compile(r"(?:\b(?:mice|animals|tissues?|cells|organs?|subjects|people)\b\W*)?$", re.I)
+
+
+def _restricts(frame: str, sheet: FactSheet) -> bool:
+    """The frame's head noun (its last word, or the word before 'mice'/'tissue') is an unanswerable subject."""
+    head = _HEAD_NOUN.sub("", frame.strip()).split()
+    return bool(head) and any(hit[0].category in SUBJECT_CATEGORIES for hit in _limit_hits(head[-1], sheet))
 
 
 def _limit_hits(text: str, sheet: FactSheet) -> list[tuple[Limit, str]]:
@@ -263,7 +308,10 @@ _UNREPORTED_STATS = re.compile(r"\bp-?values?\b|\bpadj\b|\badjusted p\b|\bq-?val
                                r"\bwhich (?:genes|DEGs)\b(?![^?]*\bhubs?\b)|\blist (?:the |of |all )?(?:genes|DEGs)\b"
                                r"(?![^?]*\bhubs?\b)|\b(?:names|identities) of the (?:genes|DEGs)\b|\btop \d* ?DEGs\b|"
                                r"\bfold[- ]changes? of (?:the |all )?DEGs\b|\bexpression level\b|\bTPM\b|\bFPKM\b|"
-                               r"\bcounts per million\b", re.I)
+                               r"\bcounts per million\b|\bhow many genes (?:were|are) (?:measured|detected|"
+                               r"expressed|sequenced|tested)\b|\btotal (?:number of )?genes\b|"
+                               r"\bhow many (?:mice|animals|replicates|samples)\b|\bsample sizes?\b|"
+                               r"\bstatistical power\b|\b(?:sequencing|read) depth\b", re.I)
 _KMP_SPLIT = re.compile(r"\b(?:KMP|kaempferol)\b[^?]*\b(?:up-?regulat\w*|down-?regulat\w*|genes up|genes down|"
                         r"mostly (?:up|down)|go up|go down)", re.I)
 

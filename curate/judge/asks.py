@@ -38,6 +38,9 @@ IN_PASSING = (
     r"\b(?:a|the|my|our) [\w' ]{0,30}\basks?(?: you)?\s*:",
     r"^\s*answer (?:the|this|my|their|his|her) [\w'’ ]{0,30}question\s*:",
     r"\bwithout overclaiming\b,?",
+    r"\bwithout (?:speculating|extrapolating|getting into|going into)\b[^,?]*,",
+    r"^\s*ignoring\b[^,?]*,",
+    r"^[^?]*?\b(?:not asking|I'?m not asking|this isn'?t|this is not|no need to)\b[^?]*?(?:—|–|\s-\s|:|,?\s+but\b)",
     r"\b(?:at|with) (?:the|this|its) (?:single |one |same )?dose (?:used|tested|given)\b",
     r"\b(?:in|from) (?:this|the) (?:mouse |murine )?(?:study|experiment|data(?:set)?)\b",
 )
@@ -76,6 +79,23 @@ def _main_sentences(sentences: list[str]) -> str:
     if context and _REFERS_BACK.search(ask) and len(ask.split()) <= 12:
         return f"{context} {ask}"
     return ask
+
+
+# -- the asking clause and its frames --------------------------------------------------------------------
+_CORE_BREAK = re.compile(r"\s*(?:,?\s*but for now\b:?|:|;|—|–|\s-\s|,\s*but\b|,)\s*", re.I)
+_ASKING = re.compile(r"^(?:so\s+|then\s+|now\s+|just\s+|please\s+)?(?:what|what's|which|how|is|are|does|do|did|"
+                     r"was|were|can|could|will|would|where|rank|list|name|give|tell|explain|describe|compare|state)\b",
+                     re.I)
+
+
+def split_core(text: str) -> tuple[list[str], str]:
+    """The clauses that frame a question ("For a clinician's summary:", "In these mice,") and the clause that
+    asks it (the last one that opens with a question word). No frames when the question is one clause."""
+    parts = [p for p in _CORE_BREAK.split(text) if p and p.strip()]
+    for i in range(len(parts) - 1, 0, -1):
+        if _ASKING.match(parts[i].strip()):
+            return parts[:i], " ".join(parts[i:])
+    return [], text
 
 
 # -- the sheet's vocabulary -----------------------------------------------------------------------------
@@ -180,7 +200,7 @@ CLASS_WORDS = re.compile(r"\b(?:type|class)\s*[ABC]\b|\bresponse class|\bclass(?
                          r"\bbaseline[- ]active\b|\bstress[- ]blocked\b|\bType [ABC]\b", re.I)
 PATTERN_WORDS = re.compile(r"\bpatterns?\b|\brescu\w*|\bsuppress\w*|\bKMP[-_ ]only\b|\brestor\w*|\breverse\w*|"
                            r"\bNES\b|\benrich\w*|\bdeplet\w*|\bpathways?\b|\bgene sets?\b|\bHallmark\b", re.I)
-INTERACTION_CLASS_WORDS = re.compile(r"\badditiv\w*|\bsynerg\w*|\bantagonis\w*|\binteraction (?:class|type)\b|"
+INTERACTION_CLASS_WORDS = re.compile(r"(?<!non-)\badditiv\w*|\bsynerg\w*|\bantagonis\w*|\binteraction (?:class|type)\b|"
                                      r"\bclassify\b[^?]*\binteract|\binteract\w*\b[^?]*\bclass\b|"
                                      r"\bhow do (?:HU|unloading|the stressors) and (?:IR|radiation) "
                                      r"(?:combine|interact)\b|\bcombine\b", re.I)
@@ -228,7 +248,7 @@ def read_ask(question: str, sheet: FactSheet) -> Ask:
     chosen = tuple(sheet.tissues) if every else tuple(tissues)
     wants = _wants(text, vocab)
     facts = _facts(sheet, vocab, text, wants, chosen)
-    superlative = bool(re.search(r"\brank", text, re.I) or (re.search(r"\bwhich\b|\bwhat\b", text, re.I)
+    superlative = bool(re.search(r"\brank", text, re.I) or (re.search(r"\bwhich\b|\bwhat\b|\bwhere\b", text, re.I)
                                                             and SUPERLATIVE.search(text)))
     return Ask(text, wants[0], facts, chosen, superlative=superlative, yes_no=bool(YES_NO.match(text)))
 
@@ -262,9 +282,15 @@ _KINDS = {"class": ("tissue_class",), "hub": ("hub_gene",), "pattern": ("pathway
           "design": (), "open": ("deg_count", "kmp_effect", "interaction", "pathway_shift", "tissue_class", "hub_gene")}
 
 
+_SINGLE_STRESSORS = re.compile(r"\bsingle[- ]stressors?\b|\beither stressor\b|\bwhich stressor\b|\bone stressor\b|"
+                               r"\bunloading or (?:ir)?radiation\b|\bHU or IR\b", re.I)
+
+
 def _facts(sheet: FactSheet, vocab: Vocabulary, text: str, wants: list[str], tissues: tuple[str, ...]) -> tuple[
         str, ...]:
     contrasts = vocab.find(text, "contrasts")
+    if not contrasts and _SINGLE_STRESSORS.search(text):
+        contrasts = ["HU", "IR"]
     kmp = bool(KMP_AGENT.search(text))
     kinds: set[str] = set()
     for want in wants:

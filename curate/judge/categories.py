@@ -19,12 +19,23 @@ if TYPE_CHECKING:
 CLASS_LABELS = {"A": "stress-activated", "B": "baseline-active", "C": "stress-blocked"}
 LABEL_CLASS = {label: letter for letter, label in CLASS_LABELS.items()}
 # Cheap test that says whether a rule can apply at all (the rules' own patterns are slower).
-PATTERN_HINT = re.compile(r"RESCUE|SUPPRESSION|KMP_ONLY|\bNS\b|KMP[- ]only|rescue pattern|suppression pattern", re.I)
+PATTERN_WORDS = ("rescu", "suppression", "kmp_only", "kmp-only", "kmp only", " ns", "(ns", "ns)", "ns.", "ns,")
+PATTERN_HINT = re.compile(r"RESCU|SUPPRESSION|KMP_ONLY|\bNS\b|KMP[- ]only", re.I)
 _CLASS = re.compile(r"(?-i:\bType ([ABC])\b)(?!\s*/|\s*,\s*[ABC]\b|\s+or\s+[ABC]\b)|"
                     r"\b(stress-activated|baseline-active|stress-blocked)\b", re.I)
 _PATTERN = re.compile(
-    r"(?-i:\b(RESCUE|SUPPRESSION|KMP_ONLY|NS)\b)|\b(KMP[- ]only)\b|\b(rescue|suppression)\s+pattern\b", re.I)
-_INTERACTION = re.compile(r"\b(additive|synergistic|antagonistic)\b", re.I)
+    r"(?-i:\b(RESCUE|SUPPRESSION|KMP_ONLY|NS)\b)|\b(KMP[- ]only)\b(?!\s+(?:partly|partially|slightly|modestly|"
+    r"shifts|changes|moves|raises|lowers|acts|has|does))|\b(rescue|suppression)\s+pattern\b|"
+    r"\b(?P<rescue>rescue[sd]?|rescuing)\b|\b(?P<suppression>suppression)\b", re.I)
+_OF_PATHWAY = re.compile(r"\s+(?:of|in)\s+(?:the\s+)?(?:stress-driven\s+\w+\s+in\s+)?", re.I)
+_INTERACTION = re.compile(r"\b(?P<word>additive(?:ly)?|synergistic(?:ally)?|antagonistic(?:ally)?|"
+                          r"(?<=from )additivity)\b|"
+                          r"(?P<amplify>amplif(?:y|ies|ied)\s+each\s+other|more than (?:the )?sum)", re.I)
+_NOT_A_CLASS = re.compile(r"\s+(?:expectation|expected|model|sum|prediction|null|baseline|reference|"
+                          r"rule|cut-?offs?|thresholds?)\b", re.I)
+_EXPECTED_BEFORE = re.compile(r"\b(?:expect(?:ed|ation)?|if|assuming|were it)\s+$", re.I)
+_DEPARTS = re.compile(r"\b(?:depart(?:s|ed|ing)?|deviat(?:es|ed|ing)?|differs?)\s+from\s+$", re.I)
+_CLASS_OF = {"additiv": "additive", "synergis": "synergistic", "antagonis": "antagonistic"}
 _SIGNIFICANCE = re.compile(r"\)?\s*,?\s*(?:which is\s+|and\s+)?(not\s+)?(?:statistically\s+)?significant\b", re.I)
 
 
@@ -68,18 +79,36 @@ def check_patterns(reader: Reader, quotes: list[tuple[int, int]]) -> None:
     names = r"RESCUE|SUPPRESSION|KMP_ONLY|KMP[- ]only|NS|rescue|suppression|not significant"
     for match in _PATTERN.finditer(text):
         start, end = match.span()
-        said = (match.group(1) or match.group(2) or match.group(3)).upper().replace("-", "_").replace(" ", "_")
+        word = match.group(1) or match.group(2) or match.group(3) or ("RESCUE" if match.group("rescue") else
+                                                                      "SUPPRESSION")
+        said = word.upper().replace("-", "_").replace(" ", "_")
         if reader.skippable(start, quotes) or _in_list(text, start, end, names):
             continue
-        fact = reader.pathway_fact(start, end)
-        if fact is None:
-            continue
         negated = reader.negated(start)
-        if (fact.pattern == said) == negated:
-            reader.wrong("wrong_pattern", start, end, ("not " if negated else "") + said, fact.pattern,
-                    (fact.id,), f"{fact.pathway} in {fact.tissue} follows a {fact.pattern} pattern")
-        else:
+        for fact in _pathway_facts(reader, start, end):
+            if (fact.pattern == said) == negated:
+                reader.wrong("wrong_pattern", start, end, ("not " if negated else "") + said, fact.pattern,
+                             (fact.id,), f"{fact.pathway} in {fact.tissue} follows a {fact.pattern} pattern")
+                break
             reader.confirm("category", start, end, [fact.id], said=("not " if negated else "") + said)
+
+
+def _pathway_facts(reader: Reader, start: int, end: int) -> list:
+    """The pathway facts a pattern word is about: 'OXPHOS and mTORC1 are rescued', 'rescue of OXPHOS', else the one
+    pathway the words around it name."""
+    lo = reader.doc.sentences[reader.doc.sentence_of(start)][0]
+    cut = max(reader.text.rfind(";", lo, start), reader.text.rfind(":", lo, start), lo - 1) + 1
+    named = [c.value for c in reader.doc.in_range("pathway", cut, start)]
+    after = _OF_PATHWAY.match(reader.text, end)
+    if after:
+        named += [c.value for c in reader.doc.in_range("pathway", after.end(), after.end() + 2)]
+    tissues = reader.tissues_for(start, end)
+    if named and len(tissues) == 1:
+        tissue = next(iter(tissues))
+        facts = [reader.lex.facts.get(f"pathway_shift:{tissue}:{p}") for p in dict.fromkeys(named)]
+        return [f for f in facts if f is not None]
+    fact = reader.pathway_fact(start, end)
+    return [fact] if fact is not None else []
 
 
 def check_interactions(reader: Reader, quotes: list[tuple[int, int]]) -> None:
@@ -87,10 +116,12 @@ def check_interactions(reader: Reader, quotes: list[tuple[int, int]]) -> None:
     names = r"additive|synergistic|antagonistic"
     for match in _INTERACTION.finditer(text):
         start, end = match.span()
-        said = match.group(1).lower()
+        word = (match.group("word") or "").lower()
+        said = "synergistic" if match.group("amplify") else next(v for k, v in _CLASS_OF.items() if word.startswith(k))
         if reader.skippable(start, quotes) or re.search(r"=\s*$", text[max(0, start - 4):start]):
             continue
-        if _in_list(text, start, end, names):
+        if _in_list(text, start, end, names) or _NOT_A_CLASS.match(text, end) or \
+                _EXPECTED_BEFORE.search(text, max(0, start - 14), start):
             continue
         for tissue in sorted(reader.tissues_for(start, end))[:1]:
             ids = [f"deg_count:{tissue}:{c}" for c in ("HU", "IR", "HU_IR")]
@@ -98,7 +129,7 @@ def check_interactions(reader: Reader, quotes: list[tuple[int, int]]) -> None:
             if len(facts) != 3:
                 continue
             truth = interaction_class(*(f.n_degs for f in facts))
-            negated = reader.negated(start)
+            negated = reader.negated(start) or bool(_DEPARTS.search(text, max(0, start - 24), start))
             if (truth == said) == negated:
                 reader.wrong("wrong_interaction", start, end, ("not " if negated else "") + said, truth,
                         tuple(ids), f"HU and IR in {tissue}: the combined count makes the effect {truth}")
@@ -127,3 +158,34 @@ def check_significance(reader: Reader, numbers: list[Num]) -> None:
         else:
             reader.confirm("category", num.start, match.end(), [fact.id],
                            said="significant" if said_significant else "not significant")
+
+
+_SIGNIFICANT_WORDS = re.compile(
+    r"(?P<neg>\bnot\s+|n't\s+|\bno\s+)?(?:statistically\s+)?significantly\s+(?:\w+\s+)?(?P<verb>enrich\w*|deplet\w*|"
+    r"shift\w*|chang\w*|alter\w*|rais\w*|lower\w*|mov\w*|affect\w*|up-?regulat\w*|down-?regulat\w*)", re.I)
+
+
+def check_significance_words(reader: Reader, quotes: list[tuple[int, int]]) -> None:
+    """'OXPHOS is significantly enriched by stress', 'not significantly shifted': the significance flag of the side
+    (stress or KMP) that moves the pathway."""
+    from curate.judge.directions import side_of_verb
+
+    text = reader.text
+    for match in _SIGNIFICANT_WORDS.finditer(text):
+        start, end = match.span()
+        if reader.skippable(start, quotes):
+            continue
+        lo, _ = reader.doc.sentences[reader.doc.sentence_of(start)]
+        side = side_of_verb(reader, lo, start, end)
+        fact = reader.pathway_fact(start, end)
+        if side is None or fact is None:
+            continue
+        truth = fact.stress_significant if side == "stress" else fact.kmp_significant
+        said = not (match.group("neg") or reader.negated(start))
+        if truth != said:
+            shown = "significant" if truth else "not significant"
+            reader.wrong("wrong_significance", start, end, match.group(0), shown,
+                         (fact.id,), f"the {side} NES of {fact.pathway} in {fact.tissue} is "
+                                     f"{'' if truth else 'not '}significant")
+        else:
+            reader.confirm("category", start, end, [fact.id], said="significant" if said else "not significant")

@@ -15,16 +15,38 @@ if TYPE_CHECKING:
     from curate.judge.linking import Reader
     from curate.judge.numbers import Num
 
-SPLIT_HINT = re.compile(r"genes (?:go|are|went)|mostly|biased|balanced")
+# Words without which no up/down split is claimed (a cheap test before the phrase patterns).
+SPLIT_WORDS = ("genes go", "genes are", "genes went", "mostly", "most ", "majority", "lean", "tilt", "skew", "bias",
+               "dominated", "driven", "even", "split", "balanced", "predominant", "largely", "mainly", "primarily",
+               "chiefly", "than up", "than down", "overwhelmingly")
 _UP = (r"raises?|raised|raising|higher|increases?|increased|elevates?|elevated|activates?|activated|"
        r"up-?regulates?|boosts?|restores?|pushes it (?:back )?up|enriched")
 _DOWN = (r"lowers?|lowered|lowering|lower|decreases?|decreased|reduces?|reduced|suppresses?|suppressed|represses?|"
          r"repressed|down-?regulates?|pushes it (?:back )?down|depleted|inhibits?")
 _NES_DIRECTION = re.compile(rf"(?<![\w-])(?:(?P<up>{_UP})|(?P<down>{_DOWN}))(?![\w-])", re.I)
-_SPLIT = re.compile(r"\b(?P<cmp>more|fewer) genes (?:go|are|went) (?P<a>up|down)(?:-regulated)? than (?P<b>up|down)\b|"
-                    r"\bmostly (?P<mostly>up|down|induced|repressed)\b|\bbiased (?P<bias>up|down)(?:wards?)?\b|"
-                    r"\b(?P<balanced>balanced)\b", re.I)
-_IS_BALANCED = re.compile(r"\b(?:is|was|looks|remains)\s+(?:roughly\s+|fairly\s+)?$")
+_SIDE = (r"(?P<side>up(?:-?regulat\w*|ward)?|down(?:-?regulat\w*|ward)?|induced|induction|repressed|repression|"
+         r"activation|suppression)")
+_SPLIT = re.compile(
+    rf"\b(?P<cmp>more|fewer) (?:genes |DEGs )?(?:go |are |went |were )?(?P<a>up|down)(?:-regulated)? "
+    rf"than (?P<b>up|down)\b|"
+    rf"(?P<neg>\bnot\s+|\bisn'?t\s+|n't\s+)?\b(?:(?P<strong>mostly|predominantly|largely|mainly|primarily|chiefly|"
+    rf"overwhelmingly)\s+|most (?:of (?:them|these|those|the \w+(?: \w+){{0,2}})|genes|DEGs|changes)? ?"
+    rf"(?:are |is |were |"
+    rf"was |go |went )?|"
+    rf"(?:the )?majority (?:of \w+(?: \w+)? )?(?:are |is |were |go )?|(?:leans?|leaning|tilts?|tilted|tilting|skewed|"
+    rf"biased|shifted)(?: slightly| strongly)? (?:toward |towards |to )?|(?:dominated|driven) by |bias toward |"
+    rf"slight tilt toward |tilt toward )(?:the )?{_SIDE}(?!\w)|"
+    rf"\b{_SIDE.replace('side', 'side2')}[- ]bias\b|"
+    rf"(?P<neg2>\bnot\s+|\bisn'?t\s+|n't\s+)?\b(?P<balanced>balanced)\b|"
+    rf"\b(?P<even>(?:an )?even(?:ly)? split|split (?:almost |roughly |essentially )?evenly|roughly equal numbers)\b",
+    re.I)
+_COUNT = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\d.%])|(?<![\w.,])\d+(?![\w.,%])")
+_MANY = re.compile(r"\b(?:all|every|each|no|none of the|three of|two of|both|most) (?:the )?(?:four |4 )?"
+                   r"(?:tissues|contrasts|"
+                   r"conditions|stressors)?\b[^.;]*$|\b(?:tissues|contrasts)\b[^.;]*$", re.I)
+_IS_BALANCED = re.compile(r"(?:\b(?:is|was|looks|remains|it'?s|are|were|be|stays|essentially|almost perfectly|"
+                          r"nearly|roughly|fairly|pretty|quite|remarkably|well)\s+(?:not\s+)?(?:\w+\s+)?|^\s*|[:—–(]\s*|"
+                          r"\*\*)$", re.I)
 _MORE_FEWER = re.compile(r"\s+(?P<word>more|fewer|less)\b", re.I)
 _FROM_TO = re.compile(r"\b(?P<verb>shrinks|shrank|falls|fell|drops|dropped|declines|declined|decreases|decreased|"
                       r"grows|grew|rises|rose|increases|increased|climbs|climbed)\s+from\s+$", re.I)
@@ -45,7 +67,7 @@ def check_nes_directions(reader: Reader, quotes: list[tuple[int, int]]) -> None:
         sentence = text[lo:hi]
         if not re.search(r"pathway|gene set|\bNES\b|\bit\b", sentence, re.I) and not doc.in_range("pathway", lo, hi):
             continue
-        side = _side(reader, lo, start, end)
+        side = side_of_verb(reader, lo, start, end)
         if side is None:
             continue
         fact = reader.pathway_fact(start, end)
@@ -64,7 +86,7 @@ def check_nes_directions(reader: Reader, quotes: list[tuple[int, int]]) -> None:
                 (fact.id,), f"{who} {truth} {fact.pathway} in {fact.tissue} (NES {value:+.3f})")
 
 
-def _side(reader: Reader, lo: int, start: int, end: int) -> str | None:
+def side_of_verb(reader: Reader, lo: int, start: int, end: int) -> str | None:
     """Who moves the pathway: the agent right after the verb ("enriched with kaempferol", "depleted under
     stress"), else the last one before it in the sentence."""
     after = [c for c in reader.doc.cues if end <= c.start < end + 40 and _is_side(c)]
@@ -83,6 +105,9 @@ def _side_of(cue: Cue) -> str:
 
 
 def check_split_directions(reader: Reader, quotes: list[tuple[int, int]]) -> None:
+    """'mostly down', 'most of them are up-regulated', 'the majority go down', 'leans toward down-regulation',
+    'balanced', 'an even split', 'not mostly down': against the up/down split of the count they are about.
+    'Mostly', 'most', 'leans' claim the larger side; 'balanced' claims the share up is within the rule's band."""
     splits: dict[str, dict[str, float]] = {}
     for slot in reader.primary:
         if slot.vtype == "count" and slot.label("cattr") in ("up", "down"):
@@ -92,37 +117,63 @@ def check_split_directions(reader: Reader, quotes: list[tuple[int, int]]) -> Non
     text = reader.text
     for match in _SPLIT.finditer(text):
         start, end = match.span()
-        if reader.skippable(start, quotes) or reader.negated(start):
+        if reader.skippable(start, quotes) or "=" in text[max(0, start - 3):start]:  # "55% up = mostly up": a rule
+            continue
+        said = _said_side(match)
+        if said is None:
+            continue
+        if said == "balanced" and match.group("balanced") and not match.group("neg2") and \
+                not _IS_BALANCED.search(text, max(0, start - 30), start):
             continue
         fact_id = _split_fact(reader, splits, start, end)
         if fact_id is None:
             continue
         up, down = splits[fact_id]["up"], splits[fact_id]["down"]
         share = 100.0 * up / (up + down) if up + down else 50.0
-        if match.group("balanced"):
-            if not _IS_BALANCED.search(text[max(0, start - 20):start]):
-                continue
+        if said == "balanced":
             ok, truth = BALANCED_LOW <= share <= BALANCED_HIGH, f"{share:.1f}% up"
         else:
-            if match.group("cmp"):
-                a, b = match.group("a").lower(), match.group("b").lower()
-                if a == b:
-                    continue
-                majority = a if match.group("cmp").lower() == "more" else b
-            else:
-                word = (match.group("mostly") or match.group("bias")).lower()
-                majority = "up" if word in ("up", "induced") else "down"
-            ok = (up > down) if majority == "up" else (down > up)
-            truth = f"{int(up):,} up, {int(down):,} down"
-        if ok:
-            reader.confirm("direction", start, end, [fact_id], said=match.group(0))
+            truth = f"{int(up):,} up, {int(down):,} down ({share:.1f}% up)"
+            if match.group("strong"):  # "mostly up": the rule's band, share up above 55 % (below 45 % for down)
+                ok = share > BALANCED_HIGH if said == "up" else share < BALANCED_LOW
+            else:  # "most are up", "leans up", "more up than down": the larger side
+                ok = (up > down) if said == "up" else (down > up)
+        written = match.group("neg") or match.group("neg2")
+        negated = bool(written) or reader.negated(start)
+        phrase = ("not " if negated and not written else "") + match.group(0)
+        if ok != negated:
+            reader.confirm("direction", start, end, [fact_id], said=phrase)
         else:
-            reader.wrong("wrong_direction", start, end, match.group(0), truth, (fact_id,), f"{fact_id}: {truth}")
+            reader.wrong("wrong_direction", start, end, phrase, truth, (fact_id,), f"{fact_id}: {truth}")
+
+
+def _said_side(match: re.Match[str]) -> str | None:
+    if match.group("balanced") or match.group("even"):
+        return "balanced"
+    if match.group("cmp"):
+        a, b = match.group("a").lower(), match.group("b").lower()
+        if a == b:
+            return None
+        return a if match.group("cmp").lower() == "more" else b
+    word = (match.group("side") or match.group("side2") or "").lower()
+    if not word:
+        return None
+    return "up" if word.startswith(("up", "induc", "activ", "switch")) else "down"
 
 
 def _split_fact(reader: Reader, splits: dict[str, dict[str, float]], start: int, end: int) -> str | None:
     if len(splits) == 1:
         return next(iter(splits))
+    lo, _ = reader.doc.sentences[reader.doc.sentence_of(start)]
+    if _MANY.search(reader.text, lo, start):  # "three of the four tissues tilt downward": not one split
+        return None
+    hi = reader.doc.sentences[reader.doc.sentence_of(start)][1]
+    written = {float(m.group(0).replace(",", "")) for m in _COUNT.finditer(reader.text, lo, hi)}
+    hits = {fid: len(written & {parts.get("up"), parts.get("down")}) for fid, parts in splits.items()}
+    best = max(hits.values(), default=0)
+    stated = [fid for fid, n in hits.items() if n == best]
+    if best and len(stated) == 1:  # "2,429 up and 3,784 down: ... mostly down" is about the split it states
+        return stated[0]
     clause = reader.doc.clause(start, end)
     ctx = reader.context(start, end, clause, ("tissue", "cond"))
     fits = [fid for fid in splits if all(

@@ -19,7 +19,9 @@ _FROM_TO_WORD = re.compile(r"\bfrom\b(?:[^,;:.]|(?<=\d)[,.](?=\d))*?\s(to)\b")
 _COLON_BEFORE_NUMBER = re.compile(r":(?=\s*[+\-−]?\d)")
 _NOT_SIGNIFICANT = r"\s*(?:which is\s+)?not significant"  # "NES +0.931, not significant under stress": one clause
 _BOUNDARY = re.compile(rf"(?<!\d),(?!{_NOT_SIGNIFICANT})|,(?!\d|{_NOT_SIGNIFICANT})|[;()]|:(?!\s*[+\-−]?\d)|"
-                       r"\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s|→|⟶|->|\bvs\.?(?=\s)|\bversus\b")
+                       r"\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s")
+_ACRONYM = re.compile(r"\((?:HU|IR|KMP|HU\+IR|OXPHOS|NES|DEGs?|padj|vs\.? control)\)")
+_MORE_BOUNDARIES = re.compile(r"→|⟶|->|\bvs\.?(?=\s)|\bversus\b")  # arrows and "vs" also end a clause
 
 
 @dataclass
@@ -42,7 +44,14 @@ class Doc:
             sentences.append((last, match.start()))
             last = match.end()
         sentences.append((last, len(text)))
-        bounds = sorted({m.start() for m in _BOUNDARY.finditer(text)} | {e for _, e in sentences})
+        starts = {m.start() for m in _BOUNDARY.finditer(text)} | {e for _, e in sentences}
+        if "(" in text:  # "hindlimb unloading (HU) causes 4,110": an acronym in brackets does not end the clause
+            for match in _ACRONYM.finditer(text):
+                starts.discard(match.start())
+                starts.discard(match.end() - 1)
+        if "→" in text or "->" in text or "⟶" in text or "vs" in text or "versus" in text:
+            starts |= {m.start() for m in _MORE_BOUNDARIES.finditer(text)}
+        bounds = sorted(starts)
         # "from no effect at baseline to 491 genes under stress": the cue before "to" is not 491's.
         for match in _FROM_TO_WORD.finditer(text):
             bisect.insort(bounds, match.start(1))

@@ -59,9 +59,6 @@ _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     (_CS.format(r"KMP_ONLY") + r"|KMP[- ]only", ()),  # a pattern name, not the drug
     (_CS.format(r"KMP") + r"(?: 2x2x2)? (?:study|experiment|dataset|data set|data)", ()),  # the study's name
     (_CS.format(r"HU\s*(?:\+|/|_|&)\s*IR"), (("cond", "HU_IR"),)),
-    (rf"combined\s+{_HU_WORDS}\s+(?:and|plus|\+|with)\s+{_IR_WORDS}|{_HU_WORDS}\s*(?:and|plus|\+|with|-plus-)\s*"
-     rf"{_IR_WORDS}\s+(?:combined|together)|dual[- ]stressors?|double[- ]stress|combined insult|the combination",
-     (("cond", "HU_IR"),)),
     (r"combined(?:\s+(?:HU\s*\+\s*IR|stress(?:ors)?|exposure|unloading(?:[- ]plus[- ]|\s+and\s+)radiation))?",
      (("cond", "HU_IR"),)),
     (r"unloading[- ]plus[- ]radiation|unloaded[- ]and[- ]irradiated|unloaded,\s+irradiated|both stressors",
@@ -77,9 +74,23 @@ _VOCAB: list[tuple[str, tuple[tuple[str, str], ...]]] = [
     (_CS.format(r"NES") + r"|normali[sz]ed enrichment scores?|enrichment scores?", (("kind", "pathway"),)),
     (r"\|?log2 ?fold ?changes?|\|?log2 ?FC\|?|hub genes?", (("kind", "hub"),)),
     (r"interactions?(?: terms?)?|terms?", (("kind", "interaction"),)),
-    (r"(?<!added )(?<!add )(?<!adds )(?:up-?regulated|up(?!-)|induced)", (("cattr", "up"),)),
-    (r"down-?regulated|down|repressed", (("cattr", "down"),)),
+    (r"(?<!-)(?<!added )(?<!add )(?<!adds )(?:up-?regulated|up(?!-)|induced)", (("cattr", "up"),)),
+    (r"(?<!-)(?<!breaking that )(?<!break that )(?<!breaking it )(?<!broken )(?<!narrow )(?<!write )(?<!pin )"
+     r"(?:down-?regulated|down|repressed)", (("cattr", "down"),)),
 ]
+
+# The combined condition written out ("combined simulated microgravity and space radiation", "unloading plus
+# irradiation", "with radiation added"): a second, rarer pass, so that the common scan stays fast.
+_COMBINED = re.compile(
+    rf"(?<![\w])(?:combined\s+{_HU_WORDS}\s+(?:and|plus|\+|with)\s+{_IR_WORDS}|"
+    rf"{_HU_WORDS}\s*(?:and|plus|\+|with|-plus-)\s*{_IR_WORDS}\s+(?:combined|together)|"
+    rf"both\s+{_HU_WORDS}\s+(?:and|plus)\s+{_IR_WORDS}|dual[- ]stressors?|double[- ]stress|combined insult|"
+    rf"the combination|(?:with|after|plus) (?:{_IR_WORDS}|{_HU_WORDS}) added|"
+    rf"(?:{_IR_WORDS}|{_HU_WORDS}) (?:is|are|was|were|gets?) added|combined with (?:{_IR_WORDS}|{_HU_WORDS})|"
+    rf"{_HU_WORDS}\s*(?:\+|plus)\s*{_IR_WORDS}(?!\s+(?:separately|alone|individually|added|summed)))(?![\w])", re.I)
+_COMBINED_WORDS = ("combined with", "combined hind", "combined unload", "combined simul", "combined micro",
+                   "combined disuse", "combined insult", "combination", "plus", "both", "dual", "double", "added",
+                   "adding", "together", "+ rad", "+ irr", "+ ir")
 
 _ALIASES = {"heart": ("cardiac",), "liver": ("hepatic",), "hippocampus": ("hippocampal",)}
 _PATHWAY_SHORT = {"OXIDATIVE_PHOSPHORYLATION": ("OXPHOS",), "MTORC1_SIGNALING": ("mTORC1", "mTOR")}
@@ -135,6 +146,8 @@ class Lexicon:
         found: list[tuple[int, int, tuple[tuple[str, str], ...]]] = [
             (m.start(), m.end(), self.payloads[m.lastgroup or ""]) for m in self.pattern.finditer(text)]
         lower = text.lower()
+        if any(word in lower for word in _COMBINED_WORDS):
+            found = _with_combined(text, found)
         tokens = set(_WORD.findall(lower))
         hits = tokens & self.name_keys
         heads = {t.split("-", 1)[0] for t in tokens if "-" in t} & self.name_keys
@@ -191,6 +204,17 @@ class Lexicon:
 
     def slots(self, fact_ids: tuple[str, ...]) -> list[Slot]:
         return [slot for fact_id in fact_ids for slot in self.slots_by_fact.get(fact_id, ())]
+
+
+def _with_combined(text: str, found: list[tuple[int, int, tuple[tuple[str, str], ...]]]) -> list[
+        tuple[int, int, tuple[tuple[str, str], ...]]]:
+    """Replace the cues a written-out combined condition covers with one HU_IR cue."""
+    spans = [m.span() for m in _COMBINED.finditer(text)]
+    if not spans:
+        return found
+    kept = [f for f in found if not any(a <= f[0] < b for a, b in spans)]
+    combined: list[tuple[int, int, tuple[tuple[str, str], ...]]] = [(a, b, (("cond", "HU_IR"),)) for a, b in spans]
+    return sorted(kept + combined, key=lambda item: item[0])
 
 
 _CACHE: dict[int, tuple[FactSheet, Lexicon]] = {}

@@ -25,12 +25,27 @@ if TYPE_CHECKING:
     from curate.schemas import Finding
 
 _Q_NUMBER = _DIGIT = re.compile(r"\d")
+_WHETHER = re.compile(r"\bwhether\b[^.;:!?]*$", re.I)
+_NEGATION_WORDS = ("not", "n't", "never", "neither", "nor", "none", "rather", "instead", "unlike", "no ")
+_NO = re.compile(r"\bno\s+(?:\w+\s+)?$", re.I)  # "no rescue", "no clear rescue"
+# "... after the soleus", "double the heart's", "than the liver": a tissue named to compare, not the subject.
+_COMPARED = re.compile(r"\b(?:than|after|before|behind|ahead of|like|unlike|vs\.?|versus|compared (?:to|with)|"
+                       r"relative to|"
+                       r"double|twice|half|triple|the same as|as in|over)\s+(?:that of\s+)?(?:the\s+)?$", re.I)
+_OUT_OF = re.compile(r"\b(?:out of|of a total of|of all|in total of)\s+(?:the\s+)?$", re.I)
+_PART_OF = re.compile(r"\s+(?:of|out of)\s+(?:its\s+|the\s+|all\s+)?\d", re.I)
+_GOVERNS = re.compile(r"\s*%?\s*(?:(?:DEGs?|genes?|transcripts?|hits|changes|differentially expressed genes)\s+)?"
+                      r"(?:under|with|after|in|at|for|from|by|during)\s+(?:the\s+)?(?:combined\s+)?", re.I)
+_THEN_UP_DOWN = re.compile(r"\s*(?:%\s*)?(?:(?:genes|DEGs|transcripts|of them|of these|are|is|were|was|go|went|get)"
+                           r"\s+)*",
+                           re.I)
 _UNDER = re.compile(r"\b(?:under|during|in|with|after)\s+(?:the\s+)?$", re.I)  # a condition of a KMP contrast
 # "63% of the 910 DEGs", "most of the 1,273", "two thirds of its 860": the number after "of" is the whole.
 _PARTITIVE = re.compile(r"(?:\d\s*%?|\bmost|\bhalf|\bthirds?|\bquarters?|\bmajority|\bshare|\bfraction|\bproportion)"
                         r"\s+of\s+(?:the\s+|all\s+|its\s+|these\s+|those\s+|their\s+)?$", re.I)
-_NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bneither|\bnor|\brather than|\binstead of|\bunlike|\bno longer|\bisn't|"
-                      r"\baren't)\b[^.;:,]{0,30}$", re.I)
+_NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bneither|\bnor|\bnone|\brather than|\binstead of|\bunlike|\bno longer|"
+                      r"\bisn't|"
+                      r"\baren't)\b(?:(?!\s[—–-]\s)[^.;:,!?—–]){0,30}$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +74,10 @@ class Context:
         return any(level <= SENT_LEFT or level == PARENT or (dim == "tissue" and level == SENT_RIGHT)
                    for dim, (_, level) in self.values.items())
 
+    def named(self) -> bool:
+        """Whether near words (not a default) bind anything."""
+        return any(level <= PARENT for level in (level for _, level in self.values.values()))
+
     def only_strong(self) -> Context:
         """The same context without the words from earlier sentences or the question."""
         return Context({dim: (values, level) for dim, (values, level) in self.values.items()
@@ -72,8 +91,9 @@ class Reader:
     `orderings`) call `resolve`/`context` to bind a claim, then `confirm` or `refute` it."""
 
     def __init__(self, lex: Lexicon, text: str, question: str, fact_ids: Sequence[str] | None, *,
-                 rendered: Rendered | None = None) -> None:
+                 rendered: Rendered | None = None, keep_claims: bool = True) -> None:
         self.lex = lex
+        self.keep_claims = keep_claims  # False: findings and stated facts only (the gates' bulk check)
         self.text = text
         self.rendered = rendered
         self.blocks = rendered.blocks if rendered is not None else []
@@ -88,6 +108,8 @@ class Reader:
         self.dims_cache: dict[tuple[str, int], tuple[str, ...]] = {}
         self.outside_bases: list[float] = []  # numbers from outside the study ("~20,000 genes measured")
         self.counts_written: set[float] = set()
+        self.confirmed_values: set[str] = set()  # figures already found right, as written
+        self.rule_bars: set[float] = set()  # values worked out from a rule's threshold ("1.25 × 198 = 247.5")
         known = [f for f in (fact_ids or ()) if f in lex.facts]
         for unknown in [f for f in (fact_ids or ()) if f not in lex.facts]:
             self.findings.append(messages.unknown_fact(unknown, lex.sheet.name))
@@ -133,6 +155,9 @@ class Reader:
         if dim == "cattr":
             return self._up_or_down(near, start, end)
         if near:
+            after = [c for c in near if c.start >= end and _GOVERNS.fullmatch(self.text, end, c.start)]
+            if after:  # "243 DEGs under IR": the phrase that follows a number qualifies it
+                return frozenset({after[0].value}), CLAUSE
             best = min(near, key=lambda c: start - c.end if c.end <= start else c.start - end)
             return frozenset({best.value}), CLAUSE
         sent_lo, sent_hi = doc.sentences[doc.sentence_of(start)]
@@ -140,7 +165,9 @@ class Reader:
             if not doc.modifies_a_number(cue):
                 return frozenset({cue.value}), SENT_LEFT
         if dim == "tissue":
-            after = doc.in_range(dim, hi, sent_hi)
+            after = [c for c in doc.in_range(dim, hi, sent_hi) if not _COMPARED.search(self.text, max(0, c.start - 28),
+                                                                                         c.start)
+                     and not self.text.startswith("'s", c.end)]
             if after:
                 return frozenset({after[0].value}), SENT_RIGHT
         for p_lo, p_hi in doc.parents_of(start):
@@ -177,14 +204,32 @@ class Reader:
         """Up or down binds a count only from next to it ("413 up", "up: 413", "860 are down-regulated"),
         never across another number, and never to the whole of a partitive ("63% of the 910 DEGs are down")."""
         text = self.text
-        if _PARTITIVE.search(text, max(0, start - 40), start):
+        if "of " in text[max(0, start - 12):start] and (_PARTITIVE.search(text, max(0, start - 40), start)
+                                                          or _OUT_OF.search(text, max(0, start - 24), start)):
             return frozenset({"total"}), DEFAULT
         close = [c for c in near if not _DIGIT.search(text, min(c.end, end), max(c.start, start))
                  and (c.start - end if c.start >= end else start - c.end) <= 30]
+        after = [c for c in close if c.start >= end and _THEN_UP_DOWN.fullmatch(text, end, c.start)]
+        if after:  # "576 are up-regulated" reads forwards
+            return frozenset({after[0].value}), CLAUSE
         if close:
             best = min(close, key=lambda c: start - c.end if c.end <= start else c.start - end)
             return frozenset({best.value}), CLAUSE
+        if _PART_OF.match(text, end):  # "576 of 910": a part of the number after it (up, down, or a tissue's total)
+            return frozenset({"up", "down", "total"}), DEFAULT
+        label = self._row_label(start)
+        if label:
+            return frozenset({label}), CLAUSE
         return frozenset({"total"}), DEFAULT
+
+    def _row_label(self, start: int) -> str:
+        """'Up: HU alone 3,251; HU + IR 3,447' (a table row): the label before the line's colon says up or down."""
+        line = self.text.rfind("\n", 0, start) + 1
+        colon = self.text.find(":", line, start)
+        if colon < 0 or colon - line > 25:
+            return ""
+        cues = [c for c in self.doc.in_range("cattr", line, colon) if c.value in ("up", "down")]
+        return cues[0].value if len(cues) == 1 and not _DIGIT.search(self.text, line, colon) else ""
 
     def context(self, start: int, end: int, clause: tuple[int, int], dims: Sequence[str], *,
                 operand: bool = False) -> Context:
@@ -200,12 +245,13 @@ class Reader:
         """Words close by name this slot: far words (the question) may not rule it out."""
         if not Reader.compatible(slot, strong):
             return False
-        return any(level != DEFAULT and slot.label(dim) in values for dim, (values, level) in strong.values.items())
+        by_dim = slot.by_dim
+        return any(level != DEFAULT and by_dim.get(dim) in values for dim, (values, level) in strong.values.items())
 
     @staticmethod
     def compatible(slot: Slot, ctx: Context) -> bool:
         for dim, (values, level) in ctx.values.items():
-            label = slot.label(dim)
+            label = slot.by_dim.get(dim)
             if label is None:
                 if level == CLAUSE and ((dim in ("cond", "agent") and not slot.derived)
                                         or (dim == "cattr" and slot.derived and slot.vtype == "count")):
@@ -224,12 +270,15 @@ class Reader:
         """A claim the facts support; `states`: it states those facts (not a value derived from them)."""
         if states:
             self.stated.update(fact_ids)
-        text = self.text[start:end]
-        self.claims.append(Claim(start, end, text, kind, tuple(fact_ids), True, said or text))
+        if self.keep_claims:
+            text = self.text[start:end]
+            self.claims.append(Claim(start, end, text, kind, tuple(fact_ids), True, said or text))
 
     def refute(self, finding: Finding) -> None:
         """A claim the facts contradict (or do not support)."""
         self.findings.append(finding)
+        if not self.keep_claims:
+            return
         start = finding.start or 0
         end = finding.end or 0
         self.claims.append(Claim(start, end, self.text[start:end], finding.claim, tuple(finding.fact_ids), False,
@@ -246,19 +295,30 @@ class Reader:
         if any(a <= start < b for a, b in quotes):
             return True
         lo, hi = self.doc.sentences[self.doc.sentence_of(start)]
+        if "whether" in self.text[max(lo, start - 80):start] and _WHETHER.search(self.text, max(lo, start - 80), start):
+            return True  # "can't establish whether KMP rescues ...": not asserted
         return self.text[lo:hi].rstrip().endswith("?")
 
     def negated(self, start: int) -> bool:
-        return bool(_NEGATED.search(self.text, max(0, start - 45), start))
+        window = self.text[max(0, start - 45):start].lower()
+        if not any(word in window for word in _NEGATION_WORDS):
+            return False
+        return bool(_NEGATED.search(self.text, max(0, start - 45), start)
+                    or _NO.search(self.text, max(0, start - 16), start))
 
     def tissues_for(self, start: int, end: int) -> frozenset[str]:
         """The tissues a claim at text[start:end] is about."""
         clause = self.doc.clause(start, end)
         found, level = self.resolve("tissue", start, end, clause)
         scope = frozenset(self.lex.facts[f].tissue for f in self.scope_ids)
+        if level == EARLIER and not self.has_ids and len(self._tissues_named()) > 1:
+            return frozenset()  # several tissues discussed: a category needs its own
         if found and not (level >= QUESTION and self.has_ids and len(scope) == 1):
             return found & self.lex.tissues or found
         return scope if len(scope) == 1 else frozenset()
+
+    def _tissues_named(self) -> set[str]:
+        return {c.value for c in self.doc.by_dim.get("tissue", ())}
 
     def pathway_fact(self, start: int, end: int) -> Any | None:
         """The one pathway-shift fact a claim at text[start:end] is about, or None."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_MARKUP = re.compile(r"(?m)[*_`|#]|^\s*(?:[-+•]|\d{1,2}[.)])\s")
+_MARKUP = re.compile(r"(?m)[*`|#]|(?<!\w)_|_(?!\w)|^\s*(?:[-+•]|\d{1,2}[.)])\s")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _ITEM = re.compile(r"^(\s*)(?:([-*+•])|(\d{1,2})[.)])\s+")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -66,6 +66,8 @@ class Rendered:
 
 def plain(text: str) -> bool:
     """True when `text` has no markdown the reader needs rendered (the common, fast case)."""
+    if "\n" not in text and not any(mark in text for mark in "*`|#_"):
+        return True
     return not _MARKUP.search(text)
 
 
@@ -153,7 +155,7 @@ def _list(out: _Writer, text: str, lines: list[tuple[int, int]], index: int, con
         if indent == top_indent:
             block.ordered = block.ordered or item.group(3) is not None
             rank = int(item.group(3)) if item.group(3) else None
-            block.items.append(Item(span[0], span[1], _label_end(out.rendered.text, span), rank))
+            block.items.append(Item(span[0], span[1], -1, rank))
         stack.append((indent, span))
         index += 1
         # a blank line between items keeps the list going
@@ -278,6 +280,11 @@ class _Writer:
         return begin, len(self.buffer)
 
     def _raw(self, start: int, end: int) -> None:
+        if "\\" not in self.original[start:end]:
+            self.buffer.extend(self.original[start:end])
+            self.origin.extend(range(start, end))
+            self.synth.extend([False] * (end - start))
+            return
         i = start
         while i < end:
             char = self.original[i]
@@ -309,4 +316,8 @@ class _Writer:
         end = self.origin[-1] + 1 if self.origin else 0
         rendered.origin = [*self.origin, end]
         rendered.synthetic = [*self.synth, True]
+        for block in rendered.blocks:
+            for item in block.items:
+                if item.label_end < 0:
+                    item.label_end = _label_end(rendered.text, (item.start, item.end))
         return rendered

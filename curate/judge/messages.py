@@ -63,3 +63,20 @@ def unsupported_number(text: str, num: Num, scope_ids: Sequence[str]) -> Finding
 def wrong_arithmetic(text: str, start: int, result: Num, shown: str) -> Finding:
     return claim("wrong_arithmetic", text, start, result.end, result.text.strip(), shown, (),
                  f"{text[start:result.end]}: the arithmetic gives {shown}")
+
+
+def from_wrong_figure(text: str, start: int, result: Num) -> Finding:
+    return claim("wrong_arithmetic", text, start, result.end, result.text.strip(), "a result from the facts", (),
+                 f"{text[start:result.end]}: worked from a figure that is wrong")
+
+
+def not_measured(text: str, num: Num) -> Finding:
+    said = num.text.strip()
+    return claim("unsupported_number", text, num.start, num.end, said, "no such result: one dose, one time point", (),
+                 f"{said}: the design (one dose, one time point) cannot give this result")
+
+
+def foreign(text: str, num: Num, subject: str) -> Finding:
+    said = num.text.strip()
+    return claim("unsupported_number", text, num.start, num.end, said, f"no fact about {subject}", (),
+                 f"{said} is about {subject}, which the study does not report")

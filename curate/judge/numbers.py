@@ -19,7 +19,8 @@ from curate.judge import outside
 
 NUMBER = re.compile(
     r"(?<![\w.,])(?P<sign>[+\-−](?=\d))?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<suffix>[ \u00a0\u202f]?(?:%|percent\b|per cent\b)|[kKM](?!\w)|-?\s?fold(?!\w)|[x×](?!\w))?(?![\w]|\.\d)"
+    r"(?P<suffix>[ \u00a0\u202f]?(?:%|percent\b|per cent\b)|[kKM](?!\w)| (?:thousand|million)\b|-?\s?fold(?!\w)|"
+    r"[x×](?!\w))?(?![\w]|\.\d)"
 )
 _APPROX = re.compile(r"(?:about|approximately|approx\.?|around|roughly|nearly|almost|some|close to|~|≈|"
                      r"on the order of)\s*$", re.I)
@@ -52,17 +53,58 @@ class Num:
     operand_first: bool = False
     is_result: bool = False
     wrong_cutoff: bool = False  # a padj cut-off other than the sheet's
+    made_up: bool = False  # a time or dose stated as an outcome the design cannot have measured
+
+
+_SCIENTIFIC = re.compile(r"(?<![\w.,])(?P<mant>\d+(?:\.\d+)?)\s*(?:[eE](?P<e1>[+-]?\d+)|[x×·]\s*10\s*(?:\^|\*\*)?\s*"
+                         r"(?P<e2>[+-]?\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+))(?![\w.])")
+_MAYBE_SCIENTIFIC = re.compile(r"\d[eE][+-]?\d|10\s*(?:\^|\*\*|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻])")
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def _scientific(text: str) -> list[Num]:
+    """'6.2e3', '6.2 × 10³', '6.2x10^3': read as the count they write, to the precision of the mantissa."""
+    found = []
+    for match in _SCIENTIFIC.finditer(text):
+        mantissa = match.group("mant")
+        exponent = int((match.group("e1") or match.group("e2")).translate(_SUPERSCRIPT))
+        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        value = float(mantissa) * 10.0 ** exponent
+        precision = 10.0 ** (exponent - decimals)
+        vtype = "int" if value >= 1 and precision >= 1 else "decimal"
+        found.append(Num(match.start(), match.end(), match.group(0), value, max(0, decimals - exponent), False,
+                         vtype, precision))
+    return found
+
+
+_NONE = re.compile(r"\b(?:zero|no|not a single)(?=\s+(?:\w+\s+)?(?:DEGs?|genes|differentially expressed genes|"
+                   r"transcripts)\b)",
+                   re.I)
+
+
+def _no_genes(text: str) -> list[Num]:
+    """'zero DEGs', 'no genes': a count of 0."""
+    return [Num(m.start(), m.end(), m.group(0), 0.0, 0, False, "int", 1.0) for m in _NONE.finditer(text)]
 
 
 def read_numbers(text: str, padj: float) -> list[Num]:
     """Every number in `text` with its format, hedge or bound, and whether it claims nothing (`exempt`)."""
     numbers: list[Num] = []
+    scientific = _scientific(text) if _MAYBE_SCIENTIFIC.search(text) else []
+    if "zero" in text or "no " in text or "No " in text or "single" in text:
+        scientific += _no_genes(text)
+    taken = [(n.start, n.end) for n in scientific]
+    for num in scientific:
+        _classify(num, text, padj)
     for match in NUMBER.finditer(text):
+        if taken and any(a <= match.start() < b for a, b in taken):
+            continue
         raw = match.group("num")
         clean = raw.replace(",", "")
         decimals = len(clean.split(".")[1]) if "." in clean else 0
         value = float(clean)
         suffix = (match.group("suffix") or "").strip().lower()
+        suffix = {"thousand": "k", "million": "m"}.get(suffix, suffix)
         precision = 10.0 ** -decimals
         if suffix in ("k", "m"):
             scale = 1000.0 if suffix == "k" else 1e6
@@ -91,6 +133,8 @@ def read_numbers(text: str, padj: float) -> list[Num]:
             num.vtype = "ratio"
         _classify(num, text, padj)
         numbers.append(num)
+    if scientific:
+        numbers = sorted(numbers + scientific, key=lambda n: n.start)
     _pair_ranges(numbers, text)
     return numbers
 

@@ -10,6 +10,7 @@ import itertools
 import re
 from typing import TYPE_CHECKING
 
+from curate.judge.linking import EARLIER
 from curate.judge.numbers import read_numbers
 
 if TYPE_CHECKING:
@@ -17,14 +18,6 @@ if TYPE_CHECKING:
     from curate.judge.linking import Reader
 
 RELATION_HINT = re.compile(r"\s(?:>=|<=|>|<|=|≥|≤)\s")
-SUPERLATIVE_HINT = re.compile(r"first|last|most|least|highest|lowest|largest|smallest|greatest|biggest|fewest|\btie|"
-                              r"\btop\b|bottom")
-_SUPERLATIVE = re.compile(
-    r"\b(?:(?:ranks?|comes?)\s+(?P<rank>first|top|highest|last|bottom|lowest)|"
-    r"(?:has|have|shows?|show)\s+the\s+(?P<has>most|least|fewest|highest|lowest|largest|smallest|greatest|biggest)|"
-    r"(?:is|are)\s+(?:the\s+)?(?P<is>highest|lowest|largest|smallest|greatest)\b|"
-    r"ties?\s+for\s+(?:the\s+)?(?P<tie>most|least|highest|lowest|top|bottom|first|last))", re.I)
-_TOP = {"first", "top", "highest", "most", "largest", "greatest", "biggest"}
 _LABEL_GAP = re.compile(r"\s*(?:,\s*and|,|and)?\s*")
 _RELATION = re.compile(r"\s(>=|<=|>|<|=|≥|≤)\s")
 _ITEM = re.compile(r"^\s*(?P<label>[^()]*?)\s*(?:\((?P<num>[^()]*)\))?\s*$")
@@ -124,16 +117,19 @@ def _check_chain(reader: Reader, chain: list[tuple[int, int, str]]) -> None:
             return
 
 
-def _group(reader: Reader, dim: str, labels: set[str], start: int, end: int) -> list[Slot] | None:
-    """The values a superlative or ranking compares: one fact kind, varying only in `dim`."""
+def group(reader: Reader, dim: str, labels: set[str], start: int, end: int, *,
+          nes: bool = False, near: bool = False) -> list[Slot] | None:
+    """The values a superlative or ranking compares: one fact kind, varying only in `dim` (`nes`: pathway NES
+    may be what is compared, one side of them: stress or KMP)."""
+    vtypes = ("count", "lfc", "nes") if nes else ("count", "lfc")
     pool = [s for s in (reader.primary if reader.has_ids else
                         [s for f in reader.lex.sheet.facts for s in reader.lex.slots_by_fact[f.id]])
-            if s.vtype in ("count", "lfc") and s.label("cattr") in ("total", None)]
+            if s.vtype in vtypes and s.label("cattr") in ("total", None)]
     if not reader.has_ids:
         clause = reader.doc.clause(start, end)
-        others = tuple(d for d in ("tissue", "cond", "agent", "kind", "term") if d != dim)
+        others = tuple(d for d in ("tissue", "cond", "agent", "kind", "term", "pathway") if d != dim)
         ctx = reader.context(start, end, clause, others)
-        ctx.values = {d: v for d, v in ctx.values.items() if d != "cattr"}
+        ctx.values = {d: v for d, v in ctx.values.items() if d != "cattr" and not (near and v[1] == EARLIER)}
         pool = [s for s in pool if reader.compatible(s, ctx)]
         if "cond" in ctx.values and dim != "cond":
             pool = [s for s in pool if s.label("cond") is not None]
@@ -141,20 +137,29 @@ def _group(reader: Reader, dim: str, labels: set[str], start: int, end: int) -> 
                 pool = [s for s in pool if s.label("kind") != "kmp"]
     named = [s for s in pool if s.label(dim) in labels]
     kinds = {s.label("kind") for s in named}
+    if len(kinds) > 1 and "kmp" in kinds and not _says_kmp(reader, start, end):  # no KMP said: the stressors'
+        pool = [s for s in pool if s.label("kind") != "kmp"]
+        named = [s for s in named if s.label("kind") != "kmp"]
+        kinds.discard("kmp")
     if len(kinds) != 1:
         return None
     kind = kinds.pop()
-    group = [s for s in pool if s.label("kind") == kind and s.label(dim) is not None]
+    members = [s for s in pool if s.label("kind") == kind and s.label(dim) is not None]
     fixed = [d for d in ("tissue", "cond", "term", "gene", "pathway") if d != dim]
     for d in fixed:
         values = {s.label(d) for s in named}
         if len(values) == 1:
-            group = [s for s in group if s.label(d) in values]
-    if {s.label(dim) for s in group} < labels or len(group) < 2:
+            members = [s for s in members if s.label(d) in values]
+    if {s.label(dim) for s in members} < labels or len(members) < 2:
         return None
-    if len({s.label(dim) for s in group}) != len(group):
+    if len({s.label(dim) for s in members}) != len(members):
         return None
-    return group
+    return members
+
+
+def _says_kmp(reader: Reader, start: int, end: int) -> bool:
+    lo, hi = reader.doc.sentences[reader.doc.sentence_of(start)]
+    return any(c.value == "kmp" for c in reader.doc.in_range("agent", lo, max(hi, end)))
 
 
 def _resolve_values(reader: Reader, cues: list) -> list[float] | None:
@@ -162,45 +167,14 @@ def _resolve_values(reader: Reader, cues: list) -> list[float] | None:
     if len(dims) != 1:
         return None
     dim = dims.pop()
-    group = _group(reader, dim, {c.value for c in cues}, cues[0].start, cues[-1].end)
-    if group is None:
+    found = group(reader, dim, {c.value for c in cues}, cues[0].start, cues[-1].end)
+    if found is None:
         return None
-    by_label = {s.label(dim): s.value for s in group}
+    by_label = {s.label(dim): s.value for s in found}
     return [by_label[c.value] for c in cues]
 
 
-def check_superlatives(reader: Reader, quotes: list[tuple[int, int]]) -> None:
-    text = reader.text
-    for match in _SUPERLATIVE.finditer(text):
-        start = match.start()
-        if reader.skippable(start, quotes):
-            continue
-        cues = _labels_before(reader, start)
-        if not cues:
-            continue
-        dim = cues[0].dim
-        labels = {c.value for c in cues}
-        group = _group(reader, dim, labels, cues[0].start, match.end())
-        if group is None:
-            continue
-        word = next(w for w in match.groups() if w).lower()
-        top = word in _TOP
-        extreme = max(s.value for s in group) if top else min(s.value for s in group)
-        negated = reader.negated(cues[0].start) or bool(re.search(r"\bnot\b", text[cues[-1].end:match.end()], re.I))
-        values = {s.label(dim) or "": s.value for s in group}
-        is_extreme = all(abs(values[label] - extreme) < 1e-9 for label in labels)
-        if is_extreme == negated:
-            winners = sorted(label for label, value in values.items() if abs(value - extreme) < 1e-9)
-            reader.wrong("wrong_superlative", cues[0].start, match.end(), text[cues[0].start:match.end()],
-                    f"{' and '.join(winners)} {'ranks first' if top else 'has the least'}",
-                    tuple(sorted({f for s in group for f in s.fact_ids})),
-                    f"{'highest' if top else 'lowest'} is {', '.join(winners)} ({extreme:g})")
-        else:
-            reader.confirm("ordering", cues[0].start, match.end(),
-                           [f for s in group if s.label(dim) in labels for f in s.fact_ids])
-
-
-def _labels_before(reader: Reader, pos: int) -> list:
+def labels_before(reader: Reader, pos: int) -> list:
     cues = [c for c in reader.doc.cues if c.end <= pos and c.dim in _ENTITY_DIMS and not c.negated]
     picked: list = []
     cursor = pos

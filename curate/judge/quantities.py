@@ -11,9 +11,10 @@ import re
 from typing import TYPE_CHECKING
 
 from curate.judge import messages
-from curate.judge.arithmetic import check_expression, link_expressions
-from curate.judge.linking import NONE, PARENT, SENT_LEFT, Context
+from curate.judge.arithmetic import Expression, check_expression, link_expressions
+from curate.judge.linking import CLAUSE, NONE, PARENT, QUESTION, SENT_LEFT, Context
 from curate.judge.numbers import VTYPES, Num, matches, read_numbers
+from curate.schemas.rules import RULE_THRESHOLDS
 
 if TYPE_CHECKING:
     from curate.judge.lexicon import Slot
@@ -34,25 +35,67 @@ def check_numbers(reader: Reader) -> list[Num]:
     for num in numbers:
         if num.wrong_cutoff:
             reader.refute(messages.wrong_threshold(reader.text, num, padj))
-    for expression in link_expressions(numbers, reader.text):
-        check_expression(reader, expression)
+    expressions = link_expressions(numbers, reader.text)
+    _set_aside(expressions, reader)
+    results = {e.sides[-1][0][-1].text.strip() for e in expressions}
+    clauses, deferred = {}, []
     previous_end = 0
     for index, num in enumerate(numbers):
         next_start = numbers[index + 1].start if index + 1 < len(numbers) else len(reader.text)
         if not num.exempt and not num.is_result:
-            clause = reader.doc.clause(num.start, num.end, previous_end, next_start)
-            _check_number(reader, num, clause)
+            clauses[index] = reader.doc.clause(num.start, num.end, previous_end, next_start)
+            if num.text.strip() in results and num.expr < 0:  # may repeat a result worked out above
+                deferred.append(index)
+            else:
+                _check_number(reader, num, clauses[index])
         previous_end = num.end
+    wrong = {(f.start, f.end) for f in reader.findings}
+    for expression in expressions:
+        operands = [n for side, _ in expression.sides for n in side if not n.is_result]
+        if any((n.start, n.end) in wrong for n in operands):  # worked from a wrong figure: so is its result
+            result = expression.sides[-1][0][-1]
+            reader.refute(messages.from_wrong_figure(reader.text, expression.start, result))
+        elif check_expression(reader, expression):
+            reader.confirmed_values.add(expression.sides[-1][0][-1].text.strip())
+    for index in deferred:
+        _check_number(reader, numbers[index], clauses[index])
     return numbers
 
 
+def _set_aside(expressions: list[Expression], reader: Reader) -> None:
+    """Arithmetic on a rule's threshold ("1.25 × 198 = 247.5", "910 − 247.5") or a complement ("100 − 32.4 =
+    67.6%") states no result of the study: its numbers are not checked against the facts (its sums still are)."""
+    for expression in expressions:
+        numbers = [n for side, _ in expression.sides for n in side]
+        joined = reader.text[expression.start:expression.end]
+        rule = any(round(n.value, 9) in _THRESHOLDS or round(n.value, 6) in reader.rule_bars for n in numbers
+                   if not n.is_result) and any(op in joined for op in ("×", "*", "−", "-", " x "))
+        complement = any(n.value == 100 and n.vtype == "int" for n in numbers) and any(
+            n.vtype == "percent" for n in numbers) and ("−" in joined or "-" in joined)
+        if rule or complement:
+            for num in numbers:
+                num.exempt = num.exempt or ("rule bar" if rule else "complement")
+            if rule:
+                reader.rule_bars.add(round(expression.sides[-1][0][-1].value, 6))
+
+
 def _candidates(num: Num, slots: list[Slot]) -> list[Slot]:
-    vtypes = VTYPES[num.vtype]
+    vtypes = VTYPES[num.vtype] if not (num.vtype == "signed" and not num.decimals) else ("count", "nes", "shift")
     return [s for s in slots if s.vtype in vtypes]
 
 
 def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
+    if round(num.value, 6) in reader.rule_bars:  # "below 5,625.6": the bar worked out from a rule
+        return
+    if num.made_up:
+        if not reader.skippable(num.start, []):
+            reader.refute(messages.not_measured(reader.text, num))
+        return
     operand = num.expr >= 0
+    foreign = "" if reader.has_ids else _foreign(reader, num, clause)  # with fact ids the subject is known
+    if foreign:
+        reader.refute(messages.foreign(reader.text, num, foreign))
+        return
     if operand and not num.operand_first:
         clause = (num.start, num.end)
     primary = _candidates(num, reader.primary)
@@ -68,22 +111,38 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if dims is None:
         dims = reader.dims_cache[key] = _dims_that_matter(primary, derived)
     ctx = reader.context(num.start, num.end, clause, dims, operand=operand)
-    agent = ctx.values.get("agent")
+    if _ARROW_FROM.match(reader.text, num.end) or (_FROM.search(reader.text, max(0, num.start - 8), num.start)
+                                                   and _TO.match(reader.text, num.end)):
+        # "4,110 → 140 under stress", "from 4,110 to 140 under stress": the stress is the end's, not the start's
+        ctx.values = {d: v for d, v in ctx.values.items() if d not in ("cond", "agent") or v[1] == CLAUSE}
+    agent, cond = ctx.values.get("agent"), ctx.values.get("cond")
+    if agent and agent[1] > CLAUSE and cond and cond[1] == CLAUSE and num.vtype == "int":
+        del ctx.values["agent"]  # "(6,425 HU DEGs)": a count naming its own condition is not the sentence's KMP effect
+        agent = None
     if agent and agent[1] == SENT_LEFT and num.vtype in ("signed", "decimal") and \
             reader.stress_after_kmp(num.start, clause):
         ctx.values["agent"] = (frozenset({"stress"}), SENT_LEFT)
     strong = ctx.only_strong()
+    if not reader.has_ids and _interaction_unsaid(reader, num, clause, primary):
+        # a count of genes in an interaction term is said to be one
+        primary = [s for s in primary if s.by_dim.get("kind") != "interaction"]
     allowed = [s for s in primary if reader.compatible(s, ctx) or reader.named_near(s, strong)]
-    hit = next((s for s in allowed if matches(num, s.value)), None)
-    if hit is None:  # far words (earlier sentences, the question) yield to near ones
+    value_of = _absolute if num.vtype == "decimal" and _ABSOLUTE.search(reader.text, *_sentence(reader, num)) \
+        else _as_is
+    hit = next((s for s in allowed if matches(num, value_of(s))), None)
+    if hit is None and strong.named():  # far words (earlier sentences, the question) yield to near ones
         allowed_near = [s for s in primary if reader.compatible(s, strong)]
-        hit = next((s for s in allowed_near if matches(num, s.value)), None)
+        hit = next((s for s in allowed_near if matches(num, value_of(s))), None)
         allowed = allowed or allowed_near
     if hit is None and not (num.vtype == "int" and _named_in_clause(reader, clause, num)):
-        hit = next((s for s in derived if reader.compatible(s, strong) and matches(num, s.value)), None)
+        hit = next((s for s in derived if reader.compatible(s, strong) and matches(num, s.value)
+                    and _derivation_said(reader, num, s)), None)
     if hit is not None:
         reader.confirm("number", num.start, num.end, hit.fact_ids, states=not hit.derived)
         return
+    if num.text.strip() in reader.confirmed_values and not any(
+            level == CLAUSE and dim in ("cond", "agent", "cattr") for dim, (_, level) in ctx.values.items()):
+        return  # a result worked out above, said again ("1.15 falls in between")
     if round(num.value, 6) in reader.question_numbers and (
             not reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong()
             or _REPORTED.search(reader.text, max(0, num.start - 60), num.start)):
@@ -95,14 +154,140 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if _widen(reader, num, clause):
         return
     any_scope = next((s for s in primary if matches(num, s.value)), None)
-    bound = reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong()
-    if any_scope is not None and (not bound or not allowed):
+    bound = reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong() or (
+        _short(reader) and ctx.values != {})
+    if any_scope is not None and (not bound or not allowed or (
+            not reader.has_ids and _exact(num)
+            and not _conflicts_in_clause(ctx, any_scope, _attached(reader, clause)))):
+        # a figure that is exactly another fact's, in text whose facts are not given, bound to a different fact only
+        # by words outside its clause: the words are the weaker evidence
         reader.confirm("number", num.start, num.end, any_scope.fact_ids)
         return
     if allowed:
         reader.refute(messages.wrong_number(reader.text, num, allowed, swapped=any_scope))
-    else:
+    elif strong.named() or _STUDY_QUANTITY.match(reader.text, num.end) or reader.has_ids or _short(reader):
         reader.refute(messages.unsupported_number(reader.text, num, reader.scope_ids if reader.has_ids else ()))
+
+
+def _interaction_unsaid(reader: Reader, num: Num, clause: tuple[int, int], primary: list[Slot]) -> bool:
+    """Other counts are in play and no word near the number (or in the question) says interaction term."""
+    kinds = {s.by_dim.get("kind") for s in primary}
+    if "interaction" not in kinds or len(kinds) == 1:
+        return False
+    said = reader.context(num.start, num.end, clause, ("kind", "term"))
+    if _CLASS_QUESTION.search(reader.question):  # "HU x IR in the heart: synergistic or ...?" asks no term count
+        said.values = {d: v for d, v in said.values.items() if v[1] != QUESTION}
+    return "term" not in said.values and "interaction" not in said.values.get("kind", (frozenset(), NONE))[0]
+
+
+_CLASS_QUESTION = re.compile(r"synerg|additiv|antagonis", re.I)
+
+
+# Subjects the study reports nothing about: other organs, species, sexes (beside the number), and genes or
+# Hallmark pathways outside the sheet (beside it, or named by the question of a short answer).
+_FOREIGN_HERE = re.compile(r"\b(?:kidneys?|lungs?|spleen|retina|bone marrow|thymus|pancreas|testis|ovary|ovaries|rats?|"
+                           r"monkeys?|dogs?|females?|males?)\b", re.I)
+_FOREIGN_NAMED = re.compile(r"(?i:\b(?:hypoxia|apoptosis|glycolysis|inflammatory response|unfolded protein "
+                            r"response)\b)|\b[A-Z][a-z]{1,5}\d{1,2}[a-z]?\b|\b[A-Z]{2,4}-\d[α-ω]")
+
+
+def _foreign(reader: Reader, num: Num, clause: tuple[int, int]) -> str:
+    """A study quantity about something the study does not report (another organ, species or sex, a gene or
+    pathway not in the sheet): the subject named beside the number, or by the question of a short answer."""
+    if num.vtype not in ("int", "signed", "decimal") or num.pred == "neq":
+        return ""
+    here = reader.text[clause[0]:clause[1]]
+    found = _FOREIGN_HERE.search(here)
+    if found:
+        return found.group(0)
+    for window in (here, reader.question) if _short(reader) else (here,):
+        for match in _FOREIGN_NAMED.finditer(window):
+            word = match.group(0)
+            if word not in reader.lex.names_exact and word.lower() not in reader.lex.name_keys:
+                return word
+    return ""
+
+
+def _exact(num: Num) -> bool:
+    """Written to three significant digits or more (or two decimals): too precise to match a fact by chance."""
+    digits = len(num.text.replace(",", "").split(".")[0].lstrip("+-−0"))
+    return num.pred == "eq" and (digits + num.decimals >= 3 or num.decimals >= 2)
+
+
+def _conflicts_in_clause(ctx: Context, slot: Slot, attached: bool) -> bool:
+    """The number's own clause names something the slot is not (another contrast, side, direction...); for a
+    clause attached to the one before ("KMP × IR is much smaller (211)", "HU, which changed 910"), that one too."""
+    for dim, (values, level) in ctx.values.items():
+        label = slot.by_dim.get(dim)
+        if label is None or label in values:
+            continue
+        if level == CLAUSE or (attached and level == SENT_LEFT):
+            return True
+        if dim in ("tissue", "pathway", "gene", "term") and level in (SENT_LEFT, QUESTION):
+            return True  # what the number is about (which pathway, gene, term) binds from further away
+    return False
+
+
+_ATTACHED = re.compile(r"\(|\b(?:which|that|who)\b|—|:", re.I)
+
+
+def _attached(reader: Reader, clause: tuple[int, int]) -> bool:
+    return bool(_ATTACHED.search(reader.text, max(0, clause[0] - 2), clause[0] + 8))
+
+
+def _short(reader: Reader) -> bool:
+    """A one- or two-sentence answer: the question says what its numbers are about."""
+    return bool(reader.question) and len(reader.doc.sentences) <= 2
+
+
+# The words that say a number is derived ("5,383 expected", "about 13 times", "a total of", "(6,425 of 12,255)").
+_DERIVATION = {
+    "sum": re.compile(r"\bsum|\btotal|together|combined|\badd(?:ed|ing|s)?\b|expect|in all\b|altogether|across|"
+                      r"summed|\bplus\b|\+|\bboth\b|\ball\b", re.I),
+    "difference": re.compile(r"differen|\bmore\b|\bfewer\b|\bless\b|\bgap\b|minus|\bthan\b|\bby\b|apart|exceed|"
+                             r"\brise|\bincrease|\bdrop|\bjump|extra|additional|\badds?\b|on top|[−+]",
+                             re.I),
+    "ratio": re.compile(r"ratio|times|-fold|\bfold\b(?!\s*change)|[×/÷]|\bx\b|double|triple|as many|relative|"
+                        r"\bover\b|\bper\b|\bvs\b|"
+                        r"versus|against|expect|observed|\bsum\b|singles", re.I),
+    "nes_shift": re.compile(r"shift|swing|chang|differen|units|delta|Δ|\bfrom\b|→|gap|distance", re.I),
+}
+_DERIVATION["difference_from_sum"] = _DERIVATION["difference"]
+_DERIVATION["ratio_to_sum"] = _DERIVATION["up_to_down"] = _DERIVATION["down_to_up"] = _DERIVATION["ratio"]
+_WHOLE = re.compile(r"\b(?:of|out of)\s+(?:the\s+|all\s+)?$", re.I)
+
+
+def _derivation_said(reader: Reader, num: Num, slot: Slot) -> bool:
+    """A value derived from facts counts only where the words say it was derived: a wrong count that happens to
+    equal some sum of other facts is still wrong. Percentages are derived by nature."""
+    words = _DERIVATION.get(slot.derived)
+    if words is None or num.vtype in ("percent", "ratio") or num.is_result or num.expr >= 0:
+        return True
+    lo, hi = reader.doc.sentences[reader.doc.sentence_of(num.start)]
+    if slot.derived == "sum" and _WHOLE.search(reader.text, max(0, num.start - 16), num.start):
+        return True
+    return bool(words.search(reader.text, lo, hi))
+
+
+_THRESHOLDS = frozenset(round(value, 9) for value in RULE_THRESHOLDS)
+_ARROW_FROM = re.compile(r"\s*(?:DEGs?\s*|genes\s*)?(?:→|->|⟶)\s*[~≈]?\s*[+\-−]?\d")
+_STUDY_QUANTITY = re.compile(r"\s*(?:%\s*)?(?:of\s+(?:the\s+)?)?(?:\w+\s+)?(?:DEGs?|genes?|transcripts?|NES|"
+                             r"differentially)\b", re.I)
+_FROM = re.compile(r"\bfrom\s+(?:~|about\s+)?$", re.I)
+_TO = re.compile(r"(?:\s+[\w-]+){0,3}?\s+to\s+[~≈]?\s*[+\-−]?\d")
+_ABSOLUTE = re.compile(r"\|[^|\n]{1,20}\||absolute|magnitude", re.I)
+
+
+def _sentence(reader: Reader, num: Num) -> tuple[int, int]:
+    return reader.doc.sentences[reader.doc.sentence_of(num.start)]
+
+
+def _as_is(slot: Slot) -> float:
+    return slot.value
+
+
+def _absolute(slot: Slot) -> float:
+    return abs(slot.value)
 
 
 def _share_of_outside(reader: Reader, num: Num) -> bool:
@@ -115,9 +300,21 @@ def _share_of_outside(reader: Reader, num: Num) -> bool:
 
 
 def _named_in_clause(reader: Reader, clause: tuple[int, int], num: Num) -> bool:
-    """A count with its own contrast, term, gene or pathway beside it states that fact, not a sum."""
-    return any(c.end <= num.start or c.start >= num.end
-               for dim in ("cond", "term", "gene", "pathway") for c in reader.doc.in_range(dim, *clause))
+    """A count with its own contrast, term, gene or pathway beside it states that fact, not a sum (one that
+    names two, "198 for HU and IR added together", may be their sum)."""
+    if _TWO_CONDITIONS.match(reader.text, num.end) or _SUM_OF_TWO.search(reader.text, max(0, num.start - 40),
+                                                                            num.start):
+        return False  # "198 for HU and IR added together", "HU + IR = 198"
+    for dim in ("cond", "term", "gene", "pathway"):
+        named = {c.value for c in reader.doc.in_range(dim, *clause) if c.end <= num.start or c.start >= num.end}
+        if len(named) == 1:
+            return True
+    return False
+
+
+_CONDITION = r"(?:HU|IR|unloading|radiation|irradiation|hindlimb unloading)"
+_SUM_OF_TWO = re.compile(rf"(?<!combined )\b{_CONDITION}\s+(?:\+|and|plus)\s+{_CONDITION}\s*(?:=|≈)\s*$", re.I)
+_TWO_CONDITIONS = re.compile(rf"\s*(?:[\w']+\s+){{0,4}}?{_CONDITION}\s+(?:and|plus|\+)\s+{_CONDITION}\b", re.I)
 
 
 def _widen(reader: Reader, num: Num, clause: tuple[int, int]) -> bool:
@@ -150,7 +347,8 @@ def _dims_that_matter(primary: list[Slot], derived: list[Slot]) -> tuple[str, ..
     """The dimensions on which the candidate slots differ: only those need words to bind a number."""
     dims = []
     for dim in ALL_DIMS:
-        labels = {s.label(dim) for s in primary} | {s.label(dim) for s in derived if s.label(dim) is not None}
+        labels = {s.by_dim.get(dim) for s in primary}
+        labels.update(label for s in derived if (label := s.by_dim.get(dim)) is not None)
         if len(labels) > 1:
             dims.append(dim)
     return tuple(dims)

@@ -5,11 +5,13 @@ How a claim is read, bound and judged: docs/judge.md.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from curate.judge import categories, directions, orderings
+from curate.judge import categories, directions, orderings, rankings, superlatives
+from curate.judge.declines import is_salad
 from curate.judge.document import quoted_spans
 from curate.judge.lexicon import lexicon
 from curate.judge.linking import Claim, Reader
@@ -32,22 +34,37 @@ class ClaimReading:
 
 
 def read_claims(text: str, sheet: FactSheet, *, fact_ids: Sequence[str] | None = None,
-                question: str = "") -> ClaimReading:
+                question: str = "", claims: bool = True) -> ClaimReading:
     """Read every claim of `text` about the study and judge it against `sheet`.
 
     `fact_ids`, when known, are the facts the text is meant to state; without them the facts are
     found from the tissues the text and `question` name. Numbers the question states are not
-    flagged as unsupported.
+    flagged as unsupported. `claims=False` skips recording the right claims (the gates need findings only).
     """
+    if _salad(text):  # keywords and numbers with no sentence around them claim nothing
+        return ClaimReading([], [], tuple(fact_ids or ()), False)
     rendered = None if plain(text) else render(text)
-    reader = Reader(lexicon(sheet), rendered.text if rendered else text, question, fact_ids, rendered=rendered)
+    reader = Reader(lexicon(sheet), rendered.text if rendered else text, question, fact_ids, rendered=rendered,
+                    keep_claims=claims)
     _check(reader)
     findings = sorted(reader.findings, key=lambda f: (f.start or 0, f.end or 0, f.type))
-    claims = sorted(reader.claims, key=lambda c: (c.start, c.end))
+    bound = sorted(reader.claims, key=lambda c: (c.start, c.end))
     if rendered is not None:
-        findings, claims = _to_original(text, rendered, findings, claims)
+        findings, bound = _to_original(text, rendered, findings, bound)
     stated = tuple(sorted(set(reader.stated) | (set(reader.scope_ids) if reader.has_ids else set())))
-    return ClaimReading(findings, claims, stated, reader.used_question)
+    return ClaimReading(findings, bound, stated, reader.used_question)
+
+
+# A number tied to a word or a label ("1,273 DEGs", "(860 up", "Liver: 4,110") or a verb: a statement, not a salad.
+_STRUCTURED = re.compile(r"\d\s*(?:DEGs?|genes?|up|down|%)\b|[:(]\s*[+\-−~]?\d|\b(?:is|are|was|were|has|have|changes?|"
+                         r"shows?)\b", re.I)
+
+
+def _salad(text: str) -> bool:
+    """Keywords and numbers strung together, with no punctuation that would make a statement of them."""
+    if len(text) >= 400 or _STRUCTURED.search(text):
+        return False
+    return is_salad(text)
 
 
 def _check(reader: Reader) -> None:
@@ -57,21 +74,41 @@ def _check(reader: Reader) -> None:
     lower = text.lower()
     if "signific" in lower:
         categories.check_significance(reader, numbers)
+        if "significantly" in lower:
+            categories.check_significance_words(reader, quotes)
     if "type " in lower or "stress-" in lower or "baseline-active" in lower:
         categories.check_classes(reader, quotes)
-    if categories.PATTERN_HINT.search(text):
+    if any(word in lower for word in categories.PATTERN_WORDS) and categories.PATTERN_HINT.search(text):
         categories.check_patterns(reader, quotes)
-    if "additive" in lower or "synergistic" in lower or "antagonistic" in lower:
+    if "additiv" in lower or "synerg" in lower or "antagonis" in lower or "each other" in lower:
         categories.check_interactions(reader, quotes)
     directions.check_nes_directions(reader, quotes)
-    if directions.SPLIT_HINT.search(lower):
+    if any(word in lower for word in directions.SPLIT_WORDS):
         directions.check_split_directions(reader, quotes)
     if numbers:
         directions.check_number_directions(reader, numbers)
-    if orderings.RELATION_HINT.search(text):
+    if any(sign in text for sign in "<>=≤≥") and orderings.RELATION_HINT.search(text):
         orderings.check_chains(reader)
-    if orderings.SUPERLATIVE_HINT.search(lower):
-        orderings.check_superlatives(reader, quotes)
+    if any(word in lower for word in superlatives.WORDS):
+        superlatives.check_superlatives(reader, quotes)
+    if reader.blocks:
+        rankings.check_rankings(reader)
+    if reader.question:
+        _check_pick(reader)
+
+
+def _check_pick(reader: Reader) -> None:
+    """A bare pick ("Liver, 4,110.") answers "which tissue has the most ...?" with a superlative claim."""
+    found = rankings.pick(reader)
+    if found is None:
+        return
+    statement, start, end = found
+    said = Reader(reader.lex, statement, "", None)
+    superlatives.check_superlatives(said, [])
+    for finding in said.findings:
+        reader.refute(finding.model_copy(update={"start": start, "end": end, "text": reader.text[start:end]}))
+    for claim in said.claims:
+        reader.confirm(claim.kind, start, end, claim.fact_ids, said=claim.said)
 
 
 def _to_original(text: str, rendered: Rendered, findings: list[Finding],
@@ -120,7 +157,7 @@ def check_items(items: Sequence[Any], sheet: FactSheet, *,
         if result is None and fact_ids:
             # With fact ids, a question can only excuse a finding (a number it states), never add one:
             # an answer clean without its question is clean with any question.
-            result = read_claims(item.output, sheet, fact_ids=list(fact_ids), question="")
+            result = read_claims(item.output, sheet, fact_ids=list(fact_ids), question="", claims=False)
             result.used_question = bool(result.findings)
             by_answer[(item.output, fact_ids)] = result
         if result is None or result.used_question:
@@ -128,7 +165,8 @@ def check_items(items: Sequence[Any], sheet: FactSheet, *,
             key = (item.output, fact_ids, question)
             result = by_question.get(key)
             if result is None:
-                result = read_claims(item.output, sheet, fact_ids=list(fact_ids) or None, question=question)
+                result = read_claims(item.output, sheet, fact_ids=list(fact_ids) or None, question=question,
+                                     claims=False)
                 by_question[key] = result
                 by_answer.setdefault((item.output, fact_ids), result)
         if result.findings:

@@ -63,7 +63,9 @@ def judge_answer(question: str, answer: str, sheet: FactSheet, *, fact_ids: Sequ
     category, reason = _answerability_words(judged, is_answerable)
     ask = judged.ask if judged.ask is not None else read_ask(question, sheet)
     asks = tuple(fact_ids) or (ask.facts if is_answerable else ())
-    reading = read_claims(answer, sheet, fact_ids=list(fact_ids) or None, question=question)
+    # The answer is read against the whole sheet: a foreign answer may name any fact, and a number the
+    # example's facts hold but the answer ties to another tissue is wrong. `fact_ids` only say what is asked.
+    reading = read_claims(answer, sheet, question=question)
     own: list[Finding] = []
     declined = dc.declines(answer)
     if not answer.strip():
@@ -85,7 +87,7 @@ def judge_answer(question: str, answer: str, sheet: FactSheet, *, fact_ids: Sequ
             own.append(_finding("does_not_decline", f"the design cannot answer this ({reason}), and the answer does "
                                 "not decline", expected="a decline", found="an answer"))
         else:
-            own.extend(_made_up(answer, reading, judged))
+            own.extend(_made_up(answer, judged))
     findings = tuple(reading.findings) + tuple(own)
     reasons = tuple(_reason(f) for f in findings)
     return Verdict(not findings, is_answerable, category, reason, declined, findings, reading.stated_fact_ids,
@@ -118,15 +120,41 @@ def _states_what_is_asked(ask: Ask, asks: Sequence[str], answer: str, reading: C
                           own: list[Finding], *, declined: bool) -> bool:
     asked = set(asks)
     bound = [c for c in reading.claims if c.ok and asked & set(c.fact_ids)]
-    if ask.yes_no and _yes_no_verdict(ask, asks, answer, sheet, own) is not None:
+    if ask.yes_no and _yes_no_verdict(ask, asks, answer, sheet, own, content_right=bool(bound)) is not None:
         return True
-    if ask.wants in ("class", "interaction_class"):
+    if (ask.wants == "class" and any(i.startswith("tissue_class:") for i in asked)) or (
+            ask.wants == "interaction_class" and asked and all(i.startswith("deg_count:") for i in asked)):
         bound = [c for c in bound if c.kind == "category"]
     if not asked:
         return bool(reading.claims) or (len(answer.split()) >= 4 and not dc.is_salad(answer))
-    if bound and ask.superlative:
-        _check_pick(ask, asks, answer, sheet, own)
-    return bool(bound) or (not declined and _says_the_kind_asked(ask, answer, sheet))
+    if ask.superlative:
+        picked = _check_pick(ask, asks, answer, sheet, own)
+        if picked and not bound:  # a bare pick ("Alb.", "Unloading.") answers "which ... the most?"
+            return True
+    return bool(bound) or _leads_with_an_asked_value(answer, asks, sheet) or (
+        not declined and _says_the_kind_asked(ask, answer, sheet))
+
+
+_LEADING_FIGURE = re.compile(r"^\W*(?:about|around|roughly|approximately|~|≈)?\s*(?P<n>[-−+]?\d[\d,]*(?:\.\d+)?)"
+                             r"\s*(?:DEGs?|genes?)?\s*(?:[.;,:]|$)", re.I)
+
+
+def _leads_with_an_asked_value(answer: str, asks: Sequence[str], sheet: FactSheet) -> bool:
+    """A bare figure first ("491. For context, ..."), equal to an asked fact's value as written."""
+    match = _LEADING_FIGURE.match(answer)
+    if match is None:
+        return False
+    written = match.group("n").replace(",", "").replace("−", "-")
+    decimals = len(written.split(".")[1]) if "." in written else 0
+    value = float(written)
+    by_id = sheet.by_id()
+    for fact_id in asks:
+        fact = by_id.get(fact_id)
+        for name in ("n_degs", "mean_abs_log2fc", "stress_nes", "kmp_nes"):
+            true = getattr(fact, name, None)
+            if true is not None and abs(float(true) - value) <= 0.5 * 10 ** -decimals + 1e-9:
+                return True
+    return False
 
 
 _LABEL_OF = {
@@ -142,7 +170,11 @@ def _says_the_kind_asked(ask: Ask, answer: str, sheet: FactSheet) -> bool:
     """When the claim check binds nothing: the answer still says a label of the kind asked, about a subject
     the question names (its wrong labels, if any, are the claim check's findings)."""
     pattern = _LABEL_OF.get(ask.wants)
-    if pattern is None or dc.is_salad(answer) or not re.search(pattern, answer, re.I):
+    if pattern is None or dc.is_salad(answer):
+        return False
+    said = [m for m in re.finditer(pattern, answer, re.I)
+            if not re.search(r"\b(?:not|no|never|n't|neither|nor)\b(?:\s+\S+){0,2}\s*$", answer[:m.start()], re.I)]
+    if not said:
         return False
     vocab = vocabulary(sheet)
     subjects = set(vocab.find(ask.text, "tissues")) | set(vocab.find(ask.text, "pathways"))
@@ -150,22 +182,34 @@ def _says_the_kind_asked(ask: Ask, answer: str, sheet: FactSheet) -> bool:
     return not subjects or bool(subjects & named) or len(answer.split()) <= 12
 
 
-_YES = re.compile(r"^\W*(?:yes|yep|yeah|correct|right|indeed|it does|they do|it is|they are)\b", re.I)
+_YES = re.compile(r"^\W*(?:yes|yep|yeah|correct|right|indeed|it does|they do|it is|they are)\b(?!\s*(?:not|n't))",
+                  re.I)
 _NO = re.compile(r"^\W*(?:no|nope|not really|it does not|it doesn'?t|it is not|it isn'?t|they are not|"
                  r"they aren'?t|they do not|they don'?t)\b", re.I)
+# "Is this statement correct? "In heart, IR changes 165 genes."": the quoted claim is what yes or no is about.
+_QUOTED_CLAIM = re.compile(r"\b(?:statement|claim|sentence|this|that)\b[^\"“”]*[\"“](?P<claim>[^\"“”]{8,})[\"”]", re.I)
 _AUX = re.compile(r"^\s*(?:is|are|does|do|did|was|were|has|have)\s+", re.I)
 
 
-def _yes_no_verdict(ask: Ask, asks: Sequence[str], answer: str, sheet: FactSheet, own: list[Finding]) -> bool | None:
+def _yes_no_verdict(ask: Ask, asks: Sequence[str], answer: str, sheet: FactSheet, own: list[Finding], *,
+                    content_right: bool) -> bool | None:
     """For a yes/no question: the answer's yes or no against the question read as a statement.
 
-    None when the answer gives no yes/no, or the judge cannot tell whether the statement holds.
+    None when the answer gives no yes/no, or the judge cannot tell whether the statement holds. When the
+    answer's own claims on the asked facts are right, only a label the statement names (a class, pattern,
+    interaction class or direction) can overrule its yes or no: comparisons read from a question are less sure.
     """
-    said = True if _YES.match(answer) else False if _NO.match(answer) else None
-    if said is None or re.search(r"\bnot\b|n't\b", ask.text):
+    said = False if _NO.match(answer) else True if _YES.match(answer) else None
+    if said is None or re.search(r"\bnot\b|n't\b|\bor\b(?!\s+not\b)", ask.text):
         return None
-    statement = _AUX.sub("", ask.text).rstrip(" ?") + "."
-    claims = read_claims(statement, sheet).claims
+    quoted = _QUOTED_CLAIM.search(ask.text)
+    statement = quoted.group("claim") if quoted else _AUX.sub("", ask.text).rstrip(" ?") + "."
+    # Only claims about what the question asks: a statement read as about another fact says nothing here.
+    claims = [c for c in read_claims(statement, sheet).claims if not asks or set(c.fact_ids) & set(asks)]
+    if content_right:
+        claims = [c for c in claims if c.kind in ("category", "direction")]
+        if not claims:
+            return said
     holds = all(c.ok for c in claims) if claims else _label_holds(statement, asks, sheet)
     if holds is None:
         return None
@@ -206,22 +250,25 @@ _MANY = re.compile(r"\b(?:rank|order|top \d|two|three|four|five|tissues|genes|te
 _VALUE_FIELDS = ("n_degs", "mean_abs_log2fc")
 
 
-def _check_pick(ask: Ask, asks: Sequence[str], answer: str, sheet: FactSheet, own: list[Finding]) -> None:
+def _check_pick(ask: Ask, asks: Sequence[str], answer: str, sheet: FactSheet, own: list[Finding]) -> str | None:
     """'Which tissue has the most ...': the entity the answer picks must be the one the facts give.
 
     The pick is the entity named in the answer's sentence that uses the question's superlative ("the
-    smallest KMP effect is in the soleus"), else the only candidate the answer names.
+    smallest KMP effect is in the soleus"), else the only candidate the answer names. Returns the pick.
     """
     word = _PICK.search(ask.text)
     if word is None or _MANY.search(ask.text):
-        return
+        return None
     by_id = sheet.by_id()
     valued = [(f, v) for i in asks if i in by_id and (v := _value(f := by_id[i])) is not None]
+    kinds = {f.kind for f, _ in valued}
+    wanted = next((k for k in _PICK_KINDS.get(ask.wants, ()) if k in kinds), None)
+    valued = [(f, v) for f, v in valued if wanted is None or f.kind == wanted]
     if len(valued) < 2:
-        return
+        return None
     dimension, name_of = _dimension([f for f, _ in valued])
     if dimension is None:
-        return
+        return None
     pick = min if _LOWEST.search(ask.text) else max
     best_value = pick(v for _, v in valued)
     expected = {name_of(f) for f, v in valued if v == best_value}
@@ -229,11 +276,17 @@ def _check_pick(ask: Ask, asks: Sequence[str], answer: str, sheet: FactSheet, ow
     vocab = vocabulary(sheet)
     picked = [n for n in vocab.find(_pick_sentence(answer, word.group(0)), dimension) if n in candidates]
     if not picked:
-        return
+        return None
     if picked[0] not in expected:
         own.append(_finding("wrong_pick", f"the answer picks {picked[0]}; the facts give "
                             f"{' or '.join(sorted(expected))}", expected=" or ".join(sorted(expected)),
                             found=picked[0], fact_ids=tuple(f.id for f, _ in valued)))
+    return picked[0]
+
+
+# Which facts a pick is among, by what the question wants: "which hub gene" picks among hub genes, not counts.
+_PICK_KINDS = {"hub": ("hub_gene",), "interaction": ("interaction",), "count": ("kmp_effect", "deg_count"),
+               "open": ("kmp_effect", "deg_count")}
 
 
 def _pick_sentence(answer: str, superlative: str) -> str:
@@ -279,15 +332,14 @@ _LABEL = re.compile(r"\b(?:type|class) [ABC]\b|\bstress[- ]activated\b|\bbaselin
 _NUMBER = re.compile(r"(?<![\w.])[-−+~≈]?\d[\d,]*(?:\.\d+)?")
 
 
-def _made_up(answer: str, reading: ClaimReading, judged: Answerability) -> list[Finding]:
+def _made_up(answer: str, judged: Answerability) -> list[Finding]:
     """Clauses of a declining answer that put forward its own answer to the unanswerable subject."""
-    right = [(c.start, c.end) for c in reading.claims if c.ok]
     cues = [re.compile(cue, re.I) for row in LIMITS if row.category in (judged.categories or (judged.category,))
             for cue in row.cues]
     out = []
     for clause in dc.guess_clauses(answer):
-        numbers = [m for m in _NUMBER.finditer(clause.text)
-                   if not any(a <= clause.start + m.start() < b for a, b in right)]
+        # a figure in a guess is the guess, even when a fact of the study happens to have it ("around 2,000, like KMP")
+        numbers = list(_NUMBER.finditer(clause.text))
         about = _LABEL.search(clause.text) or next((c.search(clause.text) for c in cues if c.search(clause.text)), None)
         if (numbers or about) and not _OUTSIDE.search(clause.text):
             said = clause.text.strip()

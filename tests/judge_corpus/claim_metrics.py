@@ -16,15 +16,19 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from curate.generators.embedded import load_default_factsheet  # noqa: E402
 from curate.judge import read_claims  # noqa: E402
+
+if TYPE_CHECKING:
+    from curate.schemas import Finding
 
 SPLITS = ("dev", "heldout")
 
@@ -81,18 +85,29 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def score(items: Iterable[dict], *, facts: str = "none") -> Result:
+def claim_check(facts: str = "none") -> Callable[[dict], list[Finding]]:
+    """The claim check's findings on a corpus item (`facts`: none, or the item's `asks` as fact ids)."""
     sheet = load_default_factsheet()
+
+    def findings(item: dict) -> list[Finding]:
+        fact_ids = item["asks"] or None if facts == "asks" else None
+        return read_claims(item["answer"], sheet, fact_ids=fact_ids, question=item["question"]).findings
+
+    return findings
+
+
+def score(items: Iterable[dict], *, facts: str = "none",
+          findings_of: Callable[[dict], list[Finding]] | None = None) -> Result:
+    """Match each item's findings (the claim check's, or `findings_of(item)`'s) to its labelled claims."""
+    findings_of = findings_of or claim_check(facts)
     result = Result()
     for item in items:
         answer = item["answer"]
-        fact_ids = item["asks"] or None if facts == "asks" else None
-        reading = read_claims(answer, sheet, fact_ids=fact_ids, question=item["question"])
         labelled = [(claim, span_of(answer, claim)) for claim in item["claims"]]
         labelled = [(claim, span) for claim, span in labelled if span is not None]
         style = result.by_style.setdefault(item["style"], Tally())
         caught: set[int] = set()
-        for finding in reading.findings:
+        for finding in findings_of(item):
             if finding.start is None or finding.end is None or finding.end <= finding.start:
                 continue
             span = (finding.start, finding.end)

@@ -87,43 +87,60 @@ def judge(item: dict, sheet) -> Judged:
 
 # -- the baseline: what a naive scorer does -----------------------------------------------------------
 DECLINE_WORDS = re.compile(r"\bcannot\b|\bcan't\b|\bunknown\b|\bnot (?:measured|tested|reported|studied)\b|"
-                           r"\bno data\b|\bunable\b|\bnot answerable\b|\bcan not\b", re.I)
-_FIELDS = ("n_degs", "n_up", "n_down", "stress_nes", "kmp_nes", "mean_abs_log2fc", "response_class", "pattern")
+                           r"\bno data\b|\bunable\b|\bnot answerable\b|\bcan not\b|\bdon't know\b", re.I)
+_NUMBER = re.compile(r"(?<![\w.])[-−+]?\d[\d,]*(?:\.\d+)?")
 
 
 def substring_judge(item: dict, sheet) -> Judged:
-    """Correct when the answer holds the asked facts' values as strings, or (unanswerable) any decline word."""
+    """The naive scorer: given the labelled `asks` and `answerable` (more than it could know), an answer is
+    correct when it holds every asked fact's value as a string, or, for an unanswerable question, any decline
+    word."""
     declines = bool(DECLINE_WORDS.search(item["answer"]))
-    answerable, _ = substring_answerable(item["question"], sheet)
-    if not answerable:
-        return Judged(declines, answerable, declines)
+    if not item["answerable"]:
+        return Judged(declines, item["answerable"], declines)
     by_id = sheet.by_id()
-    values = [_spelled(getattr(by_id[i], name)) for i in _asks(item["question"], sheet) if i in by_id
-              for name in _FIELDS if getattr(by_id[i], name, None) is not None]
-    found = bool(values) and all(any(v in item["answer"] for v in forms) for forms in values)
-    return Judged(found, answerable, declines)
+    wanted = [forms for i in item["asks"] if i in by_id for forms in [_value_forms(by_id[i])] if forms]
+    text = item["answer"].lower()
+    found = bool(wanted) and all(any(form.lower() in text for form in forms) for forms in wanted)
+    return Judged(found, item["answerable"], declines)
 
 
-def substring_answerable(question: str, sheet) -> tuple[bool, str]:
-    """The naive rule the issue describes: unanswerable unless the question names a measured tissue."""
-    named = any(t in question.lower() for t in sheet.tissues)
-    return named, ""
-
-
-def _asks(question: str, sheet) -> tuple[str, ...]:
-    from curate.judge.asks import read_ask
-
-    return read_ask(question, sheet).facts
-
-
-def _spelled(value) -> tuple[str, ...]:
-    if isinstance(value, bool):
-        return (str(value),)
-    if isinstance(value, int):
+def _value_forms(fact) -> tuple[str, ...]:
+    """How a fact's headline value is written: a count with or without its comma, an NES or fold change to
+    its stated decimals, a class as 'Type A', a pattern by name."""
+    if fact.kind == "tissue_class":
+        return (f"Type {fact.response_class}",)
+    if fact.kind == "pathway_shift":
+        return (fact.pattern.replace("_", " "), fact.pattern)
+    value = getattr(fact, "n_degs", None)
+    if value is not None:
         return (f"{value:,}", str(value))
-    if isinstance(value, float):
-        return (f"{value:g}", f"{value:.2f}", f"{value:.1f}")
-    return (str(value),)
+    value = getattr(fact, "mean_abs_log2fc", None)
+    return (f"{value:g}", f"{value:.2f}") if value is not None else ()
+
+
+def substring_findings(sheet) -> Callable[[dict], list]:
+    """The naive claim check: a number flagged wrong unless the sheet holds that value as written."""
+    from curate.schemas import Finding
+
+    known: set[str] = set()
+    for fact in sheet.facts:
+        for name in ("n_degs", "n_up", "n_down", "stress_nes", "kmp_nes", "mean_abs_log2fc"):
+            value = getattr(fact, name, None)
+            if isinstance(value, int):
+                known.update((f"{value:,}", str(value)))
+            elif isinstance(value, float):
+                known.update((f"{value:g}", f"{value:.3f}", f"{value:.2f}", f"{value:.1f}", f"{abs(value):g}"))
+
+    def findings(item: dict) -> list:
+        out = []
+        for match in _NUMBER.finditer(item["answer"]):
+            if match.group(0).lstrip("+").replace("−", "-") not in known:
+                out.append(Finding(type="wrong_number", check="substring", message="not a value of the sheet",
+                                   start=match.start(), end=match.end(), text=match.group(0)))
+        return out
+
+    return findings
 
 
 # -- scoring ------------------------------------------------------------------------------------------

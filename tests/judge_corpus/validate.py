@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).parent
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "retired", "heldout")
 STYLES = frozenset((
     "markdown_long", "numbered_list", "table", "bullets", "hedged", "terse", "paraphrase", "negation",
     "ranges_rounding", "decline", "chain_of_thought", "chat_transcript", "salad", "outside_numbers", "sft_example",

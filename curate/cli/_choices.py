@@ -1,0 +1,20 @@
+"""Options with a fixed set of values, as enums so that `--help` lists them and typer refuses others.
+
+Their values are the strings the logic modules take (`Choice.value`); those modules check them too,
+for callers that are not the CLI.
+"""
+
+from enum import StrEnum
+
+
+class IngestFormat(StrEnum):
+    auto = "auto"
+    h5ad = "h5ad"
+    deseq2 = "deseq2"
+    genelab = "genelab"
+    fgsea = "fgsea"
+
+
+class DeMethod(StrEnum):
+    pydeseq2 = "pydeseq2"
+    fast = "fast"
