@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from curate.schemas import EvalReport, Review
 
 REVIEW_POLL_SECONDS = 5.0
-STEPS = ("fit", "eval", "review", "drill")
+STEPS = ("fit", "stage", "eval", "review", "drill")
 ARMS = ("drilled", "control")
 STATE = "state.json"
 
@@ -65,6 +65,8 @@ class CycleRequest:
     threads: int | None = None
     warm_start: bool = False  # rounds after the first go on training the arm's previous adapter
     warm_epochs: float | None = None  # epochs of those rounds (default: --epochs)
+    stage: str = "sft"  # after each round's SFT fit: sft (nothing more), dpo or grpo; or a per-round list
+    stage_config: Path | None = None  # recipe overrides for the stage (train.stage_config)
 
 
 @dataclass
@@ -96,6 +98,9 @@ def start_or_resume(registry: Registry, request: CycleRequest, *, resume: bool,
         raise BadInputError(f"--rounds {request.rounds} is not allowed: give at least 1")
     if request.reviewer not in ("auto", "argilla"):
         raise BadInputError(f"--reviewer {request.reviewer!r}: choose auto or argilla")
+    from curate.stages import parse_stages
+
+    parse_stages(request.stage)
     if resume:
         state = _latest_unfinished(registry, cycle_id)
         state.request["api_key"] = request.api_key  # never saved; None: the environment or the stored connection
@@ -108,7 +113,7 @@ def start_or_resume(registry: Registry, request: CycleRequest, *, resume: bool,
     folder.mkdir(parents=True)
     settings = {**request.__dict__, "version": version, "base_model": str(request.base_model or ""),
                 "config_file": str(request.config_file or ""), "seeds": list(request.seeds),
-                "drill_parts": list(request.drill_parts)}
+                "drill_parts": list(request.drill_parts), "stage_config": str(request.stage_config or "")}
     state = CycleState(cycle_id, folder, settings)
     state.save()
     return state
@@ -168,7 +173,8 @@ def _run_round(registry: Registry, state: CycleState, record: dict[str, Any], ba
     last_round = record["round"] == state.request["rounds"]
     twin = state.find(record["seed"], "drilled", record["round"])
     for step in STEPS:
-        if step in record["done"] or (last_round and step in ("review", "drill")):
+        if step in record["done"] or (last_round and step in ("review", "drill")) or \
+                (step == "stage" and _stage_of(state, record) == "sft"):
             continue
         if step in ("fit", "eval", "review") and twin is not None and twin is not record \
                 and twin["version"] == record["version"] and step in twin["done"]:
@@ -213,7 +219,8 @@ def _eval(registry: Registry, state: CycleState, record: dict[str, Any], base: P
 
     # The held-out test split is the start version's: drills only ever add to train.
     started = time.perf_counter()
-    report, path = eval_version(registry, EvalRequest(version=state.request["version"], adapter=record["run_id"],
+    adapter = record.get("stage_run_id") or record["run_id"]  # the round's last stage answers
+    report, path = eval_version(registry, EvalRequest(version=state.request["version"], adapter=adapter,
                                                       split="test", show_progress=False, max_new_tokens=None,
                                                       threads=state.request.get("threads")))
     record["eval_s"] = round(time.perf_counter() - started, 1)
@@ -221,6 +228,9 @@ def _eval(registry: Registry, state: CycleState, record: dict[str, Any], base: P
     record["eval_path"] = str(path)
     record["n_examples"] = registry.manifest(record["version"]).n_examples
     record["metrics"] = _metrics(report)
+    from curate.stages import cycle_stage_metrics
+
+    cycle_stage_metrics(registry, state.request, record, report, _metrics)
 
 
 FIT_FIELDS = ("train_loss", "final_loss", "time_s", "tokens", "tokens_per_s", "n_train_examples", "global_step",
@@ -375,13 +385,26 @@ def _token_counter(state: CycleState) -> Callable[[Any], int]:
     return token_counter(state.request.get("base_model") or str(state.folder / "base"))
 
 
+def _stage_of(state: CycleState, record: dict[str, Any]) -> str:
+    from curate.stages import stage_of_round
+
+    return stage_of_round(state.request.get("stage") or "sft", record["round"])
+
+
+def _stage(registry: Registry, state: CycleState, record: dict[str, Any], base: Path, config_file: Path) -> None:
+    from curate.stages import cycle_stage
+
+    cycle_stage(registry, state.request, record)
+
+
 STEP_OUTPUTS = {
     "fit": ("run_id", "fit"),
-    "eval": ("eval_id", "eval_path", "n_examples", "metrics"),
+    "stage": ("stage", "stage_run_id", "stage_fit", "stage_skipped"),
+    "eval": ("eval_id", "eval_path", "n_examples", "metrics", "stage_metrics"),
     "review": ("failing_facts", "n_failures", "scorer_failures"),
 }
 STEP_FUNCTIONS: dict[str, Callable[[Registry, CycleState, dict[str, Any], Path, Path], None]] = {
-    "fit": _fit, "eval": _eval, "review": _review, "drill": _drill,
+    "fit": _fit, "stage": _stage, "eval": _eval, "review": _review, "drill": _drill,
 }
 
 

@@ -7,6 +7,8 @@
 - prompt-completion: {"prompt", "completion"} per line: TRL's prompt-completion format; the
   loss then falls on the completion only. The prompt is the instruction, then a blank line and
   the input when there is one (the same user turn train/ builds).
+- dpo: preference pairs {"prompt", "chosen", "rejected", "fact_ids", "source", "finding", ...} per
+  line (TRL's preference format), from reviews, drills and eval reports; see curate/preferences.py.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
     from curate.registry import Registry
     from curate.schemas import Example
 
-FORMATS = ("jsonl", "parquet", "alpaca", "chat", "prompt-completion")
+FORMATS = ("jsonl", "parquet", "alpaca", "chat", "prompt-completion", "dpo")
 SPLIT_CHOICES = ("train", "validation", "test", "all")
 
 
@@ -34,6 +36,7 @@ class ExportResult:
     split: str
     path: Path
     n_rows: int
+    by_source: dict[str, int] | None = None  # dpo: pairs per source
 
 
 def user_turn(example: Example) -> str:
@@ -77,11 +80,33 @@ def check_choice(value: str, allowed: tuple[str, ...], option: str) -> str:
 def export_version(registry: Registry, version: str, fmt: str, out: Path, split: str = "all") -> ExportResult:
     check_choice(fmt, FORMATS, "--format")
     check_choice(split, SPLIT_CHOICES, "--split")
+    if fmt == "dpo":
+        return export_pairs(registry, version, out, split)
     examples = registry.examples(version, None if split == "all" else split)
     if not examples:
         raise BadInputError(f"version {version} has no {split} examples to export")
     write_atomically(out, lambda tmp: write_examples(examples, fmt, tmp))
     return ExportResult(version=version, format=fmt, split=split, path=out, n_rows=len(examples))
+
+
+def export_pairs(registry: Registry, version: str, out: Path, split: str) -> ExportResult:
+    """Preference pairs are training data only: the test split is what they must never contain."""
+    from curate.preferences import version_pairs
+
+    if split not in ("all", "train"):
+        raise BadInputError(f"--split {split!r}: preference pairs are training data; give train or all")
+    pairs = version_pairs(registry, version)
+    if not pairs.pairs:
+        raise BadInputError(pairs.explain_empty())
+
+    def write(path: Path) -> None:
+        with path.open("w", encoding="utf-8") as handle:
+            for pair in pairs.pairs:
+                handle.write(json.dumps(pair.record(), ensure_ascii=False) + "\n")
+
+    write_atomically(out, write)
+    return ExportResult(version=version, format="dpo", split="train", path=out, n_rows=len(pairs.pairs),
+                        by_source=pairs.counts())
 
 
 def write_examples(examples: list[Example], fmt: str, path: Path) -> None:

@@ -40,6 +40,8 @@ def progression_rows(cycle: dict[str, Any]) -> list[dict[str, Any]]:
             "arm": record["arm"],
             "round": record["round"],
             "version": record["version"],
+            "stage": record.get("stage") or "sft",
+            "reward": metrics.get("reward"),
             "examples": record.get("n_examples"),
             "accuracy": metrics["accuracy"],
             "ece": metrics["ece"],
@@ -201,8 +203,12 @@ def write_report(cycle: dict[str, Any], items_of: ItemsOf, out: Path, *, registr
     data = None
     if registry is not None:
         data = export_data(cycle, items_of, out, held_out_items(registry, cycle))
+    from curate.stages import report_rows, report_summary
+
+    stages = report_rows(cycle)
     return {"cycle_id": cycle["cycle_id"], "source": source, "settings": _settings(cycle), "rows": rows,
-            "summary": summary, "effects": effects, "budgets": budget_check(cycle), "plot": str(out / PLOT),
+            "summary": summary, "stages": stages, "stage_summary": report_summary(stages), "effects": effects,
+            "budgets": budget_check(cycle), "plot": str(out / PLOT),
             "reliability": [str(p) for p in diagrams], "data": str(data) if data else None,
             "statistics": {"accuracy_interval": "95% percentile bootstrap, seeds and items resampled together "
                                                 "(4,000 draws); wilson_95: Wilson interval of the pooled count",
@@ -212,7 +218,7 @@ def write_report(cycle: dict[str, Any], items_of: ItemsOf, out: Path, *, registr
 
 def _settings(cycle: dict[str, Any]) -> dict[str, Any]:
     keep = ("rounds", "reviewer", "control", "seeds", "version", "preset", "epochs", "per_fact", "drill_parts",
-            "config_file", "base_model", "warm_start", "warm_epochs", "threads")
+            "config_file", "base_model", "warm_start", "warm_epochs", "threads", "stage")
     return {key: cycle["request"].get(key) for key in keep}
 
 
@@ -267,15 +273,16 @@ def _copy_reliability(registry: Registry, rows: list[dict[str, Any]], out: Path)
 def table_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
     """The progression table as printed: one line per round, per-kind accuracy compressed."""
     return [[
-        r["arm"], r["seed"], r["round"], r["version"], r["examples"], f"{r['accuracy']:.3f}",
-        "-" if r["ece"] is None else f"{r['ece']:.3f}",
+        r["arm"], r["seed"], r["round"], r["version"], r.get("stage", "sft"), r["examples"], f"{r['accuracy']:.3f}",
+        "-" if r["ece"] is None else f"{r['ece']:.3f}", "-" if r.get("reward") is None else f"{r['reward']:+.3f}",
         " ".join(f"{k[:8]}={v:.2f}" for k, v in sorted(r["by_kind"].items())),
         "-" if r["added"] is None else f"{r['added']} ex / {r.get('added_tokens') or '-'} tok / "
                                        f"{r['drilled_facts']} facts",
     ] for r in rows]
 
 
-TABLE_COLUMNS = ["arm", "seed", "round", "version", "examples", "accuracy", "ECE", "by kind", "drilled"]
+TABLE_COLUMNS = ["arm", "seed", "round", "version", "stage", "examples", "accuracy", "ECE", "reward", "by kind",
+                 "drilled"]
 
 
 def effect_rows(effects: list[dict[str, Any]]) -> list[list[Any]]:

@@ -98,6 +98,15 @@ def test_no_secret_in_any_output_or_file(tmp_path: Path, tmp_path_factory: pytes
     fitted = s.run("train fit", "--version", "v1", "--base-model", str(base), "--preset", "tiny", "--max-steps", "2",
                    "--json")
     s.run("train eval", "--version", "v1", "--adapter", fitted.json()["run_id"], "--split", "test", "--json")
+    s.run("train sample", "--version", "v1", "--adapter", fitted.json()["run_id"], "--samples", "2",
+          "--max-new-tokens", "8", "--json")
+    pairs = out / "pairs.jsonl"
+    pairs.write_text(json.dumps({"prompt": "How many DEGs does HU cause in liver?", "chosen": "HU changes 4,110 genes.",
+                                 "rejected": "HU changes 12 genes."}) + "\n")
+    s.run("train dpo", "--version", "v1", "--from-run", fitted.json()["run_id"], "--pairs", str(pairs), "--preset",
+          "tiny", "--max-steps", "1", "--json")
+    s.run("train grpo", "--version", "v1", "--from-run", fitted.json()["run_id"], "--preset", "tiny", "--max-steps",
+          "1", "--num-generations", "2", "--max-completion-length", "8", "--json")
     s.run("cycle", "--rounds", "1", "--base-model", str(base), "--epochs", "1", "--json")
     s.run("report", "--out", str(out / "report"), "--json")
 

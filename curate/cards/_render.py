@@ -45,6 +45,7 @@ class CardInputs:
     reviews: dict[str, Any] | None = None
     lineage: dict[str, Any] | None = None
     progression: list[dict[str, Any]] | None = None
+    pairs: dict[str, Any] | None = None  # preference pairs by source (curate.preferences), when there are any
 
 
 def size_category(n: int) -> str:

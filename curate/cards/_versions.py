@@ -43,7 +43,25 @@ def card_inputs(registry: Registry, fields: dict[str, Any], examples: list[Examp
         reviews=review_stats(registry.home, fields["version"]),
         lineage=parent_lineage(registry, fields, examples),
         progression=progression,
+        pairs=pairs_view(registry, fields, examples),
     )
+
+
+def pairs_view(registry: Registry, fields: dict[str, Any], examples: list[Example]) -> dict[str, Any] | None:
+    """Preference pairs by source, as `curate export --format dpo` would write them now; None without candidates."""
+    from curate.preferences import SOURCES, version_pairs
+    from curate.schemas.errors import CurateError
+
+    try:
+        made = version_pairs(registry, fields["version"], examples=examples, parent=fields.get("parent"),
+                             facts_name=fields["facts_name"]).summary()
+    except CurateError:
+        return None
+    if not any(made["candidates"].values()):
+        return None
+    rows = [{"source": s, "pairs": made["by_source"][s], "candidates": made["candidates"][s],
+             "refused": sum(made["refused"][s].values())} for s in SOURCES]
+    return {"n_pairs": made["n_pairs"], "rows": rows}
 
 
 def card_finalizer(registry: Registry, examples: list[Example], sheet: FactSheet | None = None,

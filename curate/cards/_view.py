@@ -32,6 +32,7 @@ def card_view(inputs: CardInputs) -> dict[str, Any]:
         "lineage": inputs.lineage,
         "drivers": [_driver_text(d) for d in manifest.get("drivers") or []],
         "progression": _progression_view(inputs.progression),
+        "pairs": inputs.pairs,
         "config": manifest.get("generator_config") or {},
     }
 

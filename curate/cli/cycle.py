@@ -42,6 +42,10 @@ def cycle(
                                                                   "arm's previous adapter, not a fresh one.")] = False,
     warm_epochs: Annotated[float | None, typer.Option("--warm-epochs", help="Epochs of those rounds (default: "
                                                                            "--epochs).")] = None,
+    stage: Annotated[str, typer.Option(help="After each round's SFT fit: sft (no more), dpo or grpo; or one per "
+                                       "round, e.g. sft,grpo,grpo (the last repeats).")] = "sft",
+    stage_config: Annotated[Path | None, typer.Option("--stage-config", help="Recipe overrides for the dpo/grpo "
+                                                      "stage (YAML/JSON).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the last interrupted cycle.")] = False,
     resume_id: Annotated[str | None, typer.Option("--cycle", help="With --resume: the cycle to continue "
                                                                "(several can run in one home).")] = None,
@@ -63,7 +67,8 @@ def cycle(
                            config_file=config, per_fact=per_fact, api_url=api_url, api_key=api_key,
                            workspace=workspace, review_timeout=review_timeout,
                            drill_parts=tuple(part.strip() for part in drill.split(",") if part.strip()),
-                           threads=threads, warm_start=warm_start, warm_epochs=warm_epochs)
+                           threads=threads, warm_start=warm_start, warm_epochs=warm_epochs, stage=stage,
+                           stage_config=stage_config)
     registry = Registry(home)
     state = start_or_resume(registry, request, resume=resume, cycle_id=resume_id)
     err = console(stderr=True)
@@ -121,3 +126,12 @@ def report(
     out_console.print(f"{budgets}; {result['statistics']['accuracy_interval']}; {result['statistics']['paired_tests']}")
     out_console.print(f"plot: {result['plot']}; {len(result['reliability'])} reliability diagrams in {folder}"
                       + (f"; data to recompute it: {result['data']}" if result["data"] else ""))
+    if any(row["stage"] != "sft" for row in result["stages"]):
+        out_console.print(table("per stage (mean across seeds)", ["arm", "round", "stage", "seeds", "accuracy", "ECE",
+                                                                  "reward", "declines"],
+                                [[s["arm"], s["round"], s["stage"], s["n_seeds"], *(_fmt(s[k]) for k in (
+                                    "accuracy", "ece", "reward", "decline_rate"))] for s in result["stage_summary"]]))
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"

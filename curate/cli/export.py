@@ -7,11 +7,13 @@ import typer
 
 from curate.cli._options import Home, Json
 
-FORMAT_HELP = "jsonl (all fields), parquet, alpaca, chat (TRL messages) or prompt-completion (TRL)."
+FORMAT_HELP = ("jsonl (all fields), parquet, alpaca, chat (TRL messages), prompt-completion (TRL), or dpo "
+               "(preference pairs from reviews, drills and evals).")
 
 
 def register(app: typer.Typer) -> None:
-    app.command("export", help="Export a version as jsonl, parquet, alpaca, chat or prompt-completion.")(export)
+    app.command("export", help="Export a version as jsonl, parquet, alpaca, chat, prompt-completion or dpo pairs.")(
+        export)
 
 
 def export(
@@ -29,7 +31,8 @@ def export(
     result = export_version(Registry(home), version, format, out, split)
     if json:
         print_json({"version": result.version, "format": result.format, "split": result.split,
-                    "path": str(result.path), "n_rows": result.n_rows})
+                    "path": str(result.path), "n_rows": result.n_rows, "by_source": result.by_source})
         return
-    console().print(f"wrote {result.n_rows} {result.split} rows of {result.version} as {result.format} "
+    sources = f" ({', '.join(f'{n} {s}' for s, n in result.by_source.items())})" if result.by_source else ""
+    console().print(f"wrote {result.n_rows} {result.split} rows of {result.version} as {result.format}{sources} "
                     f"to {result.path}")

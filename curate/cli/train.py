@@ -14,6 +14,9 @@ BACKEND_HELP = "transformers (rolling batches, CPU or GPU) or vllm (GPU; pip ins
 
 
 def register(app: typer.Typer) -> None:
+    from curate.cli import train_rl
+
+    train_rl.register(train_app)  # train dpo, train grpo
     app.add_typer(train_app, name="train")
 
 
