@@ -35,7 +35,7 @@ def test_vllm_backend_without_vllm_names_the_extra(heart_home: Path, tmp_path: P
 def test_unknown_backend_is_refused(heart_home: Path, tmp_path: Path) -> None:
     done = run_curate("train", "eval", "--version", "v1", "--base-model", str(tmp_path), "--backend", "onnx",
                       home=heart_home)
-    assert done.returncode == 2 and "--backend 'onnx' is not one of: transformers, vllm" in done.stderr
+    assert done.returncode == 2 and "'onnx' is not one of 'transformers', 'vllm'" in done.stderr
 
 
 def test_parallel_gates_give_the_same_report() -> None:

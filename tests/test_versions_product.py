@@ -207,7 +207,7 @@ def test_export_formats_for_trl(home: Path, tmp_path: Path) -> None:
     assert table.num_rows == len(train) and table.column("id").to_pylist() == [e.id for e in train]
 
     bad = run_curate("export", "v1", "--format", "csv", "--out", str(tmp_path / "x"), home=home)
-    assert bad.returncode == 2 and "choose from jsonl, parquet" in bad.stderr
+    assert bad.returncode == 2 and "'csv' is not one of 'jsonl', 'parquet'" in bad.stderr
 
 
 # -- cards ----------------------------------------------------------------------------------------------

@@ -24,12 +24,15 @@ BACKBONE_INPUTS = ("input_ids", "attention_mask", "position_ids")
 
 
 def applies(model: Any, world_size: int) -> bool:
-    """True when projecting only labelled positions gives exactly the model's own loss."""
+    """True when projecting only labelled positions gives exactly the model's own loss (one process: under
+    DDP the model is wrapped, and gradients must flow through the wrapper's own forward)."""
+    if world_size != 1:
+        return False
     causal_lm = model.get_base_model() if hasattr(model, "get_base_model") else model
     config = causal_lm.config.get_text_config()
     plain_head = all(getattr(config, name, None) in (None, 1.0) for name in LOGIT_TRANSFORMS)
     backbone = getattr(causal_lm, getattr(causal_lm, "base_model_prefix", ""), None)
-    return world_size == 1 and plain_head and backbone is not None and causal_lm.get_output_embeddings() is not None
+    return plain_head and backbone is not None and causal_lm.get_output_embeddings() is not None
 
 
 def completion_loss(model: Any, inputs: dict[str, Any], num_items_in_batch: Any = None) -> Any:

@@ -18,3 +18,45 @@ class IngestFormat(StrEnum):
 class DeMethod(StrEnum):
     pydeseq2 = "pydeseq2"
     fast = "fast"
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+    alpaca = "alpaca"
+    chat = "chat"
+    prompt_completion = "prompt-completion"
+    dpo = "dpo"
+
+
+class ExportSplit(StrEnum):
+    train = "train"
+    validation = "validation"
+    test = "test"
+    all = "all"
+
+
+class EvalSplit(StrEnum):
+    train = "train"
+    validation = "validation"
+    test = "test"
+
+
+class Preset(StrEnum):
+    study = "study"
+    tiny = "tiny"
+
+
+class Launcher(StrEnum):
+    none = "none"
+    accelerate = "accelerate"
+
+
+class Backend(StrEnum):
+    transformers = "transformers"
+    vllm = "vllm"
+
+
+class Reviewer(StrEnum):
+    auto = "auto"
+    argilla = "argilla"

@@ -52,3 +52,10 @@ ApiKey = Annotated[str | None, typer.Option(
     "--api-key", help="Argilla API key. Default: $ARGILLA_API_KEY, else the stored connection's.", show_default=False)]
 Workspace = Annotated[str, typer.Option("--workspace", help="Argilla workspace.")]
 WORKSPACE = "argilla"
+
+
+def required_version(positional: str | None, alias: str | None) -> str:
+    """`one_version`, for commands that need a version."""
+    chosen = one_version(positional, alias, required=True)
+    assert chosen is not None
+    return chosen

@@ -5,7 +5,20 @@ from typing import Annotated
 
 import typer
 
-from curate.cli._options import Home, Json
+from curate.cli._choices import Preset, Reviewer
+from curate.cli._options import (
+    PER_FACT,
+    WORKSPACE,
+    ApiKey,
+    ApiUrl,
+    Home,
+    Json,
+    PerFact,
+    VersionAlias,
+    VersionArg,
+    Workspace,
+    one_version,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -16,22 +29,20 @@ def register(app: typer.Typer) -> None:
 
 def cycle(
     rounds: Annotated[int, typer.Option(help="Rounds of fit, eval, review and drill.")] = 3,
-    reviewer: Annotated[str, typer.Option(help="auto: eval findings review; argilla: a biologist does.")] = "auto",
+    reviewer: Annotated[Reviewer, typer.Option(help="auto: eval findings review; argilla: a biologist does.")] = (
+        Reviewer.auto),
     base_model: Annotated[Path | None, typer.Option("--base-model", help="Base model folder; default: a tiny "
                                                        "model built from the start version.")] = None,
     control: Annotated[bool, typer.Option("--control", help="Also run an undrilled control arm.")] = False,
     seeds: Annotated[str, typer.Option(help="Comma list of training seeds, e.g. 0,1,2.")] = "0",
-    version: Annotated[str | None, typer.Option(help="Start version; default: the latest.")] = None,
-    preset: Annotated[str, typer.Option(help="Fit preset: tiny or study.")] = "tiny",
+    version: VersionArg = None,
+    preset: Annotated[Preset, typer.Option(help="Fit preset.")] = Preset.tiny,
     epochs: Annotated[float | None, typer.Option(help="Training epochs per round (the budget).")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="Fit config overrides (YAML/JSON).")] = None,
-    per_fact: Annotated[int, typer.Option("--per-fact", help="New paraphrases per failing fact.")] = 2,
-    api_url: Annotated[str | None, typer.Option(
-        help="Argilla URL. Default: $ARGILLA_API_URL, else the home's stored connection (review serve/login).",
-        show_default=False)] = None,
-    api_key: Annotated[str | None, typer.Option(help="Argilla API key. Default: $ARGILLA_API_KEY, else the stored one.",
-                                                   show_default=False)] = None,
-    workspace: Annotated[str, typer.Option(help="Argilla workspace for --reviewer argilla.")] = "argilla",
+    per_fact: PerFact = PER_FACT,
+    api_url: ApiUrl = None,
+    api_key: ApiKey = None,
+    workspace: Workspace = WORKSPACE,
     review_timeout: Annotated[float, typer.Option(help="Seconds to wait for Argilla reviews.")] = 3600.0,
     drill: Annotated[str, typer.Option(help="What a drill adds per failing fact: paraphrases, corrections "
                                             "(quoting the model's wrong answer), or both (an ablation drops one).")
@@ -51,6 +62,7 @@ def cycle(
                                                                "(several can run in one home).")] = None,
     home: Home = None,
     json: Json = False,
+    version_alias: VersionAlias = None,
 ) -> None:
     from curate.cli._output import console, print_json, table
     from curate.cycle import CycleRequest, run, start_or_resume
@@ -58,12 +70,13 @@ def cycle(
     from curate.report import TABLE_COLUMNS, progression_rows, table_rows
     from curate.schemas.errors import BadInputError
 
+    version = one_version(version, version_alias)
     try:
         seed_list = tuple(int(s) for s in seeds.split(",") if s.strip())
     except ValueError:
         raise BadInputError(f"--seeds {seeds!r}: give whole numbers separated by commas") from None
-    request = CycleRequest(rounds=rounds, reviewer=reviewer, base_model=base_model, control=control,
-                           seeds=seed_list or (0,), version=version, preset=preset, epochs=epochs,
+    request = CycleRequest(rounds=rounds, reviewer=reviewer.value, base_model=base_model, control=control,
+                           seeds=seed_list or (0,), version=version, preset=preset.value, epochs=epochs,
                            config_file=config, per_fact=per_fact, api_url=api_url, api_key=api_key,
                            workspace=workspace, review_timeout=review_timeout,
                            drill_parts=tuple(part.strip() for part in drill.split(",") if part.strip()),

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from curate.cli._options import PER_FACT, Home, Json, PerFact, VersionAlias, VersionArg, one_version
+from curate.cli._options import PER_FACT, Home, Json, PerFact, VersionAlias, VersionArg, required_version
 
 
 def register(app: typer.Typer) -> None:
@@ -38,8 +38,7 @@ def drill(
     from curate.drill import drill as run_drill
     from curate.registry import Registry
 
-    version = one_version(version, version_alias, required=True)
-    assert version is not None
+    version = required_version(version, version_alias)
     result = run_drill(Registry(home), DrillRequest(version=version, from_review=from_review, from_eval=from_eval,
                                                     per_fact=per_fact, allow_failing=allow_failing,
                                                     review_datasets=tuple(datasets or ()), min_agree=min_agree))

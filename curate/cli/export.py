@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from curate.cli._choices import ExportFormat, ExportSplit
 from curate.cli._options import Home, Json
 
 FORMAT_HELP = ("jsonl (all fields), parquet, alpaca, chat (TRL messages), prompt-completion (TRL), or dpo "
@@ -18,9 +19,9 @@ def register(app: typer.Typer) -> None:
 
 def export(
     version: Annotated[str, typer.Argument(help="The version, e.g. v2.")],
-    format: Annotated[str, typer.Option("--format", help=FORMAT_HELP)],
+    format: Annotated[ExportFormat, typer.Option("--format", help=FORMAT_HELP)],
     out: Annotated[Path, typer.Option("--out", help="The file to write (replaced atomically).")],
-    split: Annotated[str, typer.Option(help="train, validation, test or all.")] = "all",
+    split: Annotated[ExportSplit, typer.Option(help="The split to export.")] = ExportSplit.all,
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -28,7 +29,7 @@ def export(
     from curate.export import export_version
     from curate.registry import Registry
 
-    result = export_version(Registry(home), version, format, out, split)
+    result = export_version(Registry(home), version, format.value, out, split.value)
     if json:
         print_json({"version": result.version, "format": result.format, "split": result.split,
                     "path": str(result.path), "n_rows": result.n_rows, "by_source": result.by_source})

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from curate.cli._options import Home, Json, VersionAlias, VersionArg, one_version
+from curate.cli._options import Home, Json, VersionAlias, VersionArg, required_version
 
 
 def register(app: typer.Typer) -> None:
@@ -29,8 +29,7 @@ def push(
     from curate.hub import push_to_hub
     from curate.registry import Registry
 
-    version = one_version(version, version_alias, required=True)
-    assert version is not None
+    version = required_version(version, version_alias)
     result = push_to_hub(Registry(home), repo_id, version, private=private, dry_run=dry_run)
     if json:
         print_json(result.as_dict())

@@ -5,7 +5,8 @@ from typing import Annotated, Any
 
 import typer
 
-from curate.cli._options import Home, Json
+from curate.cli._choices import Backend, EvalSplit, Launcher, Preset
+from curate.cli._options import Home, Json, VersionAlias, VersionArg, one_version, required_version
 
 train_app = typer.Typer(help="Fit a QLoRA adapter on a dataset version, and evaluate it.", no_args_is_help=True)
 
@@ -23,17 +24,17 @@ def register(app: typer.Typer) -> None:
 @train_app.command("tiny-base", help="Build a tiny Mistral-architecture model with a tokenizer trained on a version.")
 def tiny_base(
     out: Annotated[Path, typer.Option("--out", help="New folder for the model and tokenizer (save_pretrained).")],
-    version: Annotated[
-        str | None, typer.Option(help="Version whose train text trains the tokenizer. Default: the latest.")
-    ] = None,
+    version: VersionArg = None,
     seed: Annotated[int, typer.Option(help="Seed of the random initial weights.")] = 0,
     home: Home = None,
     json: Json = False,
+    version_alias: VersionAlias = None,
 ) -> None:
     from curate.cli._output import console, print_json
     from curate.registry import Registry
     from curate.training import build_tiny_base
 
+    version = one_version(version, version_alias)
     summary = build_tiny_base(Registry(home), out, version=version, seed=seed)
     if json:
         print_json(summary)
@@ -50,8 +51,8 @@ PRESET_HELP = "Recipe: study (QLoRA r=64, 10 epochs, lr 1e-4) or tiny (r=16, 30 
 
 @train_app.command("fit", help="Fit a LoRA adapter (TRL SFT, loss on the completion) on a version's train split.")
 def fit(
-    version: Annotated[str, typer.Option(help="Dataset version to fit on, e.g. v1.")],
     base_model: Annotated[Path, typer.Option("--base-model", help="Local folder of the base model.")],
+    version: VersionArg = None,
     out: Annotated[Path | None, typer.Option(help=OUT_HELP)] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted fit from its checkpoint.")] = False,
     config: Annotated[Path | None, typer.Option("--config", help=CONFIG_HELP)] = None,
@@ -61,26 +62,28 @@ def fit(
     packing: Annotated[
         bool | None, typer.Option("--packing/--no-packing", help="Pack examples (bfd).", show_default=False)
     ] = None,
-    preset: Annotated[str, typer.Option(help=PRESET_HELP)] = "study",
+    preset: Annotated[Preset, typer.Option(help=PRESET_HELP)] = Preset.study,
     max_steps: Annotated[int | None, typer.Option("--max-steps", help="Stop after this many optimiser steps.")] = None,
-    launcher: Annotated[str, typer.Option(help=LAUNCHER_HELP)] = "none",
+    launcher: Annotated[Launcher, typer.Option(help=LAUNCHER_HELP)] = Launcher.none,
     num_processes: Annotated[int, typer.Option("--num-processes", help="Ranks for --launcher accelerate.")] = 2,
     accelerate_config: Annotated[
         Path | None, typer.Option("--accelerate-config", help="Your own accelerate config (FSDP, DeepSpeed).")
     ] = None,
     home: Home = None,
     json: Json = False,
+    version_alias: VersionAlias = None,
 ) -> None:
     from curate.cli._output import console, print_json, table
     from curate.registry import Registry
     from curate.training import FitRequest, fit_version
 
-    if launcher != "none":
-        _relaunch(launcher, num_processes, accelerate_config, home)
+    version = required_version(version, version_alias)
+    if launcher is not Launcher.none:
+        _relaunch(launcher.value, num_processes, accelerate_config, home)
         return
 
     request = FitRequest(version=version, base_model=base_model, out=out, resume=resume, config_file=config,
-                         preset=preset, quantize=quantize, packing=packing, max_steps=max_steps)
+                         preset=preset.value, quantize=quantize, packing=packing, max_steps=max_steps)
     record = fit_version(Registry(home), request)
     if record.get("published") is False:
         return  # a rank other than 0 under a launcher: rank 0 reports the run
@@ -115,30 +118,28 @@ ADAPTER_HELP = "A run id, run folder or adapter folder. Leave it out, with --bas
 
 @train_app.command("eval", help="Answer a version's split with an adapter, score the answers, save the EvalReport.")
 def evaluate(
-    version: Annotated[str, typer.Option(help="Dataset version whose questions to ask.")],
+    version: VersionArg = None,
     adapter: Annotated[str | None, typer.Option(help=ADAPTER_HELP)] = None,
     base_model: Annotated[
         Path | None, typer.Option("--base-model", help="Base model folder. Default: the one the run was fitted on.")
     ] = None,
-    split: Annotated[str, typer.Option(help="Split to evaluate: train, validation or test.")] = "test",
+    split: Annotated[EvalSplit, typer.Option(help="Split to evaluate.")] = EvalSplit.test,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Prompts decoded together (rolling batch).")] = 32,
     max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", help="Longest answer, in tokens; 0: twice "
                                                                          "the longest reference, plus 16.")] = 256,
-    backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "transformers",
+    backend: Annotated[Backend, typer.Option(help=BACKEND_HELP)] = Backend.transformers,
     threads: Annotated[int | None, typer.Option(help=THREADS_HELP)] = None,
     home: Home = None,
     json: Json = False,
+    version_alias: VersionAlias = None,
 ) -> None:
     from curate.cli._output import print_json
     from curate.registry import Registry
-    from curate.schemas import SPLITS
-    from curate.schemas.errors import BadInputError
     from curate.training import EvalRequest, eval_version
 
-    if split not in SPLITS:
-        raise BadInputError(f"--split {split!r} is not one of: {', '.join(SPLITS)}")
-    request = EvalRequest(version=version, adapter=adapter, base_model=base_model, split=split,
-                          batch_size=batch_size, max_new_tokens=max_new_tokens or None, backend=backend,
+    version = required_version(version, version_alias)
+    request = EvalRequest(version=version, adapter=adapter, base_model=base_model, split=split.value,
+                          batch_size=batch_size, max_new_tokens=max_new_tokens or None, backend=backend.value,
                           threads=threads)
     report, path = eval_version(Registry(home), request)
     if json:

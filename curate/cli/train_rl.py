@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from curate.cli._options import Home, Json
+from curate.cli._options import Home, Json, VersionAlias, VersionArg, one_version
 
 FROM_RUN_HELP = "A fitted run (run id or folder) whose LoRA adapter is trained further. Or give --base-model."
 BASE_HELP = "Base model folder: a new adapter on it (without --from-run), or the run's base replaced."
@@ -25,8 +25,7 @@ def register(train_app: typer.Typer) -> None:
 
 
 def dpo(
-    version: Annotated[str | None, typer.Option(help="Version whose preference pairs to train on. Default: latest.")]
-    = None,
+    version: VersionArg = None,
     from_run: Annotated[str | None, typer.Option("--from-run", help=FROM_RUN_HELP)] = None,
     base_model: Annotated[Path | None, typer.Option("--base-model", help=BASE_HELP)] = None,
     pairs: Annotated[Path | None, typer.Option("--pairs", help="An exported dpo JSONL instead of the version's.")]
@@ -43,17 +42,18 @@ def dpo(
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its checkpoint.")] = False,
     home: Home = None,
     json: Json = False,
+    version_alias: VersionAlias = None,
 ) -> None:
     from curate.stages import StageRequest
 
+    version = one_version(version, version_alias)
     overrides = {"beta": beta, "max_steps": max_steps, "max_time_s": max_time, "quantize": quantize}
     _run(StageRequest(stage="dpo", version=version, from_run=from_run, base_model=base_model, pairs_file=pairs,
                       preset=preset, config_file=config, overrides=overrides, out=out, resume=resume), home, json)
 
 
 def grpo(
-    version: Annotated[str | None, typer.Option(help="Version whose train prompts to sample. Default: latest.")]
-    = None,
+    version: VersionArg = None,
     from_run: Annotated[str | None, typer.Option("--from-run", help=FROM_RUN_HELP)] = None,
     base_model: Annotated[Path | None, typer.Option("--base-model", help=BASE_HELP)] = None,
     rewards: Annotated[str | None, typer.Option(help=REWARDS_HELP)] = None,
@@ -73,9 +73,11 @@ def grpo(
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its checkpoint.")] = False,
     home: Home = None,
     json: Json = False,
+    version_alias: VersionAlias = None,
 ) -> None:
     from curate.stages import StageRequest
 
+    version = one_version(version, version_alias)
     overrides = {"num_generations": num_generations, "max_completion_length": max_completion_length,
                  "use_vllm": use_vllm, "max_steps": max_steps, "max_time_s": max_time, "quantize": quantize}
     _run(StageRequest(stage="grpo", version=version, from_run=from_run, base_model=base_model, preset=preset,
@@ -100,7 +102,7 @@ def _run(request: Any, home: Path | None, json: bool) -> None:
 
 
 def sample(
-    version: Annotated[str | None, typer.Option(help="Version whose questions to answer. Default: latest.")] = None,
+    version: VersionArg = None,
     adapter: Annotated[str | None, typer.Option(help="A run id, run folder or adapter folder.")] = None,
     base_model: Annotated[Path | None, typer.Option("--base-model", help="Base model folder. Default: the run's.")]
     = None,
@@ -112,11 +114,13 @@ def sample(
     seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
     home: Home = None,
     json: Json = False,
+    version_alias: VersionAlias = None,
 ) -> None:
     from curate.cli._output import console, print_json
     from curate.registry import Registry
     from curate.stages import SampleRequest, sample_version
 
+    version = one_version(version, version_alias)
     request = SampleRequest(version=version, adapter=adapter, base_model=base_model, split=split, samples=samples,
                             temperature=temperature, max_new_tokens=max_new_tokens, batch_size=batch_size, seed=seed)
     report, path = sample_version(Registry(home), request)
