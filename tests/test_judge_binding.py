@@ -95,3 +95,30 @@ def test_a_ranking_written_on_one_line(sheet) -> None:  # type: ignore[no-untype
     assert findings(sheet, "Ranked by HU DEGs: liver, soleus, hippocampus, heart.") == ["wrong_order"]
     assert findings(sheet, "Ranked by HU DEGs: soleus, liver, hippocampus, heart.") == []
     assert findings(sheet, "From least to most HU DEGs: heart, hippocampus, liver, soleus.") == []
+
+
+def stated(sheet, text: str, question: str) -> set[str]:  # type: ignore[no-untyped-def]
+    return set(read_claims(text, sheet, question=question).stated_fact_ids)
+
+
+def test_a_short_answers_bare_figure_is_bound_by_the_question_that_asks_an_amount(sheet) -> None:  # type: ignore[no-untyped-def]
+    """'non-additivity' names the interaction, not a class: a question asking how widespread it is asks a count."""
+    question = "For the heart, how widespread is the non-additivity captured by the HU×IR interaction?"
+    assert findings(sheet, "244 genes.", question) == []
+    assert stated(sheet, "244 genes.", question) == {"interaction:heart:HU_x_IR"}
+    assert findings(sheet, "245 genes.", question) == ["wrong_number"]
+
+
+def test_a_figure_with_no_words_of_its_own_takes_those_of_the_same_figure_written_again(sheet) -> None:  # type: ignore[no-untyped-def]
+    text = "244 genes. In heart, the HU×IR interaction term is significant for 244 genes."
+    assert findings(sheet, text, "How many DEGs does HU cause in the heart?") == []
+    assert stated(sheet, text, "How many DEGs does HU cause in the heart?") == {"interaction:heart:HU_x_IR"}
+
+
+def test_of_equal_valued_facts_the_one_all_the_words_fit_is_stated(sheet) -> None:  # type: ignore[no-untyped-def]
+    """KMP changes 2 genes in the heart under HU and 2 under IR: 'between KMP and vehicle ... under irradiation' is
+    one clause ('between A and B' does not split), and it names IR."""
+    text = "Barely. Only 2 genes differ between KMP and vehicle in heart under irradiation."
+    assert stated(sheet, text, "") == {"kmp_effect:heart:IR"}
+    question = "Comparing kaempferol-treated with vehicle-treated heart under irradiation, how many genes change?"
+    assert stated(sheet, "Only 2 genes differ between KMP and vehicle.", question) == {"kmp_effect:heart:IR"}

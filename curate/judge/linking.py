@@ -110,6 +110,7 @@ class Reader:
         self.counts_written: set[float] = set()
         self.written: list[Any] = []  # the numbers that may state something (curate.judge.numbers.Num)
         self.confirmed_values: set[str] = set()  # figures already found right, as written
+        self.bound_figures: dict[str, tuple[str, ...]] = {}  # a figure as written -> the facts its own words bound
         self.rule_bars: set[float] = set()  # values worked out from a rule's threshold ("1.25 × 198 = 247.5")
         known = [f for f in (fact_ids or ()) if f in lex.facts]
         for unknown in [f for f in (fact_ids or ()) if f not in lex.facts]:
