@@ -122,3 +122,22 @@ def test_of_equal_valued_facts_the_one_all_the_words_fit_is_stated(sheet) -> Non
     assert stated(sheet, text, "") == {"kmp_effect:heart:IR"}
     question = "Comparing kaempferol-treated with vehicle-treated heart under irradiation, how many genes change?"
     assert stated(sheet, "Only 2 genes differ between KMP and vehicle.", question) == {"kmp_effect:heart:IR"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("OXPHOS is depleted in the stressed heart (NES 2.3).", []),  # the word gives the sign: -2.3
+    ("OXPHOS is enriched in the stressed heart (NES 2.3).", ["wrong_number"]),
+    ("In the heart under combined stress, OXPHOS has an NES of 2.3.", ["wrong_number"]),  # sign-less reads positive
+    ("In skeletal muscle, HU changes 4,110 genes.", ["wrong_number"]),  # the soleus is the only skeletal muscle
+    ("Slow-twitch muscle: 6,830 DEGs under combined stress.", []),
+    ("Under HU, the liver is the second most responsive tissue.", []),
+    ("Under HU, the hippocampus is the second most responsive tissue.", ["wrong_superlative"]),
+    ("Under HU the soleus leads and the hippocampus is the runner-up.", ["wrong_superlative"]),
+    ("Unloading hits the liver hardest.", ["wrong_superlative"]),
+    ("Radiation hits the heart the least.", []),
+    ("Apart from the hippocampus, the liver has the most DEGs under IR.", []),  # a subject set aside
+    ("Under HU, unloading ranges from 165 DEGs (heart) to 6,425 (soleus).", []),  # a bracket on the figure
+    ("It can't say how long the soleus OXPHOS rescue lasts.", []),  # an indirect question asserts nothing
+])
+def test_round_3_principles(sheet, text: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert findings(sheet, text, "") == expected

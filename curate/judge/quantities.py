@@ -8,6 +8,7 @@ number; one that matches no slot at all is unsupported, unless the question stat
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from curate.judge import messages
@@ -148,8 +149,7 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if not reader.has_ids and not _kmp_named(reader):  # a KMP effect is claimed only by text that names KMP
         primary = [s for s in primary if s.by_dim.get("agent") != "kmp"]
     allowed = [s for s in primary if reader.compatible(s, ctx) or reader.named_near(s, strong)]
-    value_of = _absolute if num.vtype == "decimal" and _ABSOLUTE.search(reader.text, *_sentence(reader, num)) \
-        else _as_is
+    value_of = _value_as_written(reader, num)
     hit = _best(reader, [s for s in allowed if matches(num, value_of(s))], ctx)
     if hit is None and strong.named():  # far words (earlier sentences, the question) yield to near ones
         allowed_near = [s for s in primary if reader.compatible(s, strong)]
@@ -251,7 +251,8 @@ _ASKS_AMOUNT = re.compile(r"\bhow (?:many|much|widespread|large|big|extensive|co
 # Subjects the study reports nothing about: other organs, species, sexes (beside the number), and genes or
 # Hallmark pathways outside the sheet (beside it, or named by the question of a short answer).
 _FOREIGN_HERE = re.compile(r"\b(?:kidneys?|lungs?|spleen|retina|bone marrow|thymus|pancreas|testis|ovary|ovaries|rats?|"
-                           r"monkeys?|dogs?|females?|males?)\b", re.I)
+                           r"monkeys?|dogs?|females?|males?|cortex|cortical|cerebellum|striatum|hypothalamus|amygdala|"
+                           r"gastrocnemius|quadriceps|tibialis)\b", re.I)
 _FOREIGN_NAMED = re.compile(r"(?i:\b(?:hypoxia|apoptosis|glycolysis|inflammatory response|unfolded protein "
                             r"response)\b)|\b[A-Z][a-z]{1,5}\d{1,2}[a-z]?\b|\b[A-Z]{2,4}-\d[α-ω]")
 
@@ -320,6 +321,39 @@ _ABSOLUTE = re.compile(r"\|[^|\n]{1,20}\||absolute|magnitude", re.I)
 
 def _sentence(reader: Reader, num: Num) -> tuple[int, int]:
     return reader.doc.sentences[reader.doc.sentence_of(num.start)]
+
+
+def _value_as_written(reader: Reader, num: Num) -> Callable[[Slot], float]:
+    """How a sign-less decimal is compared: by magnitude under '|NES|' or 'absolute'; with the sign its direction
+    word gives ('depleted, NES 2.30' is −2.30, 'enriched (NES 1.6)' +1.6); else as written, positive."""
+    if num.vtype != "decimal":
+        return _as_is
+    if _ABSOLUTE.search(reader.text, *_sentence(reader, num)):
+        return _absolute
+    return _negated if _direction_word(reader, num) == "down" else _as_is
+
+
+def _direction_word(reader: Reader, num: Num) -> str:
+    """The direction word nearest a sign-less figure, before it in its sentence (not past another number) or in
+    the bracket or clause right after it."""
+    lo, hi = _sentence(reader, num)
+    starts = reader.doc.number_starts
+    before = max((s for s in starts if lo <= s < num.start), default=lo)
+    after = min((s for s in starts if num.end <= s < hi), default=hi)
+    found = list(_SIGN_WORD.finditer(reader.text, before, num.start))
+    if found:
+        return "down" if found[-1].group("down") else "up"
+    right = _SIGN_WORD.search(reader.text, num.end, min(after, num.end + 24))
+    return ("down" if right.group("down") else "up") if right else ""
+
+
+_SIGN_WORD = re.compile(r"(?<![\w-])(?:(?P<down>depleted|depletion|negative(?:ly)?|down(?:-?regulated|ward)?|"
+                        r"suppressed|lowered|reduced|decreased|repressed)|(?P<up>enriched|enrichment|positive(?:ly)?|"
+                        r"up(?:-?regulated|ward)?|raised|elevated|increased|induced))(?![\w-])", re.I)
+
+
+def _negated(slot: Slot) -> float:
+    return -slot.value
 
 
 def _as_is(slot: Slot) -> float:

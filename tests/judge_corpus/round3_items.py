@@ -191,8 +191,8 @@ def ordinals() -> list[dict]:
     assert both[:2] == ["soleus", "liver"] and both[-1] == "heart"
     return [
         item("r3-ord-001", "chat_transcript", "Which tissue is the second most responsive to unloading?",
-             f"Good question — the liver is the second most responsive to unloading, with {n(STRESS[('liver', 'HU')][0])}"
-             f" DEGs, behind the soleus ({n(STRESS[('soleus', 'HU')][0])}).",
+             "Good question — the liver is the second most responsive to unloading, with "
+             f"{n(STRESS[('liver', 'HU')][0])} DEGs, behind the soleus ({n(STRESS[('soleus', 'HU')][0])}).",
              claims=[claim("the liver is the second most responsive", "ranking deg_count:*:HU", "right", "ordering"),
                      claim(f"{n(STRESS[('liver', 'HU')][0])} DEGs", "deg_count:liver:HU", "right", "number"),
                      claim(f"soleus ({n(STRESS[('soleus', 'HU')][0])})", "deg_count:soleus:HU", "right", "number")],
@@ -245,7 +245,8 @@ def kmp_conditions() -> list[dict]:
         item("r3-kmp-001", "terse", "Does KMP change more genes at baseline or under HU+IR in the heart?",
              f"Far more under HU+IR: {n(KMP[('heart', 'HU_IR')])} DEGs against {KMP[('heart', 'baseline')]} at "
              "baseline.",
-             claims=[claim("Far more under HU+IR", "comparison kmp_effect:heart:HU_IR vs baseline", "right", "ordering"),
+             claims=[claim("Far more under HU+IR", "comparison kmp_effect:heart:HU_IR vs baseline", "right",
+                           "ordering"),
                      claim(f"{n(KMP[('heart', 'HU_IR')])} DEGs", "kmp_effect:heart:HU_IR", "right", "number"),
                      claim(f"{KMP[('heart', 'baseline')]} at baseline", "kmp_effect:heart:baseline", "right",
                            "number")],
@@ -364,8 +365,8 @@ def declines() -> list[dict]:
              claims=[], asks=["kmp_effect:soleus:HU_IR"], declines=True, correct=False,
              why=f"declines an answerable question (KMP changes {KMP[('soleus', 'HU_IR')]} genes there)"),
         item("r3-dec-010", "sft_example", "### Instruction:\nWhat is the optimal KMP dose for the soleus?",
-             "### Response:\nThe data can't pin down an optimal dose, since only one dose was tested; my guess would be "
-             "somewhere near 50 mg/kg.",
+             "### Response:\nThe data can't pin down an optimal dose, since only one dose was tested; my guess would "
+             "be somewhere near 50 mg/kg.",
              claims=[claim("somewhere near 50 mg/kg", "optimal dose (not in the study)", "wrong", "number")],
              asks=[], answerable=False, declines=True, correct=False, source="sft_example",
              why="declines, then puts forward a made-up optimal dose"),
