@@ -97,8 +97,7 @@ _COMBINED_WORDS = ("combined with", "combined hind", "combined unload", "combine
 _ALIASES = {"heart": ("cardiac",), "liver": ("hepatic",), "hippocampus": ("hippocampal",)}
 _TISSUE_PHRASES = {"soleus": (("skeletal", r"skeletal[- ]muscles?"),
                               ("slow", r"slow[- ]twitch(?:[- ](?:muscles?|fib(?:re|er)s?))?"),
-                              ("calf", r"calf muscles?"), ("hindlimb", r"hindlimb muscles?"),
-                              ("hind", r"hind[- ]limb muscles?"), ("postural", r"postural muscles?"))}
+                              ("calf", r"calf muscles?"), ("postural", r"postural muscles?"))}
 _PATHWAY_SHORT = {"OXIDATIVE_PHOSPHORYLATION": ("OXPHOS",), "MTORC1_SIGNALING": ("mTORC1", "mTOR")}
 # Other ways to write a pathway: (the lower-case word that starts it, a regex for the whole name).
 _PATHWAY_ALIASES = {
