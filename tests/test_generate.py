@@ -71,9 +71,6 @@ def test_test_answers_are_not_training_answers(default_home: Path) -> None:
     assert not [(e["id"], s) for e in test for s in re.split(r"(?<=\.)\s+", e["output"]) if s in train_sentences]
 
 
-@pytest.mark.xfail(strict=False, reason="the judge (round 1) reads 13 of 264 right training phrasings as "
-                   "wrong: a leading bare '244 genes.' as unsupported, and 'between KMP and vehicle ... under "
-                   "irradiation' bound to the HU fact of equal value; judge round 2 is on it")
 def test_training_phrasings_of_a_fact_pass_its_test_reference() -> None:
     """Right facts in the training words score correct against the test split's own words, and a wrong count
     does not: scoring reads the claims, not the string."""

@@ -95,3 +95,49 @@ def test_a_ranking_written_on_one_line(sheet) -> None:  # type: ignore[no-untype
     assert findings(sheet, "Ranked by HU DEGs: liver, soleus, hippocampus, heart.") == ["wrong_order"]
     assert findings(sheet, "Ranked by HU DEGs: soleus, liver, hippocampus, heart.") == []
     assert findings(sheet, "From least to most HU DEGs: heart, hippocampus, liver, soleus.") == []
+
+
+def stated(sheet, text: str, question: str) -> set[str]:  # type: ignore[no-untyped-def]
+    return set(read_claims(text, sheet, question=question).stated_fact_ids)
+
+
+def test_a_short_answers_bare_figure_is_bound_by_the_question_that_asks_an_amount(sheet) -> None:  # type: ignore[no-untyped-def]
+    """'non-additivity' names the interaction, not a class: a question asking how widespread it is asks a count."""
+    question = "For the heart, how widespread is the non-additivity captured by the HU×IR interaction?"
+    assert findings(sheet, "244 genes.", question) == []
+    assert stated(sheet, "244 genes.", question) == {"interaction:heart:HU_x_IR"}
+    assert findings(sheet, "245 genes.", question) == ["wrong_number"]
+
+
+def test_a_figure_with_no_words_of_its_own_takes_those_of_the_same_figure_written_again(sheet) -> None:  # type: ignore[no-untyped-def]
+    text = "244 genes. In heart, the HU×IR interaction term is significant for 244 genes."
+    assert findings(sheet, text, "How many DEGs does HU cause in the heart?") == []
+    assert stated(sheet, text, "How many DEGs does HU cause in the heart?") == {"interaction:heart:HU_x_IR"}
+
+
+def test_of_equal_valued_facts_the_one_all_the_words_fit_is_stated(sheet) -> None:  # type: ignore[no-untyped-def]
+    """KMP changes 2 genes in the heart under HU and 2 under IR: 'between KMP and vehicle ... under irradiation' is
+    one clause ('between A and B' does not split), and it names IR."""
+    text = "Barely. Only 2 genes differ between KMP and vehicle in heart under irradiation."
+    assert stated(sheet, text, "") == {"kmp_effect:heart:IR"}
+    question = "Comparing kaempferol-treated with vehicle-treated heart under irradiation, how many genes change?"
+    assert stated(sheet, "Only 2 genes differ between KMP and vehicle.", question) == {"kmp_effect:heart:IR"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("OXPHOS is depleted in the stressed heart (NES 2.3).", []),  # the word gives the sign: -2.3
+    ("OXPHOS is enriched in the stressed heart (NES 2.3).", ["wrong_number"]),
+    ("In the heart under combined stress, OXPHOS has an NES of 2.3.", ["wrong_number"]),  # sign-less reads positive
+    ("In skeletal muscle, HU changes 4,110 genes.", ["wrong_number"]),  # the soleus is the only skeletal muscle
+    ("Slow-twitch muscle: 6,830 DEGs under combined stress.", []),
+    ("Under HU, the liver is the second most responsive tissue.", []),
+    ("Under HU, the hippocampus is the second most responsive tissue.", ["wrong_superlative"]),
+    ("Under HU the soleus leads and the hippocampus is the runner-up.", ["wrong_superlative"]),
+    ("Unloading hits the liver hardest.", ["wrong_superlative"]),
+    ("Radiation hits the heart the least.", []),
+    ("Apart from the hippocampus, the liver has the most DEGs under IR.", []),  # a subject set aside
+    ("Under HU, unloading ranges from 165 DEGs (heart) to 6,425 (soleus).", []),  # a bracket on the figure
+    ("It can't say how long the soleus OXPHOS rescue lasts.", []),  # an indirect question asserts nothing
+])
+def test_round_3_principles(sheet, text: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert findings(sheet, text, "") == expected

@@ -77,6 +77,9 @@ DECLINES = (
     r"carried out|collected|available|covered|in the data)\b",
     r"\b(?:don'?t|do not|doesn'?t|does not) have (?:that|this|the|any|such|enough|data|information)\b",
     r"^\s*(?:\*\*)?no\b[^.]{0,40}\b(?:and it couldn'?t|it can'?t)\b",
+    # a question answered in two words: "Could bulk RNA-seq name one gene as responsible? It can't: ..."
+    r"\?\s+(?:no,?\s+)?(?:it|they|this study|the study|the data|this design|we)\s+(?:can(?:'|’)?t|cannot|couldn'?t)"
+    r"\s*[:.;,—–!]",
 )
 GUESS = (
     r"\b(?:I'?d|I would|I) (?:guess|estimate|expect|bet|wager)\b", r"\bmy (?:best )?(?:guess|estimate|hunch)\b",
@@ -90,6 +93,8 @@ _SOFT = re.compile("|".join(SOFT_DECLINES), re.I)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _FIGURE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?!\w)")
 _REASON_FOLLOWS = re.compile(r"\s*[:;—–-]|\s*,?\s*(?:since|because|as)\b", re.I)
+# "can't say how long the rescue lasts": what it cannot say is the question's subject, so it declines
+_ASKED_AFTER = re.compile(r"\s+(?:how|whether|if|which|what|why|when)\b", re.I)
 _DECLINE = re.compile("|".join(DECLINES), re.I | re.M)
 _GUESS = re.compile("|".join(GUESS), re.I)
 _NOT_A_GUESS = re.compile(r"\b(?:not|n'?t|un)\s*(?:very )?likely\b|\bjust an estimate\b", re.I)
@@ -124,7 +129,7 @@ def _without_hedges(text: str) -> str:
         for soft in _SOFT.finditer(sentence.group(0)):
             before, after = sentence.group(0)[:soft.start()], sentence.group(0)[soft.end():]
             claims = _CLAIM_FOLLOWS.search(after) or _FIGURE.search(before)
-            if claims and not _REASON_FOLLOWS.match(after):
+            if claims and not _REASON_FOLLOWS.match(after) and not _ASKED_AFTER.match(after):
                 start = sentence.start() + soft.start()
                 out[start:start + len(soft.group(0))] = " " * len(soft.group(0))
     return "".join(out)

@@ -20,6 +20,7 @@ _COLON_BEFORE_NUMBER = re.compile(r":(?=\s*[+\-−]?\d)")
 _NOT_SIGNIFICANT = r"\s*(?:which is\s+)?not significant"  # "NES +0.931, not significant under stress": one clause
 _BOUNDARY = re.compile(rf"(?<!\d),(?!{_NOT_SIGNIFICANT})|,(?!\d|{_NOT_SIGNIFICANT})|[;()]|:(?!\s*[+\-−]?\d)|"
                        r"\b(?:and|but|nor|while|whereas|or)\b|\s[-–—]\s")
+_BETWEEN = re.compile(r"\bbetween\s+(?:[\w'’-]+\s+){1,3}?(and)\b", re.I)
 _ACRONYM = re.compile(r"\((?:HU|IR|KMP|HU\+IR|OXPHOS|NES|DEGs?|padj|vs\.? control)\)")
 # arrows, "vs" and "against 198" (a figure set against another) also end a clause
 _MORE_BOUNDARIES = re.compile(r"→|⟶|->|\bvs\.?(?=\s)|\bversus\b|"
@@ -54,6 +55,8 @@ class Doc:
         if "→" in text or "->" in text or "⟶" in text or "vs" in text or "versus" in text or "against" in text or \
                 "compared" in text:
             starts |= {m.start() for m in _MORE_BOUNDARIES.finditer(text)}
+        if "between" in text:  # "differ between KMP and vehicle under IR": the two sides of one contrast, one clause
+            starts -= {m.start(1) for m in _BETWEEN.finditer(text)}
         bounds = sorted(starts)
         # "from no effect at baseline to 491 genes under stress": the cue before "to" is not 491's.
         for match in _FROM_TO_WORD.finditer(text):

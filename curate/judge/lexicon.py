@@ -92,7 +92,12 @@ _COMBINED_WORDS = ("combined with", "combined hind", "combined unload", "combine
                    "combined disuse", "combined insult", "combination", "plus", "both", "dual", "double", "added",
                    "adding", "together", "+ rad", "+ irr", "+ ir")
 
+# Other names of the sheet's tissues. The soleus is the only skeletal muscle sequenced, so "skeletal muscle" can only
+# mean it; a bare "muscle" could be the heart's, and "the brain" is an organ of which one region was sequenced.
 _ALIASES = {"heart": ("cardiac",), "liver": ("hepatic",), "hippocampus": ("hippocampal",)}
+_TISSUE_PHRASES = {"soleus": (("skeletal", r"skeletal[- ]muscles?"),
+                              ("slow", r"slow[- ]twitch(?:[- ](?:muscles?|fib(?:re|er)s?))?"),
+                              ("calf", r"calf muscles?"), ("postural", r"postural muscles?"))}
 _PATHWAY_SHORT = {"OXIDATIVE_PHOSPHORYLATION": ("OXPHOS",), "MTORC1_SIGNALING": ("mTORC1", "mTOR")}
 # Other ways to write a pathway: (the lower-case word that starts it, a regex for the whole name).
 _PATHWAY_ALIASES = {
@@ -240,6 +245,8 @@ def _build(sheet: FactSheet) -> Lexicon:
             folded[name.lower()] = (("tissue", tissue),)
             if " " in name or "_" in name:
                 folded[name.lower().replace("_", "-")] = (("tissue", tissue),)
+        for key, alias in _TISSUE_PHRASES.get(tissue, ()):
+            phrases.setdefault(key, []).append((re.compile(alias + r"(?!\w)", re.I), (("tissue", tissue),)))
     pathways = sorted({f.pathway for f in sheet.facts if f.kind == "pathway_shift"})
     for pathway in pathways:
         pairs = (("pathway", pathway), ("kind", "pathway"))

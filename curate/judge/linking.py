@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from curate.schemas import Finding
 
 _Q_NUMBER = _DIGIT = re.compile(r"\d")
+_OPEN_QUESTION = re.compile(r"\b(?:can(?:'|’)?t|cannot|not|never)\s+(?:\w+\s+)?(?:say|tell|know|show|establish|"
+                            r"determine|predict|answer)\s+(?:how|if|which|why|when)\b[^.;:!?]*$", re.I)
 _WHETHER = re.compile(r"\bwhether\b[^.;:!?]*$", re.I)
 _NEGATION_WORDS = ("not", "n't", "never", "neither", "nor", "none", "rather", "instead", "unlike", "no ")
 _NO = re.compile(r"\bno\s+(?:\w+\s+)?$", re.I)  # "no rescue", "no clear rescue"
@@ -39,6 +41,7 @@ _GOVERNS = re.compile(r"\s*%?\s*(?:(?:DEGs?|genes?|transcripts?|hits|changes|dif
 _THEN_UP_DOWN = re.compile(r"\s*(?:%\s*)?(?:(?:genes|DEGs|transcripts|of them|of these|are|is|were|was|go|went|get)"
                            r"\s+)*",
                            re.I)
+_OWN_BRACKET = re.compile(r"\s*(?:DEGs?\s*|genes\s*)?\(\s*(?:in\s+)?(?:the\s+)?")
 _UNDER = re.compile(r"\b(?:under|during|in|with|after)\s+(?:the\s+)?$", re.I)  # a condition of a KMP contrast
 # "63% of the 910 DEGs", "most of the 1,273", "two thirds of its 860": the number after "of" is the whole.
 _PARTITIVE = re.compile(r"(?:\d\s*%?|\bmost|\bhalf|\bthirds?|\bquarters?|\bmajority|\bshare|\bfraction|\bproportion)"
@@ -110,6 +113,7 @@ class Reader:
         self.counts_written: set[float] = set()
         self.written: list[Any] = []  # the numbers that may state something (curate.judge.numbers.Num)
         self.confirmed_values: set[str] = set()  # figures already found right, as written
+        self.bound_figures: dict[str, tuple[str, ...]] = {}  # a figure as written -> the facts its own words bound
         self.rule_bars: set[float] = set()  # values worked out from a rule's threshold ("1.25 × 198 = 247.5")
         known = [f for f in (fact_ids or ()) if f in lex.facts]
         for unknown in [f for f in (fact_ids or ()) if f not in lex.facts]:
@@ -162,6 +166,12 @@ class Reader:
             best = min(near, key=lambda c: start - c.end if c.end <= start else c.start - end)
             return frozenset({best.value}), CLAUSE
         sent_lo, sent_hi = doc.sentences[doc.sentence_of(start)]
+        if dim == "tissue" and "(" in self.text[end:end + 12]:
+            bracket = _OWN_BRACKET.match(self.text, end)  # "6,425 (soleus)": a bracket on the figure is its own words
+            if bracket:
+                inside = doc.in_range(dim, bracket.end(), bracket.end() + 24)
+                if inside and not _DIGIT.search(self.text, bracket.end(), inside[0].start):
+                    return frozenset({inside[0].value}), CLAUSE
         for cue in reversed(doc.in_range(dim, sent_lo, lo)):
             if not doc.modifies_a_number(cue):
                 return frozenset({cue.value}), SENT_LEFT
@@ -298,6 +308,8 @@ class Reader:
         lo, hi = self.doc.sentences[self.doc.sentence_of(start)]
         if "whether" in self.text[max(lo, start - 80):start] and _WHETHER.search(self.text, max(lo, start - 80), start):
             return True  # "can't establish whether KMP rescues ...": not asserted
+        if _OPEN_QUESTION.search(self.text, max(lo, start - 80), start):
+            return True  # "it can't say how long the rescue lasts": an indirect question asserts nothing
         return self.text[lo:hi].rstrip().endswith("?")
 
     def negated(self, start: int) -> bool:

@@ -57,6 +57,7 @@ class Num:
     is_result: bool = False
     wrong_cutoff: bool = False  # a padj cut-off other than the sheet's
     made_up: bool = False  # a time or dose stated as an outcome the design cannot have measured
+    restated: bool = False  # written again elsewhere in the text, here with no words of its own
 
 
 _SCIENTIFIC = re.compile(r"(?<![\w.,])(?P<mant>\d+(?:\.\d+)?)\s*(?:[eE](?P<e1>[+-]?\d+)|[x×·]\s*10\s*(?:\^|\*\*)?\s*"

@@ -8,10 +8,12 @@ number; one that matches no slot at all is unsupported, unless the question stat
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from curate.judge import messages
 from curate.judge.arithmetic import Expression, check_expression, from_written, link_expressions
+from curate.judge.asks import INTERACTION_CLASS_WORDS
 from curate.judge.binding import conflicts, specific
 from curate.judge.fact_counts import check_fact_count
 from curate.judge.linking import CLAUSE, NONE, PARENT, QUESTION, SENT_LEFT, Context
@@ -43,11 +45,15 @@ def check_numbers(reader: Reader) -> list[Num]:
     results = {e.sides[-1][0][-1].text.strip() for e in expressions}
     clauses, deferred = {}, []
     previous_end = 0
+    written = [n.text.strip() for n in numbers if not n.exempt]
     for index, num in enumerate(numbers):
         next_start = numbers[index + 1].start if index + 1 < len(numbers) else len(reader.text)
         if not num.exempt and not num.is_result:
             clauses[index] = reader.doc.clause(num.start, num.end, previous_end, next_start)
             if num.text.strip() in results and num.expr < 0:  # may repeat a result worked out above
+                deferred.append(index)
+            elif num.expr < 0 and written.count(num.text.strip()) > 1 and _bare(reader, num, clauses[index]):
+                num.restated = True  # '244 genes. In heart, the HU×IR term holds 244 genes': read with its words
                 deferred.append(index)
             else:
                 _check_number(reader, num, clauses[index])
@@ -132,15 +138,19 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
             reader.stress_after_kmp(num.start, clause):
         ctx.values["agent"] = (frozenset({"stress"}), SENT_LEFT)
     strong = ctx.only_strong()
+    if num.restated and not strong.named() and num.text.strip() in reader.bound_figures:
+        # '244 genes. In heart, the HU×IR term holds 244 genes': a figure with no words of its own takes those
+        # of the same figure written elsewhere, before the question's
+        reader.confirm("number", num.start, num.end, reader.bound_figures[num.text.strip()])
+        return
     if not reader.has_ids and _interaction_unsaid(reader, num, clause, primary):
         # a count of genes in an interaction term is said to be one
         primary = [s for s in primary if s.by_dim.get("kind") != "interaction"]
     if not reader.has_ids and not _kmp_named(reader):  # a KMP effect is claimed only by text that names KMP
         primary = [s for s in primary if s.by_dim.get("agent") != "kmp"]
     allowed = [s for s in primary if reader.compatible(s, ctx) or reader.named_near(s, strong)]
-    value_of = _absolute if num.vtype == "decimal" and _ABSOLUTE.search(reader.text, *_sentence(reader, num)) \
-        else _as_is
-    hit = next((s for s in allowed if matches(num, value_of(s))), None)
+    value_of = _value_as_written(reader, num)
+    hit = _best(reader, [s for s in allowed if matches(num, value_of(s))], ctx)
     if hit is None and strong.named():  # far words (earlier sentences, the question) yield to near ones
         allowed_near = [s for s in primary if reader.compatible(s, strong)]
         hit = next((s for s in allowed_near if matches(num, value_of(s))), None)
@@ -150,6 +160,8 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
                     and _derivation_said(reader, num, s)), None)
     if hit is not None:
         reader.confirm("number", num.start, num.end, hit.fact_ids, states=not hit.derived)
+        if strong.named():
+            reader.bound_figures.setdefault(num.text.strip(), hit.fact_ids)
         return
     if num.text.strip() in reader.confirmed_values and not any(
             level == CLAUSE and dim in ("cond", "agent", "cattr") for dim, (_, level) in ctx.values.items()):
@@ -191,6 +203,19 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
         reader.refute(messages.unsupported_number(reader.text, num, reader.scope_ids if reader.has_ids else ()))
 
 
+def _bare(reader: Reader, num: Num, clause: tuple[int, int]) -> bool:
+    """The figure's clause names nothing of the study, not even up or down, and no line above it does."""
+    return not reader.doc.parents_of(num.start) and not any(reader.doc.in_range(dim, *clause) for dim in ALL_DIMS)
+
+
+def _best(reader: Reader, hits: list[Slot], ctx: Context) -> Slot | None:
+    """Of several facts of equal value the words allow, the one all the words fit, far ones included ('2 genes
+    differ between KMP and vehicle in heart under irradiation' is the IR effect, not the HU one of equal value)."""
+    if len(hits) > 1:
+        return next((s for s in hits if reader.compatible(s, ctx)), hits[0])
+    return hits[0] if hits else None
+
+
 def _right_so_far(reader: Reader) -> list[Num]:
     """The figures written in the text that no finding so far has called wrong."""
     wrong = [(f.start or 0, f.end or 0) for f in reader.findings]
@@ -208,18 +233,26 @@ def _interaction_unsaid(reader: Reader, num: Num, clause: tuple[int, int], prima
     if "interaction" not in kinds or len(kinds) == 1:
         return False
     said = reader.context(num.start, num.end, clause, ("kind", "term"))
-    if _CLASS_QUESTION.search(reader.question):  # "HU x IR in the heart: synergistic or ...?" asks no term count
+    if _asks_class(reader.question):  # "HU x IR in the heart: synergistic or ...?" asks no term count
         said.values = {d: v for d, v in said.values.items() if v[1] != QUESTION}
     return "term" not in said.values and "interaction" not in said.values.get("kind", (frozenset(), NONE))[0]
 
 
-_CLASS_QUESTION = re.compile(r"synerg|additiv|antagonis", re.I)
+def _asks_class(question: str) -> bool:
+    """The question asks how HU and IR combine (a class), not how many genes a term holds: it names a class or
+    the way they combine ('non-additivity' names the interaction itself), and asks for no amount."""
+    return bool(INTERACTION_CLASS_WORDS.search(question)) and not _ASKS_AMOUNT.search(question)
+
+
+_ASKS_AMOUNT = re.compile(r"\bhow (?:many|much|widespread|large|big|extensive|common)\b|\bnumber of\b|"
+                          r"\b(?:what|which) (?:share|fraction|proportion|percentage)\b", re.I)
 
 
 # Subjects the study reports nothing about: other organs, species, sexes (beside the number), and genes or
 # Hallmark pathways outside the sheet (beside it, or named by the question of a short answer).
 _FOREIGN_HERE = re.compile(r"\b(?:kidneys?|lungs?|spleen|retina|bone marrow|thymus|pancreas|testis|ovary|ovaries|rats?|"
-                           r"monkeys?|dogs?|females?|males?)\b", re.I)
+                           r"monkeys?|dogs?|females?|males?|cortex|cortical|cerebellum|striatum|hypothalamus|amygdala|"
+                           r"gastrocnemius|quadriceps|tibialis)\b", re.I)
 _FOREIGN_NAMED = re.compile(r"(?i:\b(?:hypoxia|apoptosis|glycolysis|inflammatory response|unfolded protein "
                             r"response)\b)|\b[A-Z][a-z]{1,5}\d{1,2}[a-z]?\b|\b[A-Z]{2,4}-\d[α-ω]")
 
@@ -288,6 +321,39 @@ _ABSOLUTE = re.compile(r"\|[^|\n]{1,20}\||absolute|magnitude", re.I)
 
 def _sentence(reader: Reader, num: Num) -> tuple[int, int]:
     return reader.doc.sentences[reader.doc.sentence_of(num.start)]
+
+
+def _value_as_written(reader: Reader, num: Num) -> Callable[[Slot], float]:
+    """How a sign-less decimal is compared: by magnitude under '|NES|' or 'absolute'; with the sign its direction
+    word gives ('depleted, NES 2.30' is −2.30, 'enriched (NES 1.6)' +1.6); else as written, positive."""
+    if num.vtype != "decimal":
+        return _as_is
+    if _ABSOLUTE.search(reader.text, *_sentence(reader, num)):
+        return _absolute
+    return _negated if _direction_word(reader, num) == "down" else _as_is
+
+
+def _direction_word(reader: Reader, num: Num) -> str:
+    """The direction word nearest a sign-less figure, before it in its sentence (not past another number) or in
+    the bracket or clause right after it."""
+    lo, hi = _sentence(reader, num)
+    starts = reader.doc.number_starts
+    before = max((s for s in starts if lo <= s < num.start), default=lo)
+    after = min((s for s in starts if num.end <= s < hi), default=hi)
+    found = list(_SIGN_WORD.finditer(reader.text, before, num.start))
+    if found:
+        return "down" if found[-1].group("down") else "up"
+    right = _SIGN_WORD.search(reader.text, num.end, min(after, num.end + 24))
+    return ("down" if right.group("down") else "up") if right else ""
+
+
+_SIGN_WORD = re.compile(r"(?<![\w-])(?:(?P<down>depleted|depletion|negative(?:ly)?|down(?:-?regulated|ward)?|"
+                        r"suppressed|lowered|reduced|decreased|repressed)|(?P<up>enriched|enrichment|positive(?:ly)?|"
+                        r"up(?:-?regulated|ward)?|raised|elevated|increased|induced))(?![\w-])", re.I)
+
+
+def _negated(slot: Slot) -> float:
+    return -slot.value
 
 
 def _as_is(slot: Slot) -> float:
