@@ -25,6 +25,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,7 +45,7 @@ def judge_case(quick: bool) -> dict:
     sheet = load_default_factsheet()
     figures: dict[str, dict] = {}
     timing = {"judge": 0.0, "substring": 0.0}
-    verdicts = {}  # item id (unique across the corpus) -> the verdict
+    verdicts: dict[str, Any] = {}  # item id (unique across the corpus) -> the verdict
 
     def judged(item: dict, _sheet: object) -> item_metrics.Judged:
         v = verdicts[item["id"]]

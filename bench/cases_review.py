@@ -34,7 +34,12 @@ def _server() -> Any:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         _STATE["server"] = manage.serve(data, port=port)  # (state, the data folder's owner credentials)
-        atexit.register(lambda: (manage.stop(data), shutil.rmtree(data, ignore_errors=True)))
+
+        def stop() -> None:
+            manage.stop(data)
+            shutil.rmtree(data, ignore_errors=True)
+
+        atexit.register(stop)
     return _STATE["server"]
 
 

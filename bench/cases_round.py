@@ -57,7 +57,6 @@ def _round(name: str, examples: list[Any], *, fast: bool, quick: bool) -> dict[s
     from curate.train.config import resolve_config
     from curate.train.evaluate import evaluate
     from curate.train.fit import fit
-    from curate.training import claim_checker
 
     root = WORK / name
     shutil.rmtree(root, ignore_errors=True)
@@ -78,8 +77,7 @@ def _round(name: str, examples: list[Any], *, fast: bool, quick: bool) -> dict[s
                      data_version="bench", data_hash="0" * 64, show_progress=False)
         fit_wall = time.perf_counter() - wall
         report = evaluate(examples, sheet, base_model=BASE, adapter=root / "run" / "adapter", split="test",
-                          max_new_tokens=None if fast else 256, claim_check=claim_checker(sheet),
-                          threads=config.threads if fast else os.cpu_count())
+                          max_new_tokens=None if fast else 256, threads=config.threads if fast else os.cpu_count())
     finally:
         completion_loss.applies = applies
         torch.set_num_threads(threads)

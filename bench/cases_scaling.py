@@ -72,7 +72,7 @@ def synthetic_items(n: int, seed: int = 0) -> list:  # type: ignore[type-arg]
 
     rng = random.Random(seed)
     words = vocabulary()
-    items = []
+    items: list[GateItem] = []
     for index in range(n):
         if index and rng.random() < 0.01:
             source = items[rng.randrange(index)].instruction

@@ -31,7 +31,7 @@ from typing import Any
 ARMS = ("sft", "dpo", "grpo")
 METRICS = ("reward", "accuracy", "ece", "decline_rate")
 FIT_CONFIG = Path(__file__).with_name("smollm2-fit.yaml")
-GENERATE = {"tissue": "liver", "kinds": "factual_qa,error_correction,calibration"}
+GENERATE: dict[str, Any] = {"tissue": "liver", "kinds": "factual_qa,error_correction,calibration"}
 STAGE_RECIPES: dict[str, dict[str, Any]] = {
     # No schedule to finish: every arm runs until its time is up, at a flat learning rate after warm-up.
     "sft": {"learning_rate": 1e-3, "per_device_train_batch_size": 8, "gradient_accumulation_steps": 1,
@@ -44,7 +44,7 @@ STAGE_RECIPES: dict[str, dict[str, Any]] = {
              "max_length": 256, "num_train_epochs": 100, "lr_scheduler_type": "constant_with_warmup",
              "warmup_ratio": 0.0, "num_generations": 4, "max_completion_length": 96, "save_steps": 100000},
 }
-SAMPLES = {"samples": 2, "max_new_tokens": 80, "batch_size": 8, "temperature": 1.0}
+SAMPLES: dict[str, Any] = {"samples": 2, "max_new_tokens": 80, "batch_size": 8, "temperature": 1.0}
 
 
 def main() -> None:
@@ -121,7 +121,8 @@ def _arm(registry: Any, args: argparse.Namespace, arm: str, base_run: str,
          seed: int) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     from curate.stages import StageRequest, train_stage
 
-    budget, extra, pairs_file = args.budget, {}, None
+    budget, pairs_file = args.budget, None
+    extra: dict[str, Any] = {}
     if arm == "dpo":
         started = time.perf_counter()
         pairs_file, extra = _sampled_pairs(registry, args.out, base_run, seed)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from curate.registry import Registry
     from curate.schemas import Example
     from curate.train.stage_config import StageRecipe
+    from curate.training import ModelSource
 
 RUN_RECORD = "run.json"
 
@@ -41,16 +42,9 @@ class StageRequest:
     show_progress: bool = True
 
 
-@dataclass(frozen=True)
-class Source:
-    base_model: Path
-    adapter: Path | None
-    run_id: str | None
-
-
-def resolve_source(registry: Registry, from_run: str | None, base_model: Path | None) -> Source:
+def resolve_source(registry: Registry, from_run: str | None, base_model: Path | None) -> ModelSource:
     """The policy to start from: a fitted run's adapter (and its base), or a bare base model."""
-    from curate.training import resolve_model
+    from curate.training import ModelSource, resolve_model
 
     if from_run is None:
         if base_model is None:
@@ -58,7 +52,7 @@ def resolve_source(registry: Registry, from_run: str | None, base_model: Path | 
                                 "to start a new adapter on a base model")
         if not (base_model / "config.json").is_file():
             raise BadInputError(f"--base-model {base_model}: no config.json there; give a local model folder")
-        return Source(base_model.expanduser().resolve(), None, None)
+        return ModelSource(base_model.expanduser().resolve(), None, None)
     path = Path(from_run).expanduser()
     if not path.exists() and not (registry.home / "runs" / from_run).is_dir():
         runs = sorted(p.name for p in (registry.home / "runs").glob("*")) if (registry.home / "runs").is_dir() else []
@@ -69,7 +63,7 @@ def resolve_source(registry: Registry, from_run: str | None, base_model: Path | 
     except NotFoundError:
         raise NotFoundError(f"--from-run {from_run}: not a run id, run folder or adapter folder "
                             "(no adapter_config.json)") from None
-    return Source(Path(model.base_model), model.adapter, model.run_id)
+    return ModelSource(Path(model.base_model), model.adapter, model.run_id)
 
 
 def read_pairs(path: Path) -> list[dict[str, Any]]:

@@ -20,17 +20,21 @@ PRESETS: tuple[str, ...] = Preset.__args__  # type: ignore[attr-defined]
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
-class FitConfig(BaseModel):
-    """Everything that decides how an adapter is fitted. Defaults are the study's QLoRA recipe."""
+class LoraRecipe(BaseModel):
+    """The adapter's shape, shared by every training stage (SFT, DPO, GRPO). Defaults are the study's."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     preset: str = "study"
-    # LoRA
     lora_r: int = Field(default=64, ge=1)
     lora_alpha: int = Field(default=128, ge=1)
     lora_dropout: float = Field(default=0.05, ge=0, lt=1)
     target_modules: list[str] = Field(default_factory=lambda: list(LORA_TARGETS))
+
+
+class FitConfig(LoraRecipe):
+    """Everything that decides how an adapter is fitted. Defaults are the study's QLoRA recipe."""
+
     lora_layers: int | None = Field(
         default=None, ge=1,
         description="Adapt only the last N transformer layers; None: every layer. The backward pass stops at the "

@@ -13,24 +13,17 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from curate.schemas.errors import BadInputError
-from curate.train.config import LORA_TARGETS, PRESETS, read_config_file
+from curate.train.config import PRESETS, LoraRecipe, read_config_file
 
 STAGES = ("sft", "dpo", "grpo")
 
 
-class StageRecipe(BaseModel):
+class StageRecipe(LoraRecipe):
     """What every stage shares. Defaults are the study's (Mistral-7B, QLoRA on a GPU)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    preset: str = "study"
-    lora_r: int = Field(default=64, ge=1)
-    lora_alpha: int = Field(default=128, ge=1)
-    lora_dropout: float = Field(default=0.05, ge=0, lt=1)
-    target_modules: list[str] = Field(default_factory=lambda: list(LORA_TARGETS))
     num_train_epochs: float = Field(default=1, gt=0)
     max_steps: int = Field(default=-1, description="Stop after this many optimiser steps; -1 runs every epoch.")
     max_time_s: float | None = Field(default=None, gt=0, description="Stop after this many seconds of training.")
