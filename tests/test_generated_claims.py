@@ -104,8 +104,9 @@ def check_numbers(example: dict, truth: Truth) -> list[str]:
 
 
 def check_stated_counts(example: dict, truth: Truth) -> list[str]:
-    """A count fact the example names must appear, with its exact value, in the answer."""
+    """A count fact the example names must appear, with its exact value, in the answer ("no genes" states 0)."""
     written = {int(v) for tok in NUMBER.findall(example["output"]) for v, d in [_parse(tok)] if d == 0}
+    written |= {0} if re.search(r"\bno genes\b", example["output"]) else set()
     return [f"{fact_id}: {truth.counts[fact_id]} is not stated" for fact_id in example["fact_ids"]
             if fact_id in truth.counts and truth.counts[fact_id] not in written]
 

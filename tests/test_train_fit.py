@@ -116,7 +116,7 @@ def test_a_warm_start_goes_on_training_the_given_adapter(tmp_path: Path, fitted:
     assert record["train_loss"] < fitted[1]["train_loss"]  # it starts from what the first fit learned
     from curate.schemas.errors import BadInputError
 
-    with pytest.raises(BadInputError, match="no adapter_config.json"):
+    with pytest.raises(BadInputError, match=r"no adapter_config\.json"):
         fit(examples, base_model=base, config=resolve_config(preset="tiny"), work_dir=tmp_path / "w2",
             record_dir=tmp_path / "r2", data_version="v2", data_hash="ef" * 32, init_adapter=tmp_path)
 
