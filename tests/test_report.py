@@ -67,3 +67,11 @@ def test_pooling_cycles_needs_the_same_settings_and_other_seeds() -> None:
     other["request"]["epochs"] = 8
     with pytest.raises(BadInputError, match="differ in epochs"):
         pool_cycles([_cycle((0,), "a"), other])
+
+
+def test_a_running_cycle_reports_each_round_over_the_seeds_that_reached_it() -> None:
+    cycle = _cycle()
+    cycle["rounds"] = [r for r in cycle["rounds"] if not (r["seed"] == 1 and r["round"] == 2 and r["arm"] == "control")]
+    first, second = round_effects(cycle, _items)
+    assert first["seeds"] == [0, 1] and second["seeds"] == [0]
+    assert second["mcnemar"]["drilled_only_right"] == 1
