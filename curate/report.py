@@ -114,7 +114,10 @@ POOLED_SETTINGS = ("rounds", "reviewer", "control", "version", "preset", "epochs
 
 
 def pool_cycles(cycles: list[dict[str, Any]]) -> dict[str, Any]:
-    """Cycles of one experiment run side by side over different seeds, as one cycle."""
+    """Cycles of one experiment run side by side over different seeds, as one cycle.
+
+    A cycle contributes the seeds it evaluated (a cycle stopped before a seed's first evaluation, because
+    another process took that seed over, contributes nothing for it); no seed may come from two cycles."""
     first = cycles[0]["request"]
     for cycle in cycles[1:]:
         differ = [k for k in POOLED_SETTINGS if cycle["request"].get(k) != first.get(k)]
@@ -122,12 +125,15 @@ def pool_cycles(cycles: list[dict[str, Any]]) -> dict[str, Any]:
             raise BadInputError(f"cycles {cycles[0]['cycle_id']} and {cycle['cycle_id']} differ in {differ[0]} "
                                 f"({first.get(differ[0])!r} vs {cycle['request'].get(differ[0])!r}); pool only "
                                 "cycles of the same experiment")
-    seeds = [seed for cycle in cycles for seed in cycle["request"]["seeds"]]
+    evaluated = [sorted({r["seed"] for r in c["rounds"] if r.get("eval_id")}) for c in cycles]
+    seeds = [seed for group in evaluated for seed in group]
     if len(seeds) != len(set(seeds)):
-        raise BadInputError(f"pooled cycles share a seed ({sorted(seeds)}); give each cycle its own seeds")
+        raise BadInputError(f"pooled cycles evaluated a seed twice ({sorted(seeds)}); give each cycle its own seeds")
+    rounds = [r for c, group in zip(cycles, evaluated, strict=True) for r in c["rounds"] if r["seed"] in group]
+    finished = all(c["finished"] or set(group) < set(c["request"]["seeds"]) for c, group in
+                   zip(cycles, evaluated, strict=True))
     return {"cycle_id": "+".join(c["cycle_id"] for c in cycles), "request": {**first, "seeds": sorted(seeds)},
-            "rounds": [r for c in cycles for r in c["rounds"]], "finished": all(c["finished"] for c in cycles),
-            "pooled": [c["cycle_id"] for c in cycles]}
+            "rounds": rounds, "finished": finished, "pooled": [c["cycle_id"] for c in cycles]}
 
 
 def items_from_registry(registry: Registry) -> ItemsOf:
