@@ -201,7 +201,8 @@ def write_report(cycle: dict[str, Any], items_of: ItemsOf, out: Path, *, registr
     effects = round_effects(cycle, items_of)
     out.mkdir(parents=True, exist_ok=True)
     seeds = sorted({r["seed"] for r in rows})
-    plot_progression(effects, out / PLOT, title=f"{cycle['cycle_id']}: held-out accuracy, {len(seeds)} seed(s), "
+    name = cycle["cycle_id"].split("+")[0] + (f" (+{len(cycle['pooled']) - 1} pooled)" if cycle.get("pooled") else "")
+    plot_progression(effects, out / PLOT, title=f"{name}: held-out accuracy, {len(seeds)} seed(s),\n"
                                                f"95% bootstrap intervals over seeds and items")
     diagrams = _copy_reliability(registry, rows, out) if registry is not None else []
     data = None
@@ -246,11 +247,16 @@ def plot_progression(effects: list[dict[str, Any]], path: Path, *, title: str) -
             d = e["difference"]
             axis.annotate(f"Δ {d['drilled_minus_control']:+.3f}\n[{d['bootstrap_95'][0]:+.3f}, "
                           f"{d['bootstrap_95'][1]:+.3f}]\nMcNemar p={e['mcnemar']['p_value']:.2g}",
-                          (e["round"], 0.97), ha="center", va="top", fontsize=7)
+                          (e["round"], 0.97), xycoords=("data", "axes fraction"), ha="center", va="top",
+                          fontsize=7)
     axis.set_xlabel("round (dots: single seeds)")
     axis.set_ylabel("accuracy on the held-out test split")
-    axis.set_ylim(0, 1)
-    axis.set_xticks(sorted({e["round"] for e in effects}))
+    top = max((a["bootstrap_95"][1] for e in effects for a in e["arms"].values()), default=0.0)
+    axis.set_ylim(0, min(1.0, max(0.5, top + 0.2)))
+    rounds_seen = sorted({e["round"] for e in effects})
+    axis.set_xticks(rounds_seen)
+    if rounds_seen:
+        axis.set_xlim(rounds_seen[0] - 0.5, rounds_seen[-1] + 0.5)
     axis.set_title(title, fontsize=8)
     axis.legend(fontsize=8, loc="center right")
     axis.grid(alpha=0.3)
