@@ -193,7 +193,7 @@ def held_out_items(registry: Registry, cycle: dict[str, Any]) -> list[dict[str, 
 
 # -- the report ---------------------------------------------------------------------------------------------
 def write_report(cycle: dict[str, Any], items_of: ItemsOf, out: Path, *, registry: Registry | None = None,
-                 source: str | None = None) -> dict[str, Any]:
+                 source: str | None = None, diagrams: bool = True) -> dict[str, Any]:
     from curate.effect import round_effects
 
     rows = progression_rows(cycle)
@@ -204,13 +204,13 @@ def write_report(cycle: dict[str, Any], items_of: ItemsOf, out: Path, *, registr
     name = cycle["cycle_id"].split("+")[0] + (f" (+{len(cycle['pooled']) - 1} pooled)" if cycle.get("pooled") else "")
     plot_progression(effects, out / PLOT, title=f"{name}: held-out accuracy, {len(seeds)} seed(s),\n"
                                                f"95% bootstrap intervals over seeds and items")
-    diagrams = _copy_reliability(registry, rows, out) if registry is not None else []
+    copied = _copy_reliability(registry, rows, out) if registry is not None and diagrams else []
     data = None
     if registry is not None:
         data = export_data(cycle, items_of, out, held_out_items(registry, cycle))
     return {"cycle_id": cycle["cycle_id"], "source": source, "settings": _settings(cycle), "rows": rows,
             "summary": summary, "effects": effects, "budgets": budget_check(cycle), "plot": str(out / PLOT),
-            "reliability": [str(p) for p in diagrams], "data": str(data) if data else None,
+            "reliability": [str(p) for p in copied], "data": str(data) if data else None,
             "statistics": {"accuracy_interval": "95% percentile bootstrap, seeds and items resampled together "
                                                 "(4,000 draws); wilson_95: Wilson interval of the pooled count",
                            "paired_tests": "exact McNemar on (seed, item) pairs; sign-flip permutation test on "
