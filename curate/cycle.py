@@ -197,7 +197,8 @@ def _fit(registry: Registry, state: CycleState, record: dict[str, Any], base: Pa
     if previous is not None:
         config_file = _fit_config(state, record["seed"], warm=True)
     run = fit_version(registry, FitRequest(version=record["version"], base_model=base, preset=state.request["preset"],
-                                           config_file=config_file, show_progress=False, init_adapter=previous))
+                                           config_file=config_file, show_progress=False, init_adapter=previous,
+                                           resume_interrupted=True))
     record["run_id"] = run["run_id"]
     record["init_run"] = previous.parent.name if previous else None
     record["fit"] = {k: run.get(k) for k in FIT_FIELDS if k in run}

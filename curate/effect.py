@@ -25,16 +25,16 @@ BOOTSTRAP_DRAWS = 4000
 
 
 def round_effects(cycle: dict[str, Any], items_of: ItemsOf) -> list[dict[str, Any]]:
-    """One entry per round in which both arms were evaluated in every seed (or the drilled arm alone)."""
+    """One entry per round, over the seeds in which every arm of the cycle was evaluated in that round
+    (while a cycle runs, later rounds have fewer seeds; each entry names its seeds)."""
     evaluated = [r for r in cycle["rounds"] if r.get("eval_id")]
     by_key = {(r["seed"], r["arm"], r["round"]): r for r in evaluated}
-    seeds = sorted({r["seed"] for r in evaluated})
+    arms = ["drilled", "control"] if cycle["request"].get("control") else ["drilled"]
     effects = []
     for round_number in sorted({r["round"] for r in evaluated}):
-        arms = [a for a in ("drilled", "control") if all((s, a, round_number) in by_key for s in seeds)]
-        if "drilled" not in arms:
-            continue
-        effects.append(_round_effect(cycle, by_key, seeds, round_number, arms, items_of))
+        seeds = sorted({s for s, _, r in by_key if r == round_number and all((s, a, r) in by_key for a in arms)})
+        if seeds:
+            effects.append(_round_effect(cycle, by_key, seeds, round_number, arms, items_of))
     return effects
 
 

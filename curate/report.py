@@ -116,7 +116,10 @@ POOLED_SETTINGS = ("rounds", "reviewer", "control", "version", "preset", "epochs
 
 
 def pool_cycles(cycles: list[dict[str, Any]]) -> dict[str, Any]:
-    """Cycles of one experiment run side by side over different seeds, as one cycle."""
+    """Cycles of one experiment run side by side over different seeds, as one cycle.
+
+    A cycle contributes the seeds it evaluated (a cycle stopped before a seed's first evaluation, because
+    another process took that seed over, contributes nothing for it); no seed may come from two cycles."""
     first = cycles[0]["request"]
     for cycle in cycles[1:]:
         differ = [k for k in POOLED_SETTINGS if cycle["request"].get(k) != first.get(k)]
@@ -124,12 +127,15 @@ def pool_cycles(cycles: list[dict[str, Any]]) -> dict[str, Any]:
             raise BadInputError(f"cycles {cycles[0]['cycle_id']} and {cycle['cycle_id']} differ in {differ[0]} "
                                 f"({first.get(differ[0])!r} vs {cycle['request'].get(differ[0])!r}); pool only "
                                 "cycles of the same experiment")
-    seeds = [seed for cycle in cycles for seed in cycle["request"]["seeds"]]
+    evaluated = [sorted({r["seed"] for r in c["rounds"] if r.get("eval_id")}) for c in cycles]
+    seeds = [seed for group in evaluated for seed in group]
     if len(seeds) != len(set(seeds)):
-        raise BadInputError(f"pooled cycles share a seed ({sorted(seeds)}); give each cycle its own seeds")
+        raise BadInputError(f"pooled cycles evaluated a seed twice ({sorted(seeds)}); give each cycle its own seeds")
+    rounds = [r for c, group in zip(cycles, evaluated, strict=True) for r in c["rounds"] if r["seed"] in group]
+    finished = all(c["finished"] or set(group) < set(c["request"]["seeds"]) for c, group in
+                   zip(cycles, evaluated, strict=True))
     return {"cycle_id": "+".join(c["cycle_id"] for c in cycles), "request": {**first, "seeds": sorted(seeds)},
-            "rounds": [r for c in cycles for r in c["rounds"]], "finished": all(c["finished"] for c in cycles),
-            "pooled": [c["cycle_id"] for c in cycles]}
+            "rounds": rounds, "finished": finished, "pooled": [c["cycle_id"] for c in cycles]}
 
 
 def items_from_registry(registry: Registry) -> ItemsOf:
@@ -189,7 +195,7 @@ def held_out_items(registry: Registry, cycle: dict[str, Any]) -> list[dict[str, 
 
 # -- the report ---------------------------------------------------------------------------------------------
 def write_report(cycle: dict[str, Any], items_of: ItemsOf, out: Path, *, registry: Registry | None = None,
-                 source: str | None = None) -> dict[str, Any]:
+                 source: str | None = None, diagrams: bool = True) -> dict[str, Any]:
     from curate.effect import round_effects
 
     rows = progression_rows(cycle)
@@ -197,9 +203,10 @@ def write_report(cycle: dict[str, Any], items_of: ItemsOf, out: Path, *, registr
     effects = round_effects(cycle, items_of)
     out.mkdir(parents=True, exist_ok=True)
     seeds = sorted({r["seed"] for r in rows})
-    plot_progression(effects, out / PLOT, title=f"{cycle['cycle_id']}: held-out accuracy, {len(seeds)} seed(s), "
+    name = cycle["cycle_id"].split("+")[0] + (f" (+{len(cycle['pooled']) - 1} pooled)" if cycle.get("pooled") else "")
+    plot_progression(effects, out / PLOT, title=f"{name}: held-out accuracy, {len(seeds)} seed(s),\n"
                                                f"95% bootstrap intervals over seeds and items")
-    diagrams = _copy_reliability(registry, rows, out) if registry is not None else []
+    copied = _copy_reliability(registry, rows, out) if registry is not None and diagrams else []
     data = None
     if registry is not None:
         data = export_data(cycle, items_of, out, held_out_items(registry, cycle))
@@ -209,7 +216,7 @@ def write_report(cycle: dict[str, Any], items_of: ItemsOf, out: Path, *, registr
     return {"cycle_id": cycle["cycle_id"], "source": source, "settings": _settings(cycle), "rows": rows,
             "summary": summary, "stages": stages, "stage_summary": report_summary(stages), "effects": effects,
             "budgets": budget_check(cycle), "plot": str(out / PLOT),
-            "reliability": [str(p) for p in diagrams], "data": str(data) if data else None,
+            "reliability": [str(p) for p in copied], "data": str(data) if data else None,
             "statistics": {"accuracy_interval": "95% percentile bootstrap, seeds and items resampled together "
                                                 "(4,000 draws); wilson_95: Wilson interval of the pooled count",
                            "paired_tests": "exact McNemar on (seed, item) pairs; sign-flip permutation test on "
@@ -246,11 +253,16 @@ def plot_progression(effects: list[dict[str, Any]], path: Path, *, title: str) -
             d = e["difference"]
             axis.annotate(f"Δ {d['drilled_minus_control']:+.3f}\n[{d['bootstrap_95'][0]:+.3f}, "
                           f"{d['bootstrap_95'][1]:+.3f}]\nMcNemar p={e['mcnemar']['p_value']:.2g}",
-                          (e["round"], 0.97), ha="center", va="top", fontsize=7)
+                          (e["round"], 0.97), xycoords=("data", "axes fraction"), ha="center", va="top",
+                          fontsize=7)
     axis.set_xlabel("round (dots: single seeds)")
     axis.set_ylabel("accuracy on the held-out test split")
-    axis.set_ylim(0, 1)
-    axis.set_xticks(sorted({e["round"] for e in effects}))
+    top = max((a["bootstrap_95"][1] for e in effects for a in e["arms"].values()), default=0.0)
+    axis.set_ylim(0, min(1.0, max(0.5, top + 0.2)))
+    rounds_seen = sorted({e["round"] for e in effects})
+    axis.set_xticks(rounds_seen)
+    if rounds_seen:
+        axis.set_xlim(rounds_seen[0] - 0.5, rounds_seen[-1] + 0.5)
     axis.set_title(title, fontsize=8)
     axis.legend(fontsize=8, loc="center right")
     axis.grid(alpha=0.3)

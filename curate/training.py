@@ -73,6 +73,7 @@ class FitRequest:
     max_steps: int | None = None
     show_progress: bool = True
     init_adapter: Path | None = None  # go on training this adapter (a warm start) instead of a fresh one
+    resume_interrupted: bool = False  # resume when the work folder holds an interrupted fit (curate cycle)
 
 
 def fit_version(registry: Registry, request: FitRequest) -> dict[str, Any]:
@@ -91,13 +92,18 @@ def fit_version(registry: Registry, request: FitRequest) -> dict[str, Any]:
     names = (request.version, str(base)) + ((str(request.init_adapter),) if request.init_adapter else ())
     fit_name = f"fit-{request.version}-{config_hash(config, *names)}"
     work_dir = request.out or registry.home / "work" / fit_name
+    resume = request.resume
+    if request.resume_interrupted and not resume:
+        from curate.train.fit import last_checkpoint
+
+        resume = work_dir.is_dir() and last_checkpoint(work_dir) is not None
     run_id = new_id(request.version)
     record_dir = registry.home / "work" / f"record-{run_id}"
     try:
         record = fit(
             registry.examples(request.version), base_model=base, config=config, work_dir=work_dir,
             record_dir=record_dir, data_version=request.version, data_hash=manifest.content_hash,
-            resume=request.resume, show_progress=request.show_progress, init_adapter=request.init_adapter,
+            resume=resume, show_progress=request.show_progress, init_adapter=request.init_adapter,
         )
         record = {**record, "run_id": run_id, "work_dir": str(work_dir)}
         if not is_main_process():  # under a launcher: rank 0 publishes the one run, and cleans up

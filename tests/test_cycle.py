@@ -34,14 +34,13 @@ def test_two_round_cycle_targets_failures_and_resumes(tmp_path: Path) -> None:
     made = run_curate("generate", "--tissue", "liver", "--kinds", "factual_qa,error_correction", home=home)
     assert made.returncode == 0, made.stderr
 
-    # Interrupt the cycle once its first fit is under way, then resume it.
+    # Interrupt the cycle once its first fit has saved a checkpoint, then resume it: the fit goes on from there.
     env = {**os.environ, "CURATE_HOME": str(home)}
     process = subprocess.Popen([sys.executable, "-m", "curate", *CYCLE], cwd=REPO, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600
-    while time.monotonic() < deadline and not list((home / "cycles").glob("cycle-*/base/config.json")):
-        time.sleep(0.5)
-    time.sleep(2)
+    while time.monotonic() < deadline and not list(home.glob("work/fit-*/checkpoint-*/trainer_state.json")):
+        time.sleep(0.2)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert not _state(home)["finished"]
@@ -52,6 +51,8 @@ def test_two_round_cycle_targets_failures_and_resumes(tmp_path: Path) -> None:
     assert state["finished"]
     first, second = sorted((r for r in state["rounds"] if r["arm"] == "drilled"), key=lambda r: r["round"])
     assert first["done"] == ["fit", "eval", "review", "drill"] and second["done"] == ["fit", "eval"]
+    first_run = json.loads((home / "runs" / first["run_id"] / "run.json").read_text())
+    assert first_run["resumed_from"] and first_run["resumed_from"].startswith("checkpoint-")
     # --warm-start: round 2 of both arms went on training round 1's adapter, for --warm-epochs
     control_second = next(r for r in state["rounds"] if (r["arm"], r["round"]) == ("control", 2))
     assert second["init_run"] == control_second["init_run"] == first["run_id"]

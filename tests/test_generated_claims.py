@@ -104,7 +104,7 @@ def check_numbers(example: dict, truth: Truth) -> list[str]:
 
 
 def check_stated_counts(example: dict, truth: Truth) -> list[str]:
-    """A count fact the example names must appear, with its exact value, in the answer."""
+    """A count fact the example names must appear, with its exact value, in the answer ("no genes" states 0)."""
     written = {int(v) for tok in NUMBER.findall(example["output"]) for v, d in [_parse(tok)] if d == 0}
     if re.search(r"\b(?:no|zero) (?:genes|DEGs)\b", example["output"]):  # a count of 0 said in words
         written.add(0)

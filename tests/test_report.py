@@ -61,9 +61,22 @@ def test_pooling_cycles_needs_the_same_settings_and_other_seeds() -> None:
     pooled = pool_cycles([_cycle((0,), "a"), _cycle((1,), "b")])
     assert pooled["request"]["seeds"] == [0, 1] and pooled["pooled"] == ["a", "b"]
     assert round_effects(pooled, _items)[1]["mcnemar"]["drilled_only_right"] == 2
-    with pytest.raises(BadInputError, match="share a seed"):
+    with pytest.raises(BadInputError, match="evaluated a seed twice"):
         pool_cycles([_cycle((0,), "a"), _cycle((0, 1), "b")])
+    stopped = _cycle((0, 1), "a")  # stopped before seed 1 was evaluated: another cycle ran seed 1
+    stopped["rounds"] = [dict(r, eval_id=None) if r["seed"] == 1 else r for r in stopped["rounds"]]
+    stopped["finished"] = False
+    pooled = pool_cycles([stopped, _cycle((1,), "b")])
+    assert pooled["request"]["seeds"] == [0, 1] and len(pooled["rounds"]) == 8
     other = _cycle((1,), "b")
     other["request"]["epochs"] = 8
     with pytest.raises(BadInputError, match="differ in epochs"):
         pool_cycles([_cycle((0,), "a"), other])
+
+
+def test_a_running_cycle_reports_each_round_over_the_seeds_that_reached_it() -> None:
+    cycle = _cycle()
+    cycle["rounds"] = [r for r in cycle["rounds"] if not (r["seed"] == 1 and r["round"] == 2 and r["arm"] == "control")]
+    first, second = round_effects(cycle, _items)
+    assert first["seeds"] == [0, 1] and second["seeds"] == [0]
+    assert second["mcnemar"]["drilled_only_right"] == 1

@@ -158,6 +158,7 @@ class Plan:
     quantize: bool
     checkpointing: bool
     init_adapter: Path | None = None
+    tokens_before: int = 0  # tokens seen up to the checkpoint resumed from (read before the trainer rotates it away)
 
 
 def fit(
@@ -198,6 +199,7 @@ def fit(
         quantize=on_cuda if config.quantize is None else config.quantize,
         checkpointing=on_cuda if config.gradient_checkpointing is None else config.gradient_checkpointing,
         init_adapter=_check_adapter(init_adapter),
+        tokens_before=_tokens_at(checkpoint) if checkpoint else 0,
     )
     transformers.utils.logging.disable_progress_bar()
     datasets.disable_progress_bars()
@@ -250,7 +252,7 @@ def _write_record(
 
     from curate.train.distributed import is_main_process, world_size
 
-    session_tokens = trainer.state.num_input_tokens_seen - (_tokens_at(plan.checkpoint) if plan.checkpoint else 0)
+    session_tokens = trainer.state.num_input_tokens_seen - plan.tokens_before
     record_dir = plan.record_dir
     record = {
         "schema": "curate.run/1",

@@ -101,6 +101,8 @@ def report(
                                                                   "seeds of the same experiment.")] = None,
     source: Annotated[Path | None, typer.Option("--from", help="Recompute from a folder an earlier report exported "
                                                               "(its data/ holds state.json and the evals).")] = None,
+    diagrams: Annotated[bool, typer.Option("--diagrams/--no-diagrams", help="Copy each round's reliability "
+                                                                           "diagram into the folder.")] = True,
     home: Home = None,
     json: Json = False,
 ) -> None:
@@ -126,7 +128,7 @@ def report(
         chosen = pick_cycle(registry, cycle_ids)
         folder = out or registry.home / "cycles" / chosen["cycle_id"] / "report"
         result = write_report(chosen, items_from_registry(registry), folder, registry=registry,
-                              source=str(registry.home))
+                              source=str(registry.home), diagrams=diagrams)
     if json:
         print_json(result)
         return

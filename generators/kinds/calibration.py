@@ -66,6 +66,35 @@ def _confident_answer(s: Subject) -> str:
     return f"{t.describe(fact)} {_count_confidence(fact.n_degs)}"
 
 
+# The test split's own words for the same answers (its references share no sentence with training's).
+def _count_confidence_test(n: int) -> str:
+    if n == 0:
+        return ("How firm: moderate. Finding zero DEGs at padj < 0.05 means that nothing passed the cut-off, which is "
+                "weaker than showing there is no effect: a small one could sit below the threshold.")
+    if n <= 10:
+        return ("How firm: low, as evidence of a real biological effect. A handful of genes at padj < 0.05 is about "
+                "what chance and outliers give; read it as essentially no effect.")
+    if n <= 100:
+        return ("How firm: moderate. The effect is small but detectable, and the exact count would shift with the "
+                "threshold and with the number of replicates.")
+    return ("How firm: high that the effect is real and broad. The exact count still rests on the padj < 0.05 "
+            "cut-off and on statistical power, so compare orders of magnitude rather than exact numbers.")
+
+
+def _pathway_confidence_test(fact: PathwayShiftFact) -> str:
+    if fact.stress_significant and fact.kmp_significant:
+        return "How firm: high. Both shifts are significant and run in opposite directions, as the pattern requires."
+    return ("How firm: moderate. Part of the pattern rests on a shift that is not significant, and a "
+            "non-significant NES cannot rule out a small effect.")
+
+
+def _confident_answer_test(s: Subject) -> str:
+    fact = s.values["fact"]
+    if isinstance(fact, PathwayShiftFact):
+        return f"{t.restate(fact)} {_pathway_confidence_test(fact)}"
+    return f"{t.restate(fact)} {_count_confidence_test(fact.n_degs)}"
+
+
 def _what(fact: Fact) -> str:
     if isinstance(fact, DegCountFact):
         return f"the number of genes {t.STRESSOR_PHRASE[fact.contrast]} changes in {fact.tissue}"
@@ -86,7 +115,7 @@ def _confidence_templates(family: str) -> list:
         lambda s: Rendered(f"Answer with a confidence level: {_what(s.values['fact'])}?", _confident_answer(s)),
     ], test=[
         lambda s: Rendered(f"I need {_what(s.values['fact'])} for a grant report. What is it, and is it solid "
-                           "enough to quote?", _confident_answer(s)),
+                           "enough to quote?", _confident_answer_test(s)),
     ])
 
 

@@ -61,6 +61,25 @@ def _split_steps(s: Subject) -> str:
     )
 
 
+def _split_steps_test(s: Subject) -> str:
+    """The same arithmetic, in the test split's own words."""
+    f = s.values["fact"]
+    up, down = share(f.n_up, f.n_degs), share(f.n_down, f.n_degs)
+    verdict = {
+        "up": "up outnumbers down",
+        "down": "down outnumbers up",
+        "balanced": f"up and down are balanced (between {BALANCED_LOW:.0f}% and {BALANCED_HIGH:.0f}% up)",
+    }[direction_bias(f.n_up, f.n_down)]
+    return (
+        f"1. With {t.STRESSOR_PHRASE[f.contrast]}, {t.genes(f.n_degs)} change in the {f.tissue}.\n"
+        f"2. {t.count(f.n_up)} of them are up and {t.count(f.n_down)} are down.\n"
+        f"3. Up share {t.count(f.n_up)} / {t.count(f.n_degs)} = {t.percent(up)}, down share "
+        f"{t.percent(down)}.\n"
+        f"4. Up to down {t.count(f.n_up)} / {t.count(f.n_down)} = {t.decimal(f.n_up / f.n_down, 2)}.\n"
+        f"So {verdict}: {t.percent(up)} of the DEGs are up-regulated."
+    )
+
+
 SPLIT = templates(KIND, "direction_split", train=[
     lambda s: Rendered(
         f"What share of the {t.STRESSOR_SHORT[s.values['fact'].contrast]} DEGs in {s.tissue} are "
@@ -77,7 +96,7 @@ SPLIT = templates(KIND, "direction_split", train=[
 ], test=[
     lambda s: Rendered(
         f"Think it through: after {t.STRESSOR_PHRASE[s.values['fact'].contrast]}, do {s.tissue} genes tend to "
-        "be switched on or off, and by what proportion?", _split_steps(s)),
+        "be switched on or off, and by what proportion?", _split_steps_test(s)),
 ])
 
 
@@ -102,6 +121,27 @@ def _shift_steps(s: Subject) -> str:
     )
 
 
+def _shift_steps_test(s: Subject) -> str:
+    """The same reasoning, in the test split's own words."""
+    b, h, k = s.values["baseline"], s.values["stressed"], s.values["klass"]
+    ratio = fold(h.n_degs, b.n_degs)
+    if ratio is None:
+        change = f"KMP goes from no effect at baseline to {t.genes(h.n_degs)} under stress"  # as in training: the
+        # scorer reads "no effect ... N genes" one way only
+    elif ratio >= 1:
+        change = f"stress multiplies the effect: {t.count(h.n_degs)} / {t.count(b.n_degs)} = {t.times(ratio)}-fold"
+    else:
+        drop = 100.0 * (b.n_degs - h.n_degs) / b.n_degs
+        change = f"the effect falls from {t.count(b.n_degs)} to {t.count(h.n_degs)} genes, a {t.percent(drop)} fall"
+    return (
+        f"1. In the unstressed {k.tissue}, KMP moves {t.genes(b.n_degs)}.\n"
+        f"2. Under combined HU+IR it moves {t.genes(h.n_degs)}.\n"
+        f"3. {t.cap(change)}.\n"
+        f"4. A {k.label} tissue is defined by exactly this: {t.CLASS_MEANING[k.response_class]}.\n"
+        f"So the {k.tissue} is Type {k.response_class} ({k.label})."
+    )
+
+
 SHIFT = templates(KIND, "kmp_shift", train=[
     lambda s: Rendered(
         f"How does KMP's effect in {s.tissue} change from baseline to combined stress, and what class does "
@@ -117,7 +157,7 @@ SHIFT = templates(KIND, "kmp_shift", train=[
 ], test=[
     lambda s: Rendered(
         f"Starting from how many genes KMP moves in unstressed {s.tissue} versus unloaded-and-irradiated "
-        f"{s.tissue}, reason your way to its Type A/B/C label.", _shift_steps(s)),
+        f"{s.tissue}, reason your way to its Type A/B/C label.", _shift_steps_test(s)),
 ])
 
 
@@ -142,6 +182,26 @@ def _pathway_steps(s: Subject) -> str:
     )
 
 
+def _pathway_steps_test(s: Subject) -> str:
+    """The same reasoning, in the test split's own words."""
+    f = s.values["fact"]
+    stress_move = "drops" if f.stress_nes < 0 else "rises"
+    kmp_move = "drops" if f.kmp_nes < 0 else "rises"
+    stress_line = (f"combined stress gives NES {t.nes(f.stress_nes)}, so the pathway {stress_move}."
+                   if f.stress_significant else
+                   f"combined stress gives NES {t.nes(f.stress_nes)}, which is not significant: no shift from stress.")
+    kmp_line = (f"KMP gives NES {t.nes(f.kmp_nes)}, so the pathway {kmp_move}." if f.kmp_significant else
+                f"KMP gives NES {t.nes(f.kmp_nes)}, which is not significant.")
+    return (
+        f"1. {t.cap(stress_line)}\n"
+        f"2. {kmp_line}\n"
+        f"3. KMP minus stress is {t.nes(f.kmp_nes)} - ({t.nes(f.stress_nes)}) = "
+        f"{t.nes(round(f.kmp_nes - f.stress_nes, 3))} NES units.\n"
+        f"4. A {f.pattern} pattern means that {t.PATTERN_MEANING[f.pattern]}.\n"
+        f"So, in the {f.tissue}, {t.pathway_name(f.pathway)} shows a {f.pattern} pattern."
+    )
+
+
 PATHWAY = templates(KIND, "pathway_reasoning", train=[
     lambda s: Rendered(
         f"Under combined stress, {s.values['fact'].pathway} in {s.tissue} has NES "
@@ -159,7 +219,7 @@ PATHWAY = templates(KIND, "pathway_reasoning", train=[
 ], test=[
     lambda s: Rendered(
         f"Explain, one step at a time, whether kaempferol counteracts what HU+IR does to the "
-        f"{t.pathway_name(s.values['fact'].pathway)} gene set in {s.tissue}.", _pathway_steps(s)),
+        f"{t.pathway_name(s.values['fact'].pathway)} gene set in {s.tissue}.", _pathway_steps_test(s)),
 ])
 
-GENERATOR = KindGenerator(kind=KIND, version="1", subjects=subjects, templates=SPLIT + SHIFT + PATHWAY)
+GENERATOR = KindGenerator(kind=KIND, version="2", subjects=subjects, templates=SPLIT + SHIFT + PATHWAY)

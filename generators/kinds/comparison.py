@@ -143,6 +143,20 @@ def _answer(s: Subject) -> str:
     return f"{_extremes(s)} Full order by {s.values['measure']}: {_chain(s)}."
 
 
+def _answer_test(s: Subject) -> str:
+    """The ranking in the test split's own words: the order first, then its ends."""
+    order: list[Ranked] = s.values["order"]
+    ends = _extremes(s)
+    if len(order) > 1 and order[0].value != order[-1].value:
+        top = [o.label for o in order if o.value == order[0].value]
+        bottom = [o.label for o in order if o.value == order[-1].value]
+        ratio = fold(order[0].value, order[-1].value)
+        times = f" ({t.times(ratio)} times the bottom value)" if ratio is not None else ""
+        ends = (f"At the top is {t.join_and(top)} with {_value(s, order[0].value)}{times}, at the bottom "
+                f"{t.join_and(bottom)} with {_value(s, order[-1].value)}.")
+    return f"Ordered by {s.values['measure']}: {_chain(s)}. {ends}"
+
+
 TEMPLATES = templates(KIND, FAMILY, train=[
     lambda s: Rendered(f"Rank {s.values['scope']} by {s.values['measure']}.", _answer(s)),
     lambda s: Rendered(
@@ -154,7 +168,7 @@ TEMPLATES = templates(KIND, FAMILY, train=[
 ], test=[
     lambda s: Rendered(
         f"Looking only at {s.values['scope']}: where does the {s.values['measure']} peak, where is it lowest, "
-        "and what is the complete ordering?", _answer(s)),
+        "and what is the complete ordering?", _answer_test(s)),
 ])
 
-GENERATOR = KindGenerator(kind=KIND, version="1", subjects=subjects, templates=TEMPLATES)
+GENERATOR = KindGenerator(kind=KIND, version="2", subjects=subjects, templates=TEMPLATES)

@@ -52,6 +52,26 @@ def _reasoning(s: Subject) -> str:
     return " ".join(lines)
 
 
+def _reasoning_test(s: Subject) -> str:
+    """The same reasoning in the test split's own words."""
+    hu, ir, both, term = (s.values[k] for k in ("hu", "ir", "both", "term"))
+    expected = hu.n_degs + ir.n_degs
+    ratio = f"{t.decimal(both.n_degs / expected, 2)}" if expected else "undefined"
+    lines = [
+        f"HU by itself changes {t.genes(hu.n_degs)} and IR by itself {t.genes(ir.n_degs)} in the {hu.tissue}; "
+        f"were their effects simply summed, about {t.count(expected)} would change.",
+        f"Together the two exposures change {t.genes(both.n_degs)}, which is {ratio} times that sum.",
+        f"With the usual cut-offs (at least {SYNERGY_RATIO} = synergistic, at most {ANTAGONISM_RATIO} = "
+        f"antagonistic, in between = additive), the combined effect is {_verdict(s)}.",
+    ]
+    if term is not None:
+        lines.append(
+            f"Gene counts stand in for the real test, since one gene can answer to both stressors: the HU×IR "
+            f"interaction term itself is significant for {t.genes(term.n_degs)} in the {hu.tissue}."
+        )
+    return " ".join(lines)
+
+
 TEMPLATES = templates(KIND, FAMILY, train=[
     lambda s: Rendered(
         f"Given the effects of HU alone and IR alone in {s.tissue}, is their combined effect additive, "
@@ -68,7 +88,7 @@ TEMPLATES = templates(KIND, FAMILY, train=[
 ], test=[
     lambda s: Rendered(
         f"When unloaded mice are also irradiated, does the {s.tissue} transcriptome respond beyond, in line "
-        "with, or below what each exposure produces separately?", _reasoning(s)),
+        "with, or below what each exposure produces separately?", _reasoning_test(s)),
 ])
 
-GENERATOR = KindGenerator(kind=KIND, version="1", subjects=subjects, templates=TEMPLATES)
+GENERATOR = KindGenerator(kind=KIND, version="2", subjects=subjects, templates=TEMPLATES)
