@@ -30,6 +30,7 @@ from typing import Any
 
 ARMS = ("sft", "dpo", "grpo")
 METRICS = ("reward", "accuracy", "ece", "decline_rate")
+EXTRA = ("overdecline_rate",)  # from --post
 FIT_CONFIG = Path(__file__).with_name("smollm2-fit.yaml")
 GENERATE: dict[str, Any] = {"tissue": "liver", "kinds": "factual_qa,error_correction,calibration"}
 STAGE_RECIPES: dict[str, dict[str, Any]] = {
@@ -56,9 +57,17 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=480.0, help="seconds of training per arm")
     parser.add_argument("--fit-steps", type=int, default=None, help="cap the SFT round (a quick timing run)")
     parser.add_argument("--eval-tokens", type=int, default=160)
+    parser.add_argument("--post", action="store_true", help="only re-read the eval reports, re-summarise and re-plot")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     results = _load(args.out)
+    if args.post:
+        _post(_home(args.home), results)
+        results["summary"] = summarise(results["runs"])
+        _save(args.out, results)
+        plot(results, args.out / "rl-measure.png")
+        print(json.dumps(results["summary"], indent=1))
+        return
     results["settings"] = {"base": str(args.base), "budget_s": args.budget, "seeds": args.seeds,
                            "fit_config": FIT_CONFIG.read_text(), "stage_recipes": STAGE_RECIPES, "samples": SAMPLES,
                            "generate": GENERATE, "fit_steps": args.fit_steps, "eval_max_new_tokens": args.eval_tokens}
@@ -166,6 +175,27 @@ def _evaluate(registry: Any, run_id: str, max_new_tokens: int) -> dict[str, Any]
             "n_correct": report.n_correct, **metrics, "eval_s": round(time.perf_counter() - started, 1)}
 
 
+def _post(registry: Any, results: dict[str, Any]) -> None:
+    """From each arm's eval report: how often it declines an answerable question (a stage that declines
+    everything would also decline every unanswerable one), and accuracy by kind."""
+    from curate.schemas import EvalReport
+    from curate.train.judging import Judge
+
+    judge = None
+    for run in results["runs"].values():
+        if run.get("skipped"):
+            continue
+        path = registry.home / "evals" / run["eval_id"] / "report.json"
+        report = EvalReport.model_validate_json(path.read_bytes())
+        judge = judge or Judge(registry.factsheet(report.facts_name))
+        answerable = [i for i in report.items if i.answerable]
+        declined = sum(judge.read(i.answer, question=i.question, reference=i.reference, fact_ids=i.fact_ids,
+                                  answerable=True).plain_decline for i in answerable)
+        run["overdecline_rate"] = round(declined / len(answerable), 4) if answerable else None
+        run["n_answerable"] = len(answerable)
+        run["by_kind"] = report.accuracy_by_kind
+
+
 def summarise(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for arm in ("round1", *ARMS):
@@ -174,7 +204,7 @@ def summarise(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
             continue
         out[arm] = {"n_seeds": len(rows), "steps": statistics.fmean(r["steps"] for r in rows),
                     "train_s": statistics.fmean(r["train_s"] for r in rows)}
-        for metric in METRICS:
+        for metric in METRICS + EXTRA:
             values = [r[metric] for r in rows if r.get(metric) is not None]
             out[arm][metric] = {"mean": statistics.fmean(values) if values else None,
                                 "sd": statistics.stdev(values) if len(values) > 1 else 0.0,
