@@ -30,7 +30,7 @@ from conftest import REPO, read_examples, run_curate
 
 pytest.importorskip("trl")
 WORKSPACE = "cycle"
-POLL_SECONDS = 5  # curate.cycle.REVIEW_POLL_SECONDS
+POLL_SECONDS = 5  # curate.cycle_review.REVIEW_POLL_SECONDS
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,14 @@ data), values within each tissue and, for one contrast, across tissues.
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 from curate.judge.lexicon import Lexicon, Slot
+
+if TYPE_CHECKING:
+    from curate.judge.linking import Reader
+    from curate.judge.numbers import Num
 
 
 def derived_slots(lex: Lexicon, fact_ids: tuple[str, ...]) -> list[Slot]:
@@ -115,3 +122,32 @@ def _structural(lex: Lexicon, fact_ids: tuple[str, ...]) -> list[Slot]:
         elif len(ids) <= 8:  # across tissues: a handful of tissues, not a sheet of hundreds
             made += derived_slots(lex, tuple(ids))
     return made
+
+
+# The words that say a number is derived ("5,383 expected", "about 13 times", "a total of", "(6,425 of 12,255)").
+_DERIVATION = {
+    "sum": re.compile(r"\bsum|\btotal|together|combined|\badd(?:ed|ing|s)?\b|expect|in all\b|altogether|across|"
+                      r"summed|\bplus\b|\+|\bboth\b|\ball\b", re.I),
+    "difference": re.compile(r"differen|\bmore\b|\bfewer\b|\bless\b|\bgap\b|minus|\bthan\b|\bby(?=\s+(?:about\s+|around\s+|roughly\s+|some\s+|~|≈)?[\d+−-])|apart|exceed|"
+                             r"\brise|\bincrease|\bdrop|\bjump|extra|additional|\badds?\b|on top|[−+]",
+                             re.I),
+    "ratio": re.compile(r"ratio|times|-fold|\bfold\b(?!\s*change)|[×/÷]|\bx\b|double|triple|as many|relative|"
+                        r"\bover\b|\bper\b|\bvs\b|"
+                        r"versus|against|expect|observed|\bsum\b|singles", re.I),
+    "nes_shift": re.compile(r"shift|swing|chang|differen|units|delta|Δ|\bfrom\b|→|gap|distance", re.I),
+}
+_DERIVATION["difference_from_sum"] = _DERIVATION["difference"]
+_DERIVATION["ratio_to_sum"] = _DERIVATION["up_to_down"] = _DERIVATION["down_to_up"] = _DERIVATION["ratio"]
+_WHOLE = re.compile(r"\b(?:of|out of)\s+(?:the\s+|all\s+)?$", re.I)
+
+
+def derivation_said(reader: Reader, num: Num, slot: Slot) -> bool:
+    """A value derived from facts counts only where the words say it was derived: a wrong count that happens to
+    equal some sum of other facts is still wrong. Percentages are derived by nature."""
+    words = _DERIVATION.get(slot.derived)
+    if words is None or num.vtype in ("percent", "ratio") or num.is_result or num.expr >= 0:
+        return True
+    lo, hi = reader.doc.sentences[reader.doc.sentence_of(num.start)]
+    if slot.derived == "sum" and _WHOLE.search(reader.text, max(0, num.start - 16), num.start):
+        return True
+    return bool(words.search(reader.text, lo, hi))

@@ -15,7 +15,9 @@ from curate.judge import messages
 from curate.judge.arithmetic import Expression, check_expression, from_written, link_expressions
 from curate.judge.asks import INTERACTION_CLASS_WORDS
 from curate.judge.binding import conflicts, specific
+from curate.judge.derived import derivation_said
 from curate.judge.fact_counts import check_fact_count
+from curate.judge.foreign import foreign_subject, is_short
 from curate.judge.linking import CLAUSE, NONE, PARENT, QUESTION, SENT_LEFT, Context
 from curate.judge.numbers import VTYPES, Num, matches, read_numbers
 from curate.schemas.rules import RULE_THRESHOLDS
@@ -105,7 +107,7 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
             reader.refute(messages.not_measured(reader.text, num))
         return
     operand = num.expr >= 0
-    foreign = "" if reader.has_ids else _foreign(reader, num, clause)  # with fact ids the subject is known
+    foreign = "" if reader.has_ids else foreign_subject(reader, num, clause)  # with fact ids the subject is known
     if foreign:
         reader.refute(messages.foreign(reader.text, num, foreign))
         return
@@ -157,7 +159,7 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
         allowed = allowed or allowed_near
     if hit is None and not (num.vtype == "int" and _named_in_clause(reader, clause, num)):
         hit = next((s for s in derived if reader.compatible(s, strong) and matches(num, s.value)
-                    and _derivation_said(reader, num, s)), None)
+                    and derivation_said(reader, num, s)), None)
     if hit is not None:
         reader.confirm("number", num.start, num.end, hit.fact_ids, states=not hit.derived)
         if strong.named():
@@ -179,7 +181,7 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     # "not 4,110" matches every other value: only a point figure can be another fact's
     any_scope = next((s for s in primary if matches(num, s.value)), None) if num.pred != "neq" else None
     bound = reader.context(num.start, num.end, clause, ALL_DIMS, operand=operand).strong() or (
-        _short(reader) and ctx.values != {})
+        is_short(reader) and ctx.values != {})
     if any_scope is not None and (not bound or not allowed or (
             not reader.has_ids and specific(num)
             and not conflicts(reader, ctx, any_scope, clause))):
@@ -190,13 +192,13 @@ def _check_number(reader: Reader, num: Num, clause: tuple[int, int]) -> None:
     if any_scope is None and not reader.has_ids and num.vtype != "int" and \
             from_written(num, _right_so_far(reader), reader.text[slice(*_sentence(reader, num))]):
         return
-    tied = strong.named() or _STUDY_QUANTITY.match(reader.text, num.end) or reader.has_ids or _short(reader) or \
+    tied = strong.named() or _STUDY_QUANTITY.match(reader.text, num.end) or reader.has_ids or is_short(reader) or \
         any(f.found == num.text.strip() for f in reader.findings)  # a figure found wrong above, used again
     if not tied:
         return  # no word of its own ties it to the study: far words alone make no finding
     if allowed:
         reader.refute(messages.wrong_number(reader.text, num, allowed, swapped=any_scope))
-    elif reader.has_ids or _short(reader) or _STUDY_QUANTITY.match(reader.text, num.end) or \
+    elif reader.has_ids or is_short(reader) or _STUDY_QUANTITY.match(reader.text, num.end) or \
             _STUDY_BEFORE.search(reader.text, max(0, num.start - 30), num.start) or any(
             level == CLAUSE for _, level in ctx.values.values()):
         # a figure that matches nothing: a finding when its own clause says what of the study it counts
@@ -246,66 +248,6 @@ def _asks_class(question: str) -> bool:
 
 _ASKS_AMOUNT = re.compile(r"\bhow (?:many|much|widespread|large|big|extensive|common)\b|\bnumber of\b|"
                           r"\b(?:what|which) (?:share|fraction|proportion|percentage)\b", re.I)
-
-
-# Subjects the study reports nothing about: other organs, species, sexes (beside the number), and genes or
-# Hallmark pathways outside the sheet (beside it, or named by the question of a short answer).
-_FOREIGN_HERE = re.compile(r"\b(?:kidneys?|lungs?|spleen|retina|bone marrow|thymus|pancreas|testis|ovary|ovaries|rats?|"
-                           r"monkeys?|dogs?|females?|males?|cortex|cortical|cerebellum|striatum|hypothalamus|amygdala|"
-                           r"gastrocnemius|quadriceps|tibialis)\b", re.I)
-_FOREIGN_NAMED = re.compile(r"(?i:\b(?:hypoxia|apoptosis|glycolysis|inflammatory response|unfolded protein "
-                            r"response)\b)|\b[A-Z][a-z]{1,5}\d{1,2}[a-z]?\b|\b[A-Z]{2,4}-\d[α-ω]")
-
-
-def _foreign(reader: Reader, num: Num, clause: tuple[int, int]) -> str:
-    """A study quantity about something the study does not report (another organ, species or sex, a gene or
-    pathway not in the sheet): the subject named beside the number, or by the question of a short answer."""
-    if num.vtype not in ("int", "signed", "decimal") or num.pred == "neq":
-        return ""
-    here = reader.text[clause[0]:clause[1]]
-    found = _FOREIGN_HERE.search(here)
-    if found:
-        return found.group(0)
-    for window in (here, reader.question) if _short(reader) else (here,):
-        for match in _FOREIGN_NAMED.finditer(window):
-            word = match.group(0)
-            if word not in reader.lex.names_exact and word.lower() not in reader.lex.name_keys:
-                return word
-    return ""
-
-
-def _short(reader: Reader) -> bool:
-    """A one- or two-sentence answer: the question says what its numbers are about."""
-    return bool(reader.question) and len(reader.doc.sentences) <= 2
-
-
-# The words that say a number is derived ("5,383 expected", "about 13 times", "a total of", "(6,425 of 12,255)").
-_DERIVATION = {
-    "sum": re.compile(r"\bsum|\btotal|together|combined|\badd(?:ed|ing|s)?\b|expect|in all\b|altogether|across|"
-                      r"summed|\bplus\b|\+|\bboth\b|\ball\b", re.I),
-    "difference": re.compile(r"differen|\bmore\b|\bfewer\b|\bless\b|\bgap\b|minus|\bthan\b|\bby\b|apart|exceed|"
-                             r"\brise|\bincrease|\bdrop|\bjump|extra|additional|\badds?\b|on top|[−+]",
-                             re.I),
-    "ratio": re.compile(r"ratio|times|-fold|\bfold\b(?!\s*change)|[×/÷]|\bx\b|double|triple|as many|relative|"
-                        r"\bover\b|\bper\b|\bvs\b|"
-                        r"versus|against|expect|observed|\bsum\b|singles", re.I),
-    "nes_shift": re.compile(r"shift|swing|chang|differen|units|delta|Δ|\bfrom\b|→|gap|distance", re.I),
-}
-_DERIVATION["difference_from_sum"] = _DERIVATION["difference"]
-_DERIVATION["ratio_to_sum"] = _DERIVATION["up_to_down"] = _DERIVATION["down_to_up"] = _DERIVATION["ratio"]
-_WHOLE = re.compile(r"\b(?:of|out of)\s+(?:the\s+|all\s+)?$", re.I)
-
-
-def _derivation_said(reader: Reader, num: Num, slot: Slot) -> bool:
-    """A value derived from facts counts only where the words say it was derived: a wrong count that happens to
-    equal some sum of other facts is still wrong. Percentages are derived by nature."""
-    words = _DERIVATION.get(slot.derived)
-    if words is None or num.vtype in ("percent", "ratio") or num.is_result or num.expr >= 0:
-        return True
-    lo, hi = reader.doc.sentences[reader.doc.sentence_of(num.start)]
-    if slot.derived == "sum" and _WHOLE.search(reader.text, max(0, num.start - 16), num.start):
-        return True
-    return bool(words.search(reader.text, lo, hi))
 
 
 _THRESHOLDS = frozenset(round(value, 9) for value in RULE_THRESHOLDS)
