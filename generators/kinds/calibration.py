@@ -37,18 +37,36 @@ def subjects(sheet: FactSheet, tissues: Sequence[str]) -> list[Subject]:
 
 
 # -- answerable: the value, and how much weight it bears -------------------------------------------
-def _count_confidence(n: int) -> str:
-    if n == 0:
-        return ("Confidence: moderate. Zero DEGs means no effect was detected at padj < 0.05; it does not prove "
-                "there is none, because a small effect can fall under the cut-off.")
-    if n <= 10:
-        return ("Confidence: low that this reflects a real biological effect. A handful of genes at padj < 0.05 "
-                "is close to what chance and outliers produce; treat it as essentially no effect.")
-    if n <= 100:
-        return ("Confidence: moderate. The effect is detectable but small, and the exact count would move with "
-                "the threshold and the replicate number.")
-    return ("Confidence: high that the effect is real and broad. The exact count still depends on the padj < 0.05 "
-            "cut-off and on statistical power, so compare orders of magnitude rather than exact numbers.")
+# What a DEG count can support, by size (0, at most 10, at most 100, more), in training's words and in the
+# test split's own (its references share no sentence with training's).
+_COUNT_TIERS = (0, 10, 100)
+_COUNT_CONFIDENCE = {
+    "train": (
+        "Confidence: moderate. Zero DEGs means no effect was detected at padj < 0.05; it does not prove "
+        "there is none, because a small effect can fall under the cut-off.",
+        "Confidence: low that this reflects a real biological effect. A handful of genes at padj < 0.05 "
+        "is close to what chance and outliers produce; treat it as essentially no effect.",
+        "Confidence: moderate. The effect is detectable but small, and the exact count would move with "
+        "the threshold and the replicate number.",
+        "Confidence: high that the effect is real and broad. The exact count still depends on the padj < 0.05 "
+        "cut-off and on statistical power, so compare orders of magnitude rather than exact numbers.",
+    ),
+    "test": (
+        "How firm: moderate. Finding zero DEGs at padj < 0.05 means that nothing passed the cut-off, which is "
+        "weaker than showing there is no effect: a small one could sit below the threshold.",
+        "How firm: low, as evidence of a real biological effect. A handful of genes at padj < 0.05 is about "
+        "what chance and outliers give; read it as essentially no effect.",
+        "How firm: moderate. The effect is small but detectable, and the exact count would shift with the "
+        "threshold and with the number of replicates.",
+        "How firm: high that the effect is real and broad. The exact count still rests on the padj < 0.05 "
+        "cut-off and on statistical power, so compare orders of magnitude rather than exact numbers.",
+    ),
+}
+
+
+def _count_confidence(n: int, words: str = "train") -> str:
+    tier = next((i for i, top in enumerate(_COUNT_TIERS) if n <= top), len(_COUNT_TIERS))
+    return _COUNT_CONFIDENCE[words][tier]
 
 
 def _pathway_confidence(fact: PathwayShiftFact) -> str:
@@ -66,21 +84,6 @@ def _confident_answer(s: Subject) -> str:
     return f"{t.describe(fact)} {_count_confidence(fact.n_degs)}"
 
 
-# The test split's own words for the same answers (its references share no sentence with training's).
-def _count_confidence_test(n: int) -> str:
-    if n == 0:
-        return ("How firm: moderate. Finding zero DEGs at padj < 0.05 means that nothing passed the cut-off, which is "
-                "weaker than showing there is no effect: a small one could sit below the threshold.")
-    if n <= 10:
-        return ("How firm: low, as evidence of a real biological effect. A handful of genes at padj < 0.05 is about "
-                "what chance and outliers give; read it as essentially no effect.")
-    if n <= 100:
-        return ("How firm: moderate. The effect is small but detectable, and the exact count would shift with the "
-                "threshold and with the number of replicates.")
-    return ("How firm: high that the effect is real and broad. The exact count still rests on the padj < 0.05 "
-            "cut-off and on statistical power, so compare orders of magnitude rather than exact numbers.")
-
-
 def _pathway_confidence_test(fact: PathwayShiftFact) -> str:
     if fact.stress_significant and fact.kmp_significant:
         return "How firm: high. Both shifts are significant and run in opposite directions, as the pattern requires."
@@ -92,7 +95,7 @@ def _confident_answer_test(s: Subject) -> str:
     fact = s.values["fact"]
     if isinstance(fact, PathwayShiftFact):
         return f"{t.restate(fact)} {_pathway_confidence_test(fact)}"
-    return f"{t.restate(fact)} {_count_confidence_test(fact.n_degs)}"
+    return f"{t.restate(fact)} {_count_confidence(fact.n_degs, 'test')}"
 
 
 def _what(fact: Fact) -> str:
