@@ -64,6 +64,7 @@ class CycleRequest:
     warm_epochs: float | None = None  # epochs of those rounds (default: --epochs)
     stage: str = "sft"  # after each round's SFT fit: sft (nothing more), dpo or grpo; or a per-round list
     stage_config: Path | None = None  # recipe overrides for the stage (train.stage_config)
+    round1_from: str | None = None  # a cycle whose round 1 (same model) this one reuses (curate/cycle_reuse.py)
 
 
 @dataclass
@@ -103,24 +104,26 @@ def start_or_resume(registry: Registry, request: CycleRequest, *, resume: bool,
         state.request["api_key"] = request.api_key  # never saved; None: the environment or the stored connection
         return state
     registry.ensure_writable()
-    version = request.version or _latest_version(registry)
+    from curate.cycle_reuse import source_cycle
+    from curate.training import latest_version
+
+    # an ablation starts where its source did, unless told otherwise
+    source_version = source_cycle(registry, request.round1_from)["request"]["version"] if request.round1_from else None
+    version = request.version or source_version or latest_version(registry)
     registry.manifest(version)
-    cycle_id = f"cycle-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:6]}"
-    folder = registry.home / "cycles" / cycle_id
-    folder.mkdir(parents=True)
     settings = {**request.__dict__, "version": version, "base_model": str(request.base_model or ""),
                 "config_file": str(request.config_file or ""), "seeds": list(request.seeds),
                 "drill_parts": list(request.drill_parts), "stage_config": str(request.stage_config or "")}
+    if request.round1_from:
+        from curate.cycle_reuse import reuse_settings
+
+        settings = reuse_settings(registry, settings)
+    cycle_id = f"cycle-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{uuid.uuid4().hex[:6]}"
+    folder = registry.home / "cycles" / cycle_id
+    folder.mkdir(parents=True)
     state = CycleState(cycle_id, folder, settings)
     state.save()
     return state
-
-
-def _latest_version(registry: Registry) -> str:
-    names = registry.version_names()
-    if not names:
-        raise NotFoundError(f"no versions in {registry.home}: run `curate generate` first")
-    return names[-1]
 
 
 def _latest_unfinished(registry: Registry, cycle_id: str | None = None) -> CycleState:
@@ -168,7 +171,9 @@ def _run_round(registry: Registry, state: CycleState, record: dict[str, Any], ba
                on_event: Event) -> None:
     label = f"seed {record['seed']} {record['arm']} round {record['round']} ({record['version']})"
     last_round = record["round"] == state.request["rounds"]
-    twin = state.find(record["seed"], "drilled", record["round"])
+    from curate.cycle_reuse import shared_record
+
+    twin = shared_record(registry, state, record)
     for step in STEPS:
         if step in record["done"] or (last_round and step in ("review", "drill")) or \
                 (step == "stage" and _stage_of(state, record) == "sft"):

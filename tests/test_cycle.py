@@ -103,3 +103,26 @@ def test_two_round_cycle_targets_failures_and_resumes(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert again.json()["effects"] == result["effects"]
     assert len(list((tmp_path / "report" / "data" / "evals").glob("*.json"))) == 3  # round 1 is shared
+
+    # An ablation reuses round 1: same model, so no new round-1 fit; only the drill and round 2 are new.
+    source_id = state["cycle_id"]
+    cycles_before = sorted(p.name for p in (home / "cycles").iterdir())
+    three_epochs = [("3" if a == "4" else a) for a in CYCLE]
+    for args, expected in (([*CYCLE, "--round1-from", "cycle-nope"], "no such cycle"),
+                           ([*three_epochs, "--round1-from", source_id], "its epochs is")):
+        refused = run_curate(*args, home=home)
+        assert refused.returncode == 2 and expected in refused.stderr, refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in (home / "cycles").iterdir()) == cycles_before  # nothing written
+    runs_before = set(p.name for p in (home / "runs").iterdir())
+    drilled_only = [a for a in CYCLE if a != "--control"]
+    ablation = run_curate(*drilled_only, "--drill", "corrections", "--round1-from", source_id, "--json", home=home,
+                          timeout=1800)
+    assert ablation.returncode == 0, ablation.stderr
+    new_id = ablation.json()["cycle_id"]
+    reused = json.loads((home / "cycles" / new_id / "state.json").read_text())
+    again_first = next(r for r in reused["rounds"] if (r["arm"], r["round"]) == ("drilled", 1))
+    assert again_first["run_id"] == first["run_id"] and again_first["eval_id"] == first["eval_id"]
+    assert set(again_first["added_by_kind"]) == {"correction"}  # the ablation's own drill
+    new_runs = set(p.name for p in (home / "runs").iterdir()) - runs_before
+    assert len(new_runs) == 1  # round 2; round 1 was not fitted again

@@ -57,6 +57,9 @@ def cycle(
                                        "round, e.g. sft,grpo,grpo (the last repeats).")] = "sft",
     stage_config: Annotated[Path | None, typer.Option("--stage-config", help="Recipe overrides for the dpo/grpo "
                                                       "stage (YAML/JSON).")] = None,
+    round1_from: Annotated[str | None, typer.Option("--round1-from", help="Reuse round 1 (fit, eval, review) of "
+                                                    "this cycle: same version, base and recipe; for ablations of "
+                                                    "the drill.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the last interrupted cycle.")] = False,
     resume_id: Annotated[str | None, typer.Option("--cycle", help="With --resume: the cycle to continue "
                                                                "(several can run in one home).")] = None,
@@ -81,7 +84,7 @@ def cycle(
                            workspace=workspace, review_timeout=review_timeout,
                            drill_parts=tuple(part.strip() for part in drill.split(",") if part.strip()),
                            threads=threads, warm_start=warm_start, warm_epochs=warm_epochs, stage=stage,
-                           stage_config=stage_config)
+                           stage_config=stage_config, round1_from=round1_from)
     registry = Registry(home)
     state = start_or_resume(registry, request, resume=resume, cycle_id=resume_id)
     err = console(stderr=True)

@@ -128,7 +128,8 @@ def _structural(lex: Lexicon, fact_ids: tuple[str, ...]) -> list[Slot]:
 _DERIVATION = {
     "sum": re.compile(r"\bsum|\btotal|together|combined|\badd(?:ed|ing|s)?\b|expect|in all\b|altogether|across|"
                       r"summed|\bplus\b|\+|\bboth\b|\ball\b", re.I),
-    "difference": re.compile(r"differen|\bmore\b|\bfewer\b|\bless\b|\bgap\b|minus|\bthan\b|\bby(?=\s+(?:about\s+|around\s+|roughly\s+|some\s+|~|≈)?[\d+−-])|apart|exceed|"
+    "difference": re.compile(r"differen|\bmore\b|\bfewer\b|\bless\b|\bgap\b|minus|\bthan\b|apart|exceed|"
+                             r"\bby(?=\s+(?:about\s+|around\s+|roughly\s+|some\s+|~|≈)?[\d+−-])|"
                              r"\brise|\bincrease|\bdrop|\bjump|extra|additional|\badds?\b|on top|[−+]",
                              re.I),
     "ratio": re.compile(r"ratio|times|-fold|\bfold\b(?!\s*change)|[×/÷]|\bx\b|double|triple|as many|relative|"
