@@ -66,7 +66,7 @@ def main() -> None:
         results["summary"] = summarise(results["runs"])
         _save(args.out, results)
         plot(results, args.out / "rl-measure.png")
-        print(json.dumps(results["summary"], indent=1))
+        print(markdown_table(results["summary"]))
         return
     results["settings"] = {"base": str(args.base), "budget_s": args.budget, "seeds": args.seeds,
                            "fit_config": FIT_CONFIG.read_text(), "stage_recipes": STAGE_RECIPES, "samples": SAMPLES,
@@ -210,6 +210,25 @@ def summarise(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
                                 "sd": statistics.stdev(values) if len(values) > 1 else 0.0,
                                 "values": values}
     return out
+
+
+LABELS = {"round1": "SFT round 1 (start)", "sft": "+ SFT", "dpo": "+ DPO", "grpo": "+ GRPO"}
+COLUMNS = (("reward", "mean reward"), ("accuracy", "held-out accuracy"), ("ece", "ECE"),
+           ("decline_rate", "declines unanswerable"), ("overdecline_rate", "declines answerable"))
+
+
+def markdown_table(summary: dict[str, Any]) -> str:
+    """The summary as the README's table: mean ± sd over seeds per arm (the plot shows each seed)."""
+    head = "| arm | seeds | optimiser steps | " + " | ".join(title for _, title in COLUMNS) + " |"
+    rows = [head, "|---" * (3 + len(COLUMNS)) + "|"]
+    for arm in ("round1", *ARMS):
+        if arm not in summary:
+            continue
+        row = summary[arm]
+        cells = [f"{row[metric]['mean']:.3f} ± {row[metric]['sd']:.3f}" if row[metric]["values"] else "-"
+                 for metric, _ in COLUMNS]
+        rows.append(f"| {LABELS[arm]} | {row['n_seeds']} | {row['steps']:.0f} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
 
 
 def plot(results: dict[str, Any], path: Path) -> None:

@@ -168,7 +168,9 @@ dominate dominates dominated classed classified called become becomes became ret
 """))
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|[-−+]?\d[\d,]*(?:\.\d+)?|[><→=≈|:(—–]")
 _RELATION = frozenset((">", "<", "→", "=", "≈", "|", ":", "(", "—", "–"))
-_NUMBER_ONLY = re.compile(r"^[\s\W]*(?:[-−+~≈]?\d[\d,]*(?:\.\d+)?%?[\s,;/|()\-–—]*){2,}[\s\W]*$")
+# Possessive quantifiers: each number is read once, the way it is written ('4,110' is one number). With plain
+# ones a run like '0,0,0,...,x' can be split into numbers in exponentially many ways before the match fails.
+_NUMBER_ONLY = re.compile(r"^[\s\W]*+(?:[-−+~≈]?\d[\d,]*+(?:\.\d+)?+%?+[\s,;/|()\-–—]*+){2,}[\s\W]*$")
 _EXCLUSIVE = (("a", "b", "c"), ("rescue", "suppression"), ("synergistic", "additive", "antagonistic"),
               ("up", "down", "balanced"))
 
