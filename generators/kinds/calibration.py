@@ -69,12 +69,21 @@ def _count_confidence(n: int, words: str = "train") -> str:
     return _COUNT_CONFIDENCE[words][tier]
 
 
-def _pathway_confidence(fact: PathwayShiftFact) -> str:
-    if fact.stress_significant and fact.kmp_significant:
-        return ("Confidence: high. Both shifts are significant and point in opposite directions, which is what "
-                "the pattern requires.")
-    return ("Confidence: moderate. The pattern rests partly on a shift that is not significant, and a "
-            "non-significant NES cannot rule out a small effect.")
+# What a pathway pattern can support: both shifts significant, or not; training's words and the test split's.
+_PATHWAY_CONFIDENCE = {
+    "train": ("Confidence: high. Both shifts are significant and point in opposite directions, which is what "
+              "the pattern requires.",
+              "Confidence: moderate. The pattern rests partly on a shift that is not significant, and a "
+              "non-significant NES cannot rule out a small effect."),
+    "test": ("How firm: high. Both shifts are significant and run in opposite directions, as the pattern requires.",
+             "How firm: moderate. Part of the pattern rests on a shift that is not significant, and a "
+             "non-significant NES cannot rule out a small effect."),
+}
+
+
+def _pathway_confidence(fact: PathwayShiftFact, words: str = "train") -> str:
+    both = fact.stress_significant and fact.kmp_significant
+    return _PATHWAY_CONFIDENCE[words][0 if both else 1]
 
 
 def _confident_answer(s: Subject) -> str:
@@ -84,17 +93,10 @@ def _confident_answer(s: Subject) -> str:
     return f"{t.describe(fact)} {_count_confidence(fact.n_degs)}"
 
 
-def _pathway_confidence_test(fact: PathwayShiftFact) -> str:
-    if fact.stress_significant and fact.kmp_significant:
-        return "How firm: high. Both shifts are significant and run in opposite directions, as the pattern requires."
-    return ("How firm: moderate. Part of the pattern rests on a shift that is not significant, and a "
-            "non-significant NES cannot rule out a small effect.")
-
-
 def _confident_answer_test(s: Subject) -> str:
     fact = s.values["fact"]
     if isinstance(fact, PathwayShiftFact):
-        return f"{t.restate(fact)} {_pathway_confidence_test(fact)}"
+        return f"{t.restate(fact)} {_pathway_confidence(fact, 'test')}"
     return f"{t.restate(fact)} {_count_confidence(fact.n_degs, 'test')}"
 
 
